@@ -1,0 +1,1 @@
+"""Benchmarks: whole-process timings written to benchmarks/RESULTS.md."""

@@ -1,0 +1,5 @@
+"""``python -m carecover`` runs the CLI."""
+
+from carecover.cli import main
+
+main()

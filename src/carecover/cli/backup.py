@@ -1,0 +1,14 @@
+"""``carecover backup ...``: the backup-staffing rules engine."""
+
+from __future__ import annotations
+
+import typer
+
+from carecover.cli import backup_compliance, backup_reports, backup_rules
+
+app = typer.Typer(
+    help="Backup staffing (NC Innovations): classify, validate, roll up.", no_args_is_help=True
+)
+backup_rules.register(app)
+backup_reports.register(app)
+backup_compliance.register(app)

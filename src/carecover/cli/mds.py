@@ -1,0 +1,77 @@
+"""``carecover mds ...``: load MDS assessments and compute the daily census."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carecover.cli.options import parse_date
+from carecover.mds import DEFAULT_STORE, census_from_files, connect, load_files
+
+app = typer.Typer(help="MDS 3.0 assessments and the daily resident census.", no_args_is_help=True)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help=f"DuckDB store (default {DEFAULT_STORE}).")
+]
+
+
+@app.command("load")
+def load(
+    files: Annotated[list[Path], typer.Argument(help="MDS extract CSV, MDS XML or ZIP files.")],
+    db: DbOption = None,
+) -> None:
+    """Load MDS files into the store (one transaction per file; same bytes load once)."""
+    con = connect(db or DEFAULT_STORE)
+    try:
+        for r in load_files(con, files):
+            if r.already_loaded:
+                typer.echo(f"{r.file}: already loaded, skipped")
+            else:
+                typer.echo(f"{r.file}: {r.loaded} loaded, {r.quarantined} quarantined")
+    finally:
+        con.close()
+
+
+@app.command("census")
+def census(
+    start: Annotated[str, typer.Option("--from", help="First day, e.g. 2026-01-01.")],
+    end: Annotated[str, typer.Option("--to", help="Last day, e.g. 2026-03-31.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files to read (else the store).")
+    ] = None,
+    db: DbOption = None,
+    facility: Annotated[
+        str | None, typer.Option("--facility", help="Only this CCN (A0100B).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Daily resident census per facility (A0100B) and date."""
+    if fmt not in {"table", "csv", "json"}:
+        raise typer.BadParameter("choose table, csv or json", param_hint="--format")
+    rows = census_from_files(
+        list(files or []),
+        parse_date(start, "--from"),
+        parse_date(end, "--to"),
+        db=db,
+        facility=facility,
+    )
+    if fmt == "json":
+        data = [
+            {"facility": r.facility, "date": r.date.isoformat(), "census": r.census} for r in rows
+        ]
+        typer.echo(json.dumps(data, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["facility", "date", "census"])
+        writer.writerows((r.facility, r.date.isoformat(), r.census) for r in rows)
+        typer.echo(out.getvalue(), nl=False)
+    else:
+        typer.echo(f"{'facility':<10} {'date':<10} {'census':>6}")
+        for r in rows:
+            typer.echo(f"{r.facility:<10} {r.date.isoformat():<10} {r.census:>6}")

@@ -1,0 +1,14 @@
+"""``carecover pbj ...``: Payroll-Based Journal files and measures."""
+
+from __future__ import annotations
+
+import typer
+
+from carecover.cli import pbj_export, pbj_measures, pbj_validate
+
+app = typer.Typer(
+    help="Payroll-Based Journal: validate, write, load and measure.", no_args_is_help=True
+)
+pbj_validate.register(app)
+pbj_export.register(app)
+pbj_measures.register(app)

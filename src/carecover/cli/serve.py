@@ -1,0 +1,45 @@
+"""``carecover serve``: run the backup-staffing web portal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carecover.portal.serving import demo_portal, run_server
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to ``app``."""
+
+    @app.command("serve")
+    def serve(
+        demo: Annotated[
+            bool,
+            typer.Option("--demo", help="Serve a throwaway SQLite database filled with demo data."),
+        ] = False,
+        host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[
+            int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+        ] = 8000,
+        workers: Annotated[
+            int, typer.Option("--workers", min=1, max=32, help="gunicorn worker processes.")
+        ] = 2,
+    ) -> None:
+        """Run the web portal under gunicorn (settings from CARECOVER_* variables)."""
+        if not demo:
+            run_server(host=host, port=port, workers=workers)
+            return
+        with demo_portal(host) as logins:
+            table = Table(title="Demo logins (one password for all)")
+            for column in ("user name", "password", "role", "organisation"):
+                table.add_column(column)
+            for login in logins:
+                table.add_row(login.username, login.password, login.role, login.organisation)
+            console = Console()
+            console.print(table)
+            console.print(f"Portal: http://{host}:{port}/accounts/login/")
+            # One worker: the demo database is a single SQLite file.
+            run_server(host=host, port=port, workers=1)

@@ -1,0 +1,110 @@
+"""MDS 3.0 XML assessment files (one assessment per file), alone or zipped.
+
+Each file holds one assessment whose item tags are element names
+(``<ASSESSMENT><A0310F>01</A0310F>...``); elements named like the extract
+columns (``extract.COLUMNS``) are read, anything else is ignored. Parsing is
+locked down: lxml with ``resolve_entities=False``, ``no_network``, no DTD
+loading, and any DOCTYPE refused; a ZIP is refused over ``XmlLimits``
+(member count, member and total size, compression ratio, unsafe names).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from carecover.errors import InputError
+from carecover.mds.extract import COLUMNS, RawRecord
+
+__all__ = ["XmlLimits", "is_zip", "parse_assessment_xml", "read_xml_assessments"]
+
+
+@dataclass(frozen=True)
+class XmlLimits:
+    """Limits applied before any XML is parsed (all configurable)."""
+
+    max_document_bytes: int = 4 * 1024 * 1024
+    max_zip_members: int = 200_000
+    max_zip_total_bytes: int = 2 * 1024**3
+    max_compression_ratio: float = 200.0
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False
+    )
+
+
+def parse_assessment_xml(data: bytes, name: str) -> RawRecord:
+    """The items of one MDS XML assessment document, as a raw record."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise InputError("a DOCTYPE or entity declaration is not allowed", file=name)
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"not well-formed XML: {exc}", file=name) from None
+    wanted = set(COLUMNS)
+    record = dict.fromkeys(COLUMNS, "")
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str):
+            key = etree.QName(tag).localname.upper()
+            if key in wanted and element.text:
+                record[key] = element.text.strip()
+    return record
+
+
+def is_zip(path: Path) -> bool:
+    """Whether ``path`` starts like a ZIP archive."""
+    with path.open("rb") as handle:
+        return handle.read(2) == b"PK"
+
+
+def read_xml_assessments(
+    path: Path, limits: XmlLimits | None = None
+) -> Iterator[tuple[str, RawRecord]]:
+    """Yield ``(name, record)`` for an XML file or every ``.xml`` member of a ZIP."""
+    limits = limits or XmlLimits()
+    if not is_zip(path):
+        if path.stat().st_size > limits.max_document_bytes:
+            raise InputError("the XML document is over the size limit", file=str(path))
+        yield path.name, parse_assessment_xml(path.read_bytes(), str(path))
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"not a readable ZIP file: {exc}", file=str(path)) from None
+    with archive:
+        members = [i for i in archive.infolist() if not i.is_dir()]
+        _check_zip(path, members, limits)
+        for info in members:
+            name = f"{path.name}!{info.filename}"
+            with archive.open(info) as handle:
+                data = handle.read(limits.max_document_bytes + 1)
+            if len(data) > limits.max_document_bytes:
+                raise InputError("the XML document is over the size limit", file=name)
+            yield info.filename, parse_assessment_xml(data, name)
+
+
+def _check_zip(path: Path, members: list[zipfile.ZipInfo], limits: XmlLimits) -> None:
+    where = str(path)
+    if len(members) > limits.max_zip_members:
+        raise InputError(f"the ZIP has {len(members)} members, over the limit", file=where)
+    if sum(i.file_size for i in members) > limits.max_zip_total_bytes:
+        raise InputError("the ZIP expands past the size limit", file=where)
+    for info in members:
+        parts = PurePosixPath(info.filename).parts
+        if info.filename.startswith(("/", "\\")) or ".." in parts or "\\" in info.filename:
+            raise InputError(f"unsafe member name {info.filename!r}", file=where)
+        if not info.filename.lower().endswith(".xml"):
+            raise InputError(f"the ZIP member {info.filename!r} is not an .xml file", file=where)
+        if info.file_size > limits.max_document_bytes:
+            raise InputError(f"the ZIP member {info.filename!r} is over the size limit", file=where)
+        if info.file_size / max(info.compress_size, 1) > limits.max_compression_ratio:
+            raise InputError(
+                f"the ZIP member {info.filename!r} has a zip-bomb compression ratio", file=where
+            )

@@ -1,0 +1,328 @@
+"""Loading CMS's PBJ public-use files into the staffing store.
+
+One transaction per file: a file either loads completely or leaves nothing.
+A file whose SHA-256 is already in ``loaded_files`` is skipped, and rows are
+keyed on (provnum, workdate), so loading twice changes nothing; a different
+file carrying the same facility-days (a re-published quarter) replaces them.
+
+Bad rows: by default the first one stops the file with an ``InputError``
+naming file, line and field (nothing of the file is kept). With
+``quarantine=True`` bad rows go to the ``quarantine`` table with their reason
+and raw text and the good rows load. Duplicate facility-days inside one file
+always stop the file: which row is right cannot be decided here.
+
+Each file is first read by the fast typed scan (``publicfile.scan_view``);
+only when that finds a problem is it re-read line by line (``stage``), so
+messages and quarantine rows always carry exact line numbers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carecover.errors import InputError
+from carecover.pbj.codes import job_titles
+from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
+from carecover.pbj.publicfile import Staged, fingerprint, scan_view, stage, view_problems
+
+__all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files"]
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (bytes done, bytes total) after each file."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading one file did."""
+
+    file: str
+    sha256: str
+    kind: str
+    rows_loaded: int
+    rows_quarantined: int
+    quarters: tuple[str, ...]
+    skipped: bool  # the same bytes were loaded before
+
+
+def _display(column: str) -> str:
+    names = {"provnum": "PROVNUM", "cy_qtr": "CY_Qtr", "workdate": "WorkDate"}
+    names["mdscensus"] = "MDScensus"
+    for t in job_titles():
+        if t.puf_column:
+            for suffix in ("", "_emp", "_ctr"):
+                names[(t.puf_column + suffix).lower()] = t.puf_column + suffix
+    return names.get(column, column)
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _raw_select(staged: Staged) -> str:
+    parts = ["__line"]
+    for column, positions in staged.header.sources.items():
+        values = ", ".join(f"nullif(trim(c{p}), '')" for p in positions)
+        parts.append(f"coalesce({values}, NULL) AS {column}" if values else f"NULL AS {column}")
+    extra = ("hrs_admin_fn",) if staged.header.kind is FileKind.NON_NURSE else ()
+    for column in (*ID_COLUMNS, *hour_columns(staged.header.kind), *extra):
+        if column not in staged.header.sources:
+            parts.append(f"NULL::VARCHAR AS {column}")
+    return f"SELECT {', '.join(parts)} FROM {staged.table}"
+
+
+def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
+    """(field, condition on the raw/typed row, message SQL) for every rule."""
+    checks = [
+        ("provnum", "provnum IS NULL", "'missing'"),
+        (
+            "provnum",
+            "regexp_full_match(provnum, '[0-9]+\\.[0-9]*|[0-9.]+[eE][+-]?[0-9]+')",
+            "'float-mangled CCN ' || provnum || ' (CCNs are 6-character text: re-export "
+            "the file keeping PROVNUM as text, with leading zeros)'",
+        ),
+        (
+            "provnum",
+            "NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')",
+            "'CCN must be 6 letters or digits, got ' || provnum || "
+            "CASE WHEN regexp_full_match(provnum, '[0-9]{5}') "
+            "THEN ' (leading zero lost?)' ELSE '' END",
+        ),
+        ("cy_qtr", "quarter IS NULL", "'not a quarter like 2024Q2: ' || coalesce(cy_qtr, '')"),
+        (
+            "workdate",
+            "day IS NULL",
+            "'not a date (YYYYMMDD or YYYY-MM-DD): ' || coalesce(workdate, '')",
+        ),
+        (
+            "workdate",
+            "(year(day) <> left(quarter, 4)::INTEGER "
+            "OR quarter(day) <> right(quarter, 1)::INTEGER)",
+            "strftime(day, '%Y-%m-%d') || ' is outside CY_Qtr ' || quarter",
+        ),
+        (
+            "mdscensus",
+            "census IS NULL OR census < 0 OR census <> floor(census)",
+            "'not a whole number of residents: ' || coalesce(mdscensus, '')",
+        ),
+    ]
+    for column in hour_columns(kind):
+        checks.append(
+            (
+                column,
+                f"{column} IS NOT NULL AND h_{column} IS NULL",
+                f"'not a number: ' || {column}",
+            )
+        )
+        checks.append((column, f"h_{column} < 0", f"'negative hours: ' || {column}"))
+    return checks
+
+
+def _typed_sql(staged: Staged) -> str:
+    kind = staged.header.kind
+    hours = hour_columns(kind)
+    casts = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS h_{c}" for c in hours)
+    typed = (
+        "SELECT *, "
+        "CASE WHEN regexp_full_match(upper(cy_qtr), '(CY_?)?[0-9]{4}Q[1-4]') "
+        "THEN right(upper(cy_qtr), 6) END AS quarter, "
+        "coalesce(try_strptime(workdate, '%Y%m%d'), try_strptime(workdate, '%Y-%m-%d'))::DATE"
+        " AS day, TRY_CAST(mdscensus AS DOUBLE) AS census, "
+        f"{casts} FROM ({_raw_select(staged)})"
+    )
+    checks = _checks(kind)
+    # Good rows skip the message building: CASE only evaluates the branch it takes.
+    bad = "coalesce(" + " OR ".join(f"({cond})" for _, cond, _ in checks) + ", false)"
+    reasons = ", ".join(
+        f"CASE WHEN {cond} THEN {_q(_display(f) + ': ')} || {msg} END" for f, cond, msg in checks
+    )
+    fields = " ".join(f"WHEN {cond} THEN {_q(_display(f))}" for f, cond, _ in checks)
+    extra = ", hrs_admin_fn" if kind is FileKind.NON_NURSE else ""
+    keep = (
+        "__line, provnum, provname, city, state, county_name, county_fips, quarter, day, census, "
+        + ", ".join(f"h_{c}" for c in hours)
+        + extra
+    )
+    return (
+        f"SELECT {keep}, CASE WHEN {bad} THEN concat_ws('; ', {reasons}) ELSE '' END AS reason, "
+        f"CASE WHEN {bad} THEN CASE {fields} END END AS field FROM ({typed})"
+    )
+
+
+def _insert_sql(staged: Staged) -> str:
+    kind = staged.header.kind
+    hours = hour_columns(kind)
+    ids = "provnum, provname, city, state, county_name, county_fips, quarter, workdate, mdscensus"
+    extra = ", hrs_admin_fn" if kind is FileKind.NON_NURSE else ""
+    values = (
+        "provnum, provname, city, state, county_name, county_fips, quarter, day, "
+        "census::INTEGER, " + ", ".join(f"h_{c}" for c in hours) + extra
+    )
+    return (
+        f"INSERT OR REPLACE INTO {kind.table} ({ids}, {', '.join(hours)}{extra}, source_file) "
+        f"SELECT {values}, {_q(staged.file)} FROM checked WHERE reason = ''"
+    )
+
+
+def _fail_on_first_problem(staged: Staged, con: Any) -> None:
+    bad = con.execute(
+        "SELECT __line, field, reason FROM checked WHERE reason <> '' ORDER BY __line LIMIT 1"
+    ).fetchall()
+    problems = [(line, None, reason) for line, reason in staged.unreadable.items()]
+    problems += [(int(line), field, reason) for line, field, reason in bad]
+    if not problems:
+        return
+    ((total,),) = con.execute("SELECT count(*) FROM checked WHERE reason <> ''").fetchall()
+    total += len(staged.unreadable)
+    line, field, reason = min(problems, key=lambda p: p[0])
+    if field and reason.startswith(f"{field}: "):
+        reason = reason[len(field) + 2 :]
+    more = f" (and {total - 1} more bad row(s); use --quarantine to load the rest)"
+    raise InputError(reason + (more if total > 1 else ""), file=staged.file, line=line, field=field)
+
+
+def _fail_on_duplicates(staged: Staged, con: Any) -> None:
+    rows = con.execute(
+        "SELECT provnum, day, list(__line ORDER BY __line) FROM checked WHERE reason = '' "
+        "GROUP BY provnum, day HAVING count(*) > 1 ORDER BY min(__line)"
+    ).fetchall()
+    if rows:
+        provnum, day, lines = rows[0]
+        more = f" (and {len(rows) - 1} more duplicated facility-day(s))" if len(rows) > 1 else ""
+        raise InputError(
+            f"duplicate facility-day {provnum} {day.isoformat()} on lines "
+            f"{', '.join(str(n) for n in lines)}{more}",
+            file=staged.file,
+            line=int(lines[1]),
+            field="WorkDate",
+        )
+
+
+def _has_problems(con: Any) -> bool:
+    rows = con.execute(
+        "SELECT (SELECT count(*) FROM checked WHERE reason <> '') + "
+        "(SELECT count(*) FROM (SELECT 1 FROM checked WHERE reason = '' "
+        "GROUP BY provnum, day HAVING count(*) > 1))"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def _fast_checked(con: Any, path: Path, digest: str) -> Staged | None:
+    """Typed parallel scan into ``checked``; ``None`` when any row needs the careful path."""
+    import duckdb
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="carecover-") as workdir:
+            header = scan_view(con, path, "pbj_scan", Path(workdir))
+            con.execute("CREATE OR REPLACE TEMP TABLE pbj_fast AS SELECT * FROM pbj_scan")
+        kind = header.kind
+        if view_problems(con, "pbj_fast", kind):
+            return None
+        hours = ", ".join(f"{c} AS h_{c}" for c in hour_columns(kind))
+        extra = ", NULL::VARCHAR AS hrs_admin_fn" if kind is FileKind.NON_NURSE else ""
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE checked AS SELECT 0 AS __line, provnum, provname, "
+            "city, state, county_name, county_fips, quarter, workdate AS day, "
+            f"mdscensus AS census, {hours}{extra}, '' AS reason, NULL::VARCHAR AS field "
+            "FROM pbj_fast"
+        )
+    except duckdb.Error:
+        return None  # the careful path names the line and field
+    finally:
+        con.execute("DROP VIEW IF EXISTS pbj_scan")
+        con.execute("DROP TABLE IF EXISTS pbj_fast")
+    return Staged(str(path), digest, header, "pbj_fast", [], {})
+
+
+def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) -> Staged:
+    """Stage ``path`` into the temp table ``checked``: fast scan first, careful path on trouble."""
+    if encoding is not None:
+        staged = _fast_checked(con, path, digest)
+        if staged is not None:
+            return staged
+    staged = stage(con, path)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_typed_sql(staged)}")
+    return staged
+
+
+def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadResult:
+    """Load one Daily Nurse or Non-Nurse Staffing file into the store, atomically."""
+    file = Path(path)
+    digest, encoding = fingerprint(file)
+    seen = con.execute(
+        "SELECT quarters, kind FROM loaded_files WHERE sha256 = ?", [digest]
+    ).fetchall()
+    if seen:
+        quarters = tuple(q for q in seen[0][0].split(",") if q)
+        return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
+    try:
+        staged = _stage_and_check(con, file, digest, encoding)
+        kind = staged.header.kind
+        if not quarantine:
+            _fail_on_first_problem(staged, con)
+        _fail_on_duplicates(staged, con)
+        bad = con.execute(
+            "SELECT __line, reason FROM checked WHERE reason <> '' ORDER BY __line"
+        ).fetchall()
+        bad += sorted(staged.unreadable.items())
+        quarters = tuple(
+            q
+            for (q,) in con.execute(
+                "SELECT DISTINCT quarter FROM checked WHERE reason = '' ORDER BY 1"
+            ).fetchall()
+        )
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(_insert_sql(staged))
+            ((loaded,),) = con.execute("SELECT count(*) FROM checked WHERE reason = ''").fetchall()
+            if bad:
+                con.executemany(
+                    "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (staged.file, staged.sha256, int(n), r, staged.lines[int(n) - 1])
+                        for n, r in bad
+                    ],
+                )
+            con.execute(
+                "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
+                "quarters) VALUES (?, ?, ?, ?, ?, ?)",
+                [staged.sha256, staged.file, kind.value, loaded, len(bad), ",".join(quarters)],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS checked")
+        con.execute("DROP TABLE IF EXISTS pbj_staging")
+    return LoadResult(staged.file, staged.sha256, kind.value, loaded, len(bad), quarters, False)
+
+
+def load_files(
+    con: Any,
+    paths: Sequence[str | Path],
+    *,
+    quarantine: bool = False,
+    progress: ProgressCallback | None = None,
+    on_loaded: Callable[[LoadResult], None] | None = None,
+) -> list[LoadResult]:
+    """Load several files in order; each is its own transaction. Stops at the first failure.
+
+    ``on_loaded`` hears about each file as soon as it is committed, so a caller
+    can report the files that did load before a later one failed.
+    """
+    sizes = [Path(p).stat().st_size for p in paths]
+    total = sum(sizes)
+    done = 0
+    results = []
+    for path, size in zip(paths, sizes, strict=True):
+        results.append(load_file(con, path, quarantine=quarantine))
+        if on_loaded is not None:
+            on_loaded(results[-1])
+        done += size
+        if progress is not None:
+            progress(done, total)
+    return results

@@ -1,0 +1,310 @@
+"""Staffing measures per facility-day and facility-quarter, as Ibis expressions.
+
+The pipeline is written in Ibis over a table of daily public-file rows (the
+store's ``daily_nurse_staffing`` or the same columns from anywhere), so it
+runs unchanged on any Ibis backend (DuckDB here; PySpark was checked,
+library-notes.md). No row-by-row Python.
+
+Rules (cms-staffing-methodology.md):
+- RN = DON + RN admin + RN (codes 5–7), LPN = LPN admin + LPN (8–9), aide =
+  CNA + aide in training + medication aide (10–12); total = RN + LPN + aide
+  (§3a "Job codes").
+- HPRD = hours summed over the quarter ÷ MDS census summed over the same
+  days, never an average of daily ratios (§3a "HPRD").
+- Weekend = Saturday and Sunday (§3b, weekend total nurse HPRD).
+- A day without an RN counts only when residents were present (census > 0);
+  DON and RN-admin hours count as RN (§3c rule 3, S6). A missing hours value
+  is not zero: a day whose RN columns are all empty is not a zero-RN day
+  (the PBJ320 pitfall, peers-and-public-files.md).
+- Exclusions (§3c "Staffing-level exclusions"), read from
+  ``data/pbj/exclusion_rules.csv``: total HPRD = 0 or > 12, aide HPRD > 5.25,
+  the same on weekends, and < 1.5 for data quarters up to 2021Q4
+  (UNCONFIRMED). A quarter without resident-days is excluded too.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from carecover.pbj.calendar import Quarter
+from carecover.pbj.codes import JobGroup, nurse_columns
+
+__all__ = [
+    "QUARTERLY_COLUMNS",
+    "ExclusionRule",
+    "daily_measures",
+    "daily_source",
+    "exclusion_rules",
+    "quarterly_measures",
+    "to_rows",
+]
+
+QUARTERLY_COLUMNS = (
+    "provnum",
+    "quarter",
+    "days_reported",
+    "resident_days",
+    "avg_census",
+    "rn_hours",
+    "lpn_hours",
+    "aide_hours",
+    "total_hours",
+    "rn_hprd",
+    "lpn_hprd",
+    "aide_hprd",
+    "total_hprd",
+    "weekend_total_hprd",
+    "weekend_rn_hprd",
+    "contract_share",
+    "zero_rn_days",
+    "rn_under_8h_days",
+    "excluded",
+)
+_NURSE_HOURS = tuple(
+    f"{c.lower()}{suffix}"
+    for g in (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE)
+    for c in nurse_columns(g)
+    for suffix in ("", "_emp", "_ctr")
+)
+RN_MINIMUM_HOURS = 8  # 42 CFR 483.35(b): an RN 8 consecutive hours a day (§5)
+
+Source = Any  # an Ibis table, a store path (.duckdb), or CSV path(s)
+
+
+@dataclass(frozen=True)
+class ExclusionRule:
+    """One implausible-value test that keeps a quarter out of the measures."""
+
+    measure: str
+    operator: str  # eq, gt, lt
+    threshold: float
+    first_quarter: str | None
+    last_quarter: str | None
+    source: str
+    confidence: str
+
+
+@cache
+def exclusion_rules() -> tuple[ExclusionRule, ...]:
+    """The exclusion rules shipped in ``data/pbj/exclusion_rules.csv``."""
+    text = (
+        resources.files("carecover")
+        .joinpath("data", "pbj", "exclusion_rules.csv")
+        .read_text(encoding="utf-8")
+    )
+    return tuple(
+        ExclusionRule(
+            measure=row["measure"],
+            operator=row["operator"],
+            threshold=float(row["threshold"]),
+            first_quarter=row["first_quarter"] or None,
+            last_quarter=row["last_quarter"] or None,
+            source=row["source"],
+            confidence=row["confidence"],
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def daily_source(source: Source) -> Any:
+    """The Ibis table of daily nurse rows behind ``source``.
+
+    ``source`` is an Ibis table with the store's columns, a path to a store
+    (``.duckdb``/``.db``), or one or more public CSV files (read in place
+    when they pass every loader check, else through the careful loader).
+    """
+    from carecover.pbj.store import connect, ibis_table
+
+    if hasattr(source, "group_by"):
+        return source
+    paths = [source] if isinstance(source, str | Path) else list(source)
+    if len(paths) == 1 and Path(paths[0]).suffix.lower() in (".duckdb", ".db"):
+        return ibis_table(connect(paths[0], read_only=True), "daily_nurse_staffing")
+    con = connect(":memory:")
+    view = _scan_files(con, [Path(p) for p in paths])
+    return ibis_table(con, view)
+
+
+def _scan_files(con: Any, paths: list[Path]) -> str:
+    """Name of a view over the files' nurse rows, checked by every loader rule.
+
+    Fast path: DuckDB reads the files in place (typed, in parallel) and one
+    aggregate checks the rules. If anything is wrong — or DuckDB cannot read
+    a row — the files go through the careful loader instead, which names the
+    file, line and field of the problem (``InputError``).
+    """
+    import duckdb
+
+    from carecover.pbj.columns import FileKind
+    from carecover.pbj.loading import load_files
+    from carecover.pbj.publicfile import scan_view, view_problems
+
+    with tempfile.TemporaryDirectory(prefix="carecover-") as workdir:
+        views = []
+        for index, path in enumerate(paths):
+            if scan_view(con, path, f"scan_{index}", Path(workdir)).kind is FileKind.NURSE:
+                views.append(f"scan_{index}")
+        columns = "provnum, quarter, workdate, mdscensus, " + ", ".join(_NURSE_HOURS)
+        union = " UNION ALL ".join(f"SELECT {columns} FROM {v}" for v in views)
+        try:
+            # One parallel scan into memory (only the measure columns); the
+            # rule check and the measures then run on the in-memory table.
+            if views:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE scanned AS {union}")
+                if view_problems(con, "scanned", FileKind.NURSE) == 0:
+                    return "scanned"
+        except duckdb.Error:
+            pass  # the careful loader below reports the row
+        finally:
+            for view in views:
+                con.execute(f"DROP VIEW IF EXISTS {view}")
+    con.execute("DROP TABLE IF EXISTS scanned")
+    load_files(con, paths)
+    return "daily_nurse_staffing"
+
+
+def _hours(t: Any, group: JobGroup, suffix: str = "") -> Any:
+    """Sum of a group's columns; NULL only when every column is empty."""
+    import ibis
+
+    cols = [t[c.lower() + suffix] for c in nurse_columns(group)]
+    total = cols[0].fill_null(0)
+    for col in cols[1:]:
+        total = total + col.fill_null(0)
+    all_null = cols[0].isnull()
+    for col in cols[1:]:
+        all_null = all_null & col.isnull()
+    return ibis.ifelse(all_null, ibis.null("float64"), total)
+
+
+def _filter(t: Any, quarter: Quarter | str | None, facility: str | None) -> Any:
+    if quarter is not None:
+        label = str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
+        t = t.filter(t.quarter == label)
+    if facility is not None:
+        t = t.filter(t.provnum == facility)
+    return t
+
+
+def _per_day(t: Any) -> Any:
+    """One row per facility-day with grouped hours (before HPRD rounding)."""
+    import ibis
+
+    rn, lpn, aide = (_hours(t, g) for g in (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE))
+    contract = sum(
+        (_hours(t, g, "_ctr").fill_null(0) for g in (JobGroup.LPN, JobGroup.AIDE)),
+        start=_hours(t, JobGroup.RN, "_ctr").fill_null(0),
+    )
+    total = rn.fill_null(0) + lpn.fill_null(0) + aide.fill_null(0)
+    census = t.mdscensus
+    has_residents = census > 0
+    return t.select(
+        provnum=t.provnum,
+        quarter=t.quarter,
+        workdate=t.workdate,
+        # ibis: Monday = 0 ... Saturday = 5, Sunday = 6.
+        weekend=t.workdate.day_of_week.index() >= 5,
+        census=census,
+        rn_hours=rn,
+        lpn_hours=lpn,
+        aide_hours=aide,
+        total_hours=total,
+        contract_hours=contract,
+        zero_rn=has_residents & rn.notnull() & (rn == 0),
+        rn_under_8h=has_residents & rn.notnull() & (rn < RN_MINIMUM_HOURS),
+        _has_ctr=t.hrs_rn_ctr.notnull(),
+    ).mutate(
+        rn_hprd=ibis.ifelse(has_residents, rn / census, ibis.null("float64")),
+        total_hprd=ibis.ifelse(has_residents, total / census, ibis.null("float64")),
+    )
+
+
+def daily_measures(
+    source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
+) -> Any:
+    """Per facility-day: hours by group, census, HPRD, weekend and RN-coverage flags."""
+    d = _per_day(_filter(daily_source(source), quarter, facility))
+    return d.drop("_has_ctr").order_by(["provnum", "workdate"])
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    import ibis
+
+    return ibis.ifelse(den > 0, num / den, ibis.null("float64"))
+
+
+def _rule_hit(rule: ExclusionRule, m: Any) -> Any:
+    value = m[rule.measure]
+    test = {"eq": value == rule.threshold, "gt": value > rule.threshold}.get(
+        rule.operator, value < rule.threshold
+    )
+    if rule.first_quarter:
+        test = test & (m.quarter >= rule.first_quarter)
+    if rule.last_quarter:
+        test = test & (m.quarter <= rule.last_quarter)
+    # A measure that cannot be computed (NULL) does not trigger the rule.
+    return test.fill_null(False)
+
+
+def quarterly_measures(
+    source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
+) -> Any:
+    """Per facility-quarter measures with ``QUARTERLY_COLUMNS``, as an Ibis table."""
+    d = _per_day(_filter(daily_source(source), quarter, facility))
+    g = d.group_by(["provnum", "quarter"]).aggregate(
+        days_reported=d.count(),
+        resident_days=d.census.sum(),
+        rn_hours=d.rn_hours.sum(),
+        lpn_hours=d.lpn_hours.sum(),
+        aide_hours=d.aide_hours.sum(),
+        total_hours=d.total_hours.sum(),
+        contract_hours=d.contract_hours.sum(where=d._has_ctr),
+        contract_base=d.total_hours.sum(where=d._has_ctr),
+        weekend_census=d.census.sum(where=d.weekend),
+        weekend_total=d.total_hours.sum(where=d.weekend),
+        weekend_rn=d.rn_hours.sum(where=d.weekend),
+        weekend_aide=d.aide_hours.sum(where=d.weekend),
+        zero_rn_days=d.count(where=d.zero_rn),
+        rn_under_8h_days=d.count(where=d.rn_under_8h),
+    )
+    m = g.mutate(
+        avg_census=g.resident_days / g.days_reported,
+        rn_hprd=_ratio(g.rn_hours, g.resident_days),
+        lpn_hprd=_ratio(g.lpn_hours, g.resident_days),
+        aide_hprd=_ratio(g.aide_hours, g.resident_days),
+        total_hprd=_ratio(g.total_hours, g.resident_days),
+        weekend_total_hprd=_ratio(g.weekend_total, g.weekend_census),
+        weekend_rn_hprd=_ratio(g.weekend_rn, g.weekend_census),
+        weekend_aide_hprd=_ratio(g.weekend_aide, g.weekend_census),
+        contract_share=_ratio(g.contract_hours, g.contract_base),
+    )
+    excluded = m.resident_days.fill_null(0) <= 0
+    for rule in exclusion_rules():
+        excluded = excluded | _rule_hit(rule, m)
+    m = m.mutate(excluded=excluded)
+    return m.select(*QUARTERLY_COLUMNS).order_by(["provnum", "quarter"])
+
+
+def to_rows(table: Any) -> list[dict[str, Any]]:
+    """Execute an Ibis table and return its rows as dictionaries."""
+    import ibis
+
+    from carecover.pbj.store import quiet_ibis
+
+    with quiet_ibis():
+        backend = ibis.get_backend(table)
+        if backend.name != "duckdb":
+            rows: list[dict[str, Any]] = table.to_pyarrow().to_pylist()
+            return rows
+        # On DuckDB, run the compiled SQL on the same connection (temp tables
+        # are per connection): it skips Arrow and saves a third of a second.
+        sql = str(ibis.to_sql(table, dialect="duckdb"))
+    result = backend.con.execute(sql)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -1,0 +1,294 @@
+"""Reading one CMS public-use file: a fast typed scan, and a careful line-by-line path.
+
+Traps handled here (peers-and-public-files.md): cp1252 text (names with 0x92
+and 0x96) and UTF-8 with a byte-order mark; header drift (``columns``); a
+trailing empty column.
+
+- ``scan_view``: DuckDB reads the file in place, typed and in parallel; a
+  cp1252 file is first copied to UTF-8 (DuckDB's reader takes only UTF-8 and
+  strict latin-1). ``view_problems`` counts rows breaking a loader rule.
+- ``stage``: the careful path, used when the fast one finds anything wrong.
+  The text is decoded in Python and re-written as UTF-8 with a leading
+  ``__line`` column; DuckDB's CSV reader parses it with rejected rows
+  captured, so every bad row can be named and quarantined.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carecover.errors import InputError
+from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
+
+__all__ = [
+    "Staged",
+    "decode",
+    "fingerprint",
+    "scan_view",
+    "sniff_encoding",
+    "stage",
+    "view_problems",
+]
+
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 22
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file parsed into the temp table ``table`` (columns ``__line``, ``c0``..)."""
+
+    file: str
+    sha256: str
+    header: Header
+    table: str
+    lines: list[str]  # the decoded lines; lines[n - 1] is line n
+    unreadable: dict[int, str]  # line -> reason, for rows the CSV reader rejected
+
+
+def decode(data: bytes, *, file: str) -> str:
+    """Decode UTF-8 (with or without BOM) or cp1252; name the line of a bad byte."""
+    if b"\x00" in data[:65536]:
+        raise InputError("not a text CSV file (NUL bytes: UTF-16 or binary?)", file=file)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+        encodings = ["utf-8"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = exc
+    assert error is not None
+    line = data[: error.start].count(b"\n") + 1
+    raise InputError(
+        f"cannot decode byte 0x{data[error.start]:02x} as {' or '.join(encodings)}",
+        file=file,
+        line=line,
+    )
+
+
+def _reader_sql(path: str, width: int, rejects: str) -> str:
+    columns = ", ".join(["'__line': 'BIGINT'"] + [f"'c{i}': 'VARCHAR'" for i in range(width)])
+    return (
+        f"SELECT * FROM read_csv('{path}', header = true, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"store_rejects = true, rejects_table = '{rejects}_errors', "
+        f"rejects_scan = '{rejects}_scans', columns = {{{columns}}})"
+    )
+
+
+def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
+    """Decode ``path``, normalise its header and parse it into temp table ``table``."""
+    name = str(path)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    lines = decode(data, file=name).splitlines()
+    del data
+    if not lines or not lines[0].strip():
+        raise InputError("empty file (no header line)", file=name, line=1)
+    names = next(csv.reader([lines[0]]))
+    header = normalise_header(names, file=name)
+    width = len(names)
+    handle, tmp = tempfile.mkstemp(suffix=".csv", prefix="carecover-pbj-")
+    written = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(",".join(["__line"] + [f"c{i}" for i in range(width)]) + "\n")
+            for number, line in enumerate(lines[1:], start=2):
+                if line.strip():
+                    out.write(f"{number},{line}\n")
+                    written += 1
+        rejects = f"{table}_rejects"
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        reader = _reader_sql(tmp.replace("'", "''"), width, rejects)
+        con.execute(f"CREATE TEMP TABLE {table} AS {reader}")
+        unreadable: dict[int, str] = {}
+        for csv_line, error_type, message in con.execute(
+            f"SELECT csv_line, error_type, error_message FROM {rejects}_errors ORDER BY line"
+        ).fetchall():
+            number = int(str(csv_line).split(",", 1)[0])
+            unreadable.setdefault(number, f"unreadable row ({error_type}): {message}")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}_errors")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}_scans")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    ((accepted,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    if accepted + len(unreadable) != written:
+        # DuckDB swallowed lines (an unbalanced quote joins lines): name them.
+        seen = {int(n) for (n,) in con.execute(f"SELECT __line FROM {table}").fetchall()}
+        seen |= set(unreadable)
+        previous = 0
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip() and number not in seen:
+                unreadable[number] = "unreadable row (unbalanced quote or truncated line)"
+                # The row before it absorbed this line: it is damaged too.
+                if previous and previous not in unreadable:
+                    unreadable[previous] = "unreadable row (unbalanced quote joins lines)"
+            if line.strip():
+                previous = number
+        con.execute(f"DELETE FROM {table} WHERE __line IN (SELECT unnest(?))", [list(unreadable)])
+    return Staged(name, digest, header, table, lines, unreadable)
+
+
+def fingerprint(path: Path) -> tuple[str, str | None]:
+    """SHA-256 of the file, and the encoding DuckDB can read it in.
+
+    The encoding is ``utf-8`` (with or without BOM) or ``cp1252``, or
+    ``None`` when only the careful path can tell what is wrong (NUL bytes, a
+    BOM followed by bad UTF-8).
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    first = True
+    bom = False
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if first:
+                bom = chunk.startswith(_BOM)
+                if b"\x00" in chunk[:65536]:
+                    utf8 = bom = False
+                    first = False
+                    return digest.hexdigest(), None
+                first = False
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        return digest.hexdigest(), "utf-8"
+    return digest.hexdigest(), None if bom else "cp1252"
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    return line.decode(encoding, errors="replace")
+
+
+def sniff_encoding(path: Path) -> str | None:
+    """``utf-8``, ``cp1252`` or ``None`` (NUL bytes, or a BOM followed by bad UTF-8)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        first = handle.read(65536)
+        if b"\x00" in first:
+            return None
+        bom = first.startswith(_BOM)
+        chunk = first
+        try:
+            while chunk:
+                if not chunk.isascii():
+                    decoder.decode(chunk)
+                chunk = handle.read(_CHUNK)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None if bom else "cp1252"
+    return "utf-8"
+
+
+def _utf8_copy(path: Path, workdir: Path) -> Path:
+    """A UTF-8 copy of a cp1252 file (DuckDB reads only UTF-8 and strict latin-1)."""
+    target = workdir / f"{path.stem}.utf8.csv"
+    try:
+        with path.open("rb") as source, target.open("wb") as out:
+            # cp1252 is one byte per character: any chunk boundary is safe.
+            while chunk := source.read(_CHUNK):
+                out.write(chunk.decode("cp1252").encode("utf-8"))
+    except UnicodeDecodeError:
+        decode(path.read_bytes(), file=str(path))  # raises the error naming the line
+        raise
+    return target
+
+
+def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
+    """Expose a nurse or non-nurse file as ``view`` with the store's typed columns.
+
+    Nothing is read yet: DuckDB scans the file when the view is queried (a
+    cp1252 file is first copied to UTF-8 in ``workdir``, which must outlive
+    the view). A malformed row then raises a DuckDB error; ``view_problems``
+    finds the rest.
+    """
+    name = str(path)
+    encoding = sniff_encoding(path)
+    if encoding is None:
+        decode(path.read_bytes(), file=name)  # raises the precise error
+        raise InputError("cannot read this file's encoding", file=name)
+    readable = _utf8_copy(path, workdir) if encoding == "cp1252" else path
+    names = next(csv.reader([_first_line(path, encoding)]))
+    header = normalise_header(names, file=name)
+    hours = set(hour_columns(header.kind))
+    types = {}
+    for column, positions in header.sources.items():
+        for p in positions:
+            types[p] = "DOUBLE" if column in hours or column == "mdscensus" else "VARCHAR"
+    columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
+
+    def pick(column: str, cast: str) -> str:
+        positions = header.sources.get(column, ())
+        if not positions:
+            return f"NULL::{cast} AS {column}"
+        values = [f"c{p}" if cast == "DOUBLE" else f"nullif(trim(c{p}), '')" for p in positions]
+        return f"coalesce({', '.join(values)}, NULL) AS {column}"
+
+    select = [pick(c, "VARCHAR") for c in ID_COLUMNS if c not in ("workdate", "mdscensus")]
+    select.append(
+        "coalesce(try_strptime(trim(" + _col(header, "workdate") + "), '%Y%m%d'), "
+        "try_strptime(trim(" + _col(header, "workdate") + "), '%Y-%m-%d'))::DATE AS workdate"
+    )
+    census = pick("mdscensus", "DOUBLE").removesuffix(" AS mdscensus")
+    # A fractional census becomes NULL, which view_problems counts.
+    select.append(f"CASE WHEN {census} = floor({census}) THEN {census}::INTEGER END AS mdscensus")
+    select += [pick(c, "DOUBLE") for c in hour_columns(header.kind)]
+    quoted = str(readable).replace("'", "''")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(select)}, "
+        f"upper(right(trim({_col(header, 'cy_qtr')}), 6)) AS quarter "
+        f"FROM read_csv('{quoted}', header = true, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', strict_mode = true, "
+        f"columns = {{{columns}}})"
+    )
+    return header
+
+
+def _col(header: Header, column: str) -> str:
+    return f"c{header.sources[column][0]}"
+
+
+def view_problems(con: Any, view: str, kind: FileKind) -> int:
+    """How many rows of ``view`` break a loader rule (0 = the fast path is safe)."""
+    negative = " OR ".join(f"{c} < 0" for c in hour_columns(kind))
+    ((count,),) = con.execute(
+        "SELECT coalesce(count_if(provnum IS NULL "
+        "OR NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')"
+        f" OR workdate IS NULL OR NOT regexp_full_match(quarter, '[0-9]{{4}}Q[1-4]')"
+        f" OR year(workdate) <> TRY_CAST(left(quarter, 4) AS INTEGER)"
+        f" OR quarter(workdate) <> TRY_CAST(right(quarter, 1) AS INTEGER)"
+        f" OR mdscensus IS NULL OR mdscensus < 0"
+        f" OR {negative}), 0) FROM {view}"
+    ).fetchall()
+    ((duplicates,),) = con.execute(
+        f"SELECT coalesce(sum(n - 1), 0) FROM "
+        f"(SELECT count(*) AS n FROM {view} GROUP BY provnum, workdate)"
+    ).fetchall()
+    count += duplicates
+    return int(count)

@@ -1,0 +1,139 @@
+"""The DuckDB staffing store: schema and connection.
+
+Writes use raw DuckDB SQL because ``ibis`` 12 ``create_table`` fails on
+DuckDB 2.0 (a ``DROP VIEW IF EXISTS`` parse error, library-notes.md); the
+analytics read the same tables through Ibis (``ibis_tables``).
+
+Tables:
+
+- ``daily_nurse_staffing`` / ``daily_non_nurse_staffing``: one row per
+  facility-day of CMS's public files, key (provnum, workdate); ``quarter``
+  comes from ``CY_Qtr``, never the file name.
+- ``loaded_files``: every file loaded, keyed by the SHA-256 of its bytes, so
+  loading the same file again changes nothing.
+- ``quarantine``: rows that could not be read (file, line, reason, raw text).
+- ``employee_hours``: per-employee PBJ XML hours (provnum, employee_id,
+  workdate, job_title_code, pay_type_code, hours, source_file); filled by the
+  PBJ XML importer, not by the public-file loader.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from carecover.pbj.columns import FileKind, hour_columns
+
+__all__ = [
+    "DEFAULT_STORE",
+    "connect",
+    "create_schema",
+    "ibis_connection",
+    "ibis_table",
+    "quiet_ibis",
+]
+
+DEFAULT_STORE = Path("~/.local/share/carecover/staffing.duckdb")
+
+_ID_DDL = """
+    provnum VARCHAR NOT NULL,
+    provname VARCHAR,
+    city VARCHAR,
+    state VARCHAR,
+    county_name VARCHAR,
+    county_fips VARCHAR,
+    quarter VARCHAR NOT NULL,
+    workdate DATE NOT NULL,
+    mdscensus INTEGER NOT NULL,
+"""
+
+
+def _daily_table_ddl(kind: FileKind) -> str:
+    hours = ",\n".join(f"    {c} DOUBLE" for c in hour_columns(kind))
+    extra = "    hrs_admin_fn VARCHAR,\n" if kind is FileKind.NON_NURSE else ""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {kind.table} (\n{_ID_DDL}{hours},\n{extra}"
+        "    source_file VARCHAR NOT NULL,\n    PRIMARY KEY (provnum, workdate)\n)"
+    )
+
+
+_OTHER_DDL = [
+    """CREATE TABLE IF NOT EXISTS loaded_files (
+        sha256 VARCHAR PRIMARY KEY,
+        file VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        rows_loaded BIGINT NOT NULL,
+        rows_quarantined BIGINT NOT NULL,
+        quarters VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+    )""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        file VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        line BIGINT NOT NULL,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS employee_hours (
+        provnum VARCHAR NOT NULL,
+        employee_id VARCHAR NOT NULL,
+        workdate DATE NOT NULL,
+        job_title_code INTEGER NOT NULL,
+        pay_type_code INTEGER NOT NULL,
+        hours DOUBLE NOT NULL,
+        source_file VARCHAR NOT NULL
+    )""",
+]
+
+
+def create_schema(con: Any) -> None:
+    """Create every store table that does not exist yet (idempotent)."""
+    for kind in FileKind:
+        con.execute(_daily_table_ddl(kind))
+    for ddl in _OTHER_DDL:
+        con.execute(ddl)
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
+    """Open (and create, with parent folders) the store; ``":memory:"`` for a scratch store."""
+    import duckdb
+
+    if path is None or str(path) == ":memory:":
+        con = duckdb.connect(":memory:")
+    else:
+        file = Path(path).expanduser()
+        if read_only and not file.exists():
+            from carecover.errors import NotFoundError
+
+            raise NotFoundError(f"no staffing store at {file} (load files with `pbj load`)")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(file), read_only=read_only)
+    # The CLI draws its own progress bar; DuckDB's would garble it.
+    con.execute("SET enable_progress_bar = false")
+    if not read_only:
+        create_schema(con)
+    return con
+
+
+def ibis_connection(con: Any) -> Any:
+    """An Ibis backend over an open DuckDB connection (for the analytics)."""
+    import ibis
+
+    return ibis.duckdb.from_connection(con)
+
+
+@contextmanager
+def quiet_ibis() -> Iterator[None]:
+    """Silence ibis 12's call of DuckDB 2.0's deprecated ``fetch_arrow_table``."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+        yield
+
+
+def ibis_table(con: Any, name: str) -> Any:
+    """The store table ``name`` as an Ibis table."""
+    with quiet_ibis():
+        return ibis_connection(con).table(name)

@@ -1,0 +1,273 @@
+"""Opening PBJ uploads safely: size limits, ZIP guards and a locked-down XML parser.
+
+A PBJ upload is one XML file or a ZIP holding one or more XML files
+(cms-staffing-methodology.md §1.2). Everything here runs *before* the XML
+is parsed, so a hostile upload is refused without spending memory on it:
+
+- a file larger than ``Limits.max_file_bytes`` (default 2 GiB) is refused
+  from its size on disk;
+- a ZIP is refused when it has too many members, a member name that could
+  escape a directory, an encrypted member, a total uncompressed size over
+  the limit, or a compression ratio typical of a zip bomb; while a member is
+  read, the bytes actually produced are counted too (headers can lie);
+- the parser never loads a DTD, never resolves entities, never touches the
+  network and keeps libxml2's ``huge_tree`` protections on; a document
+  that declares a DOCTYPE is refused outright (PBJ files never have one);
+- while streaming, ``ReadGuard`` refuses a single element (one employee's
+  ``staffHours``) larger than ``Limits.max_element_bytes``, because the
+  reader holds one such element in memory at a time.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Protocol
+
+from lxml import etree
+
+from carecover.errors import InputError
+
+__all__ = [
+    "ByteStream",
+    "Limits",
+    "ReadGuard",
+    "XmlSource",
+    "declares_doctype",
+    "open_sources",
+    "parser_options",
+    "pbj_schema",
+    "secure_parser",
+]
+
+GIB = 1024**3
+# Bytes read from the start of a document to look for a DOCTYPE before parsing.
+PROLOG_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits applied before any XML is parsed (all configurable)."""
+
+    max_file_bytes: int = 2 * GIB
+    max_zip_members: int = 100
+    max_zip_total_bytes: int = 2 * GIB
+    max_compression_ratio: float = 200.0
+    # One <staffHours> (an employee's quarter, normally well under 1 MB) is
+    # held in memory at a time; a single element larger than this is refused.
+    max_element_bytes: int = 64 * 1024 * 1024
+
+
+class ByteStream(Protocol):
+    """What the parser reads from: a binary stream that can be closed."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes (all when negative)."""
+
+    def close(self) -> None:
+        """Release the stream."""
+
+
+@dataclass(frozen=True)
+class XmlSource:
+    """One XML document to parse: a plain file or one member of a ZIP."""
+
+    name: str
+    size: int
+    opener: Callable[[], ByteStream]
+
+    def open(self) -> ByteStream:
+        """A fresh binary stream over the document."""
+        return self.opener()
+
+
+def parser_options() -> dict[str, Any]:
+    """Keyword arguments that lock an lxml parser (or ``iterparse``) down."""
+    return {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "huge_tree": False,
+        "remove_comments": True,
+        "remove_pis": True,
+        # Indentation between elements is not data; dropping it saves time and memory.
+        "remove_blank_text": True,
+    }
+
+
+def secure_parser() -> etree.XMLParser:
+    """An ``XMLParser`` that never loads DTDs, resolves entities or uses the network."""
+    return etree.XMLParser(**parser_options())
+
+
+@cache
+def _schema_document() -> Any:
+    data = resources.files("carecover").joinpath("data", "pbj", "nhpbj_4_10_0.xsd").read_bytes()
+    return etree.fromstring(data, secure_parser())
+
+
+def pbj_schema() -> etree.XMLSchema:
+    """A fresh validator for CMS's PBJ 4.10.0 schema (``data/pbj/nhpbj_4_10_0.xsd``).
+
+    Fresh on every call because a validator's error log accumulates across
+    the documents it checks.
+    """
+    return etree.XMLSchema(_schema_document())
+
+
+def declares_doctype(head: bytes) -> bool:
+    """Whether the start of a document declares a DOCTYPE or entities."""
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
+def open_sources(path: Path, limits: Limits | None = None) -> list[XmlSource]:
+    """The XML documents in ``path`` (an XML file or a ZIP of them), after the size checks."""
+    limits = limits or Limits()
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("the file is empty", file=str(path))
+    if size > limits.max_file_bytes:
+        raise InputError(
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,};"
+            " it was not parsed",
+            file=str(path),
+        )
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic.startswith(b"PK"):
+        return _zip_sources(path, limits)
+    return [XmlSource(path.name, size, lambda: path.open("rb"))]
+
+
+def _zip_sources(path: Path, limits: Limits) -> list[XmlSource]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable ZIP file: {exc}", file=str(path)) from None
+    if len(infos) > limits.max_zip_members:
+        raise InputError(
+            f"the ZIP has {len(infos)} members, over the limit of {limits.max_zip_members}",
+            file=str(path),
+        )
+    members = [info for info in infos if not _skipped(info)]
+    total = 0
+    for info in members:
+        _check_member(path, info, limits)
+        total += info.file_size
+    if total > limits.max_zip_total_bytes:
+        raise InputError(
+            f"the ZIP expands to {total:,} bytes, over the limit of"
+            f" {limits.max_zip_total_bytes:,}; it was not unpacked",
+            file=str(path),
+        )
+    if not members:
+        raise InputError("the ZIP holds no .xml file", file=str(path))
+    return [
+        XmlSource(f"{path.name}!{info.filename}", info.file_size, _member_opener(path, info))
+        for info in members
+    ]
+
+
+def _skipped(info: zipfile.ZipInfo) -> bool:
+    # Folders and macOS resource forks carry no submission data.
+    return info.is_dir() or info.filename.startswith("__MACOSX/")
+
+
+def _check_member(path: Path, info: zipfile.ZipInfo, limits: Limits) -> None:
+    name = info.filename
+    parts = PurePosixPath(name).parts
+    unsafe = (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or "\x00" in name
+        or ".." in parts
+        or (len(name) > 1 and name[1] == ":")
+    )
+    if unsafe:
+        raise InputError(f"unsafe member name in the ZIP: {name!r}", file=str(path))
+    if not name.lower().endswith(".xml"):
+        raise InputError(f"the ZIP member {name!r} is not an .xml file", file=str(path))
+    if info.flag_bits & 0x1:
+        raise InputError(f"the ZIP member {name!r} is encrypted", file=str(path))
+    if info.file_size > limits.max_file_bytes:
+        raise InputError(
+            f"the ZIP member {name!r} expands to {info.file_size:,} bytes, over the limit of"
+            f" {limits.max_file_bytes:,}",
+            file=str(path),
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if ratio > limits.max_compression_ratio:
+        raise InputError(
+            f"the ZIP member {name!r} has a compression ratio of {ratio:,.0f}:1, over the"
+            f" limit of {limits.max_compression_ratio:,.0f}:1 (a possible zip bomb)",
+            file=str(path),
+        )
+
+
+def _member_opener(path: Path, info: zipfile.ZipInfo) -> Callable[[], ByteStream]:
+    def opener() -> ByteStream:
+        archive = zipfile.ZipFile(path)
+        return _BoundedStream(archive, archive.open(info), info.file_size, info.filename)
+
+    return opener
+
+
+class _BoundedStream:
+    """A ZIP member stream that stops once it yields more than the header promised."""
+
+    def __init__(self, archive: zipfile.ZipFile, raw: IO[bytes], limit: int, name: str) -> None:
+        self._archive = archive
+        self._raw = raw
+        self._left = limit
+        self._name = name
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes; ``InputError`` if the member expands past its declared size."""
+        data = self._raw.read(size)
+        self._left -= len(data)
+        if self._left < 0:
+            raise InputError(f"the ZIP member {self._name!r} expands past its declared size")
+        return data
+
+    def close(self) -> None:
+        """Close the member and its archive."""
+        self._raw.close()
+        self._archive.close()
+
+    def __enter__(self) -> _BoundedStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ReadGuard:
+    """Counts the bytes the parser reads and stops one element from growing without bound.
+
+    Memory holds one ``<staffHours>`` (or ``<employee>``) at a time; a
+    single one larger than ``limit`` bytes is refused rather than built.
+    """
+
+    def __init__(self, stream: ByteStream, limit: int, name: str) -> None:
+        self.stream, self.limit, self.name = stream, limit, name
+        self.total = self.mark = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes of the document."""
+        data = self.stream.read(size)
+        self.total += len(data)
+        if self.total - self.mark > self.limit:
+            raise InputError(
+                f"more than {self.limit:,} bytes without the end of an employee or staffHours"
+                " element; such a file is refused to keep memory bounded",
+                file=self.name,
+            )
+        return data

@@ -1,0 +1,1 @@
+"""Organisations, their sites and their users, each user with one role."""

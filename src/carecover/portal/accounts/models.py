@@ -1,0 +1,90 @@
+"""Who uses the portal: organisations, their sites, and users with one role each.
+
+Provider and EOR users see only their own organisation's members and reports;
+MCO users see all (issue 3, "Who can do what").
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    """Provider agency, Employer of Record, or the MCO."""
+
+    PROVIDER = "provider", "Provider agency"
+    EOR = "eor", "Employer of Record"
+    MCO = "mco", "MCO"
+
+
+class Role(models.TextChoices):
+    """What a user may do."""
+
+    SUBMITTER = "submitter", "Provider submitter"
+    MANAGER = "manager", "Provider manager"
+    EOR = "eor", "Employer of Record"
+    MCO_ANALYST = "mco_analyst", "MCO analyst"
+    MCO_ADMIN = "mco_admin", "MCO administrator"
+
+
+#: Roles that file reports for their own organisation.
+FILING_ROLES = frozenset({Role.SUBMITTER, Role.MANAGER, Role.EOR})
+#: Roles that see every organisation and review reports.
+MCO_ROLES = frozenset({Role.MCO_ANALYST, Role.MCO_ADMIN})
+
+
+class Organisation(models.Model):
+    """A provider agency, an Employer of Record or the MCO."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=OrganisationKind.choices)
+    #: The provider (or EOR) number with the MCO: ``provider_id`` on reports.
+    code = models.CharField(max_length=40, unique=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Site(models.Model):
+    """An office of a provider agency."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sites")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unique_site_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    """A person who signs in; belongs to one organisation with one role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+
+    @property
+    def is_mco(self) -> bool:
+        """An MCO analyst or administrator: sees every organisation."""
+        return self.role in MCO_ROLES
+
+    @property
+    def files_reports(self) -> bool:
+        """A provider submitter or manager, or an Employer of Record."""
+        return self.role in FILING_ROLES and self.organisation_id is not None

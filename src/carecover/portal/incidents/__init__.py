@@ -1,0 +1,1 @@
+"""Members, backup staffing reports (every version kept) and the service-break log."""

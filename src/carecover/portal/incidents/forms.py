@@ -1,0 +1,308 @@
+"""The report form: it parses what was typed, builds a ``BackupReport`` and lets
+``carecover.backup.validation.problems`` judge it, putting each problem next to
+its field. No rule is repeated here; Django only checks that a date is a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from carecover.backup.catalogue import load_reasons
+from carecover.backup.identity import member_from_ssn, secret_key_from_env
+from carecover.backup.ids import MAX_NUMBER, ReportIdIssuer, format_report_id
+from carecover.backup.report import (
+    BackupReport,
+    BackupStatus,
+    Contact,
+    DeclinedBy,
+    ReporterKind,
+    ReportStatus,
+)
+from carecover.backup.split import reports_for_range
+from carecover.backup.validation import FIELD_HELP, problems
+from carecover.errors import CarecoverError, InputError
+from carecover.portal.accounts.models import Organisation, OrganisationKind
+
+
+class _DryRunLedger:
+    """An ``IdLedger`` that remembers nothing: for checking a range without using ids."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def reserve(self, year: int) -> int:
+        """The next throwaway number."""
+        self._last += 1
+        return self._last
+
+
+#: Domain field names (``member.first_name``) as form field names (``member_first_name``).
+_SPECIAL = {"member.ssn_last4": "member_ssn"}
+
+
+def form_field(domain_field: str) -> str:
+    """The form field that shows problems of a ``BackupReport`` field."""
+    return _SPECIAL.get(domain_field, domain_field.replace(".", "_"))
+
+
+def _help(name: str) -> str:
+    return FIELD_HELP.get(name, "")
+
+
+def _blank_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "---------"), *pairs]
+
+
+#: Typing a member's name searches the organisation's members (htmx).
+_MEMBER_SEARCH = forms.TextInput(
+    attrs={
+        "autocomplete": "off",
+        "hx-post": "/reports/members/",
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": "#member-results",
+        "hx-include": "[name=member_last_name],[name=member_first_name]",
+    }
+)
+
+
+class ReportForm(forms.Form):
+    """One Failure to Provide Backup Staffing report, as a provider types it."""
+
+    site = forms.ChoiceField(required=False, help_text=_help("site_id"))
+    contact_name = forms.CharField(max_length=200, help_text=_help("contact.name"))
+    contact_phone = forms.CharField(max_length=40, help_text=_help("contact.phone"))
+    contact_email = forms.CharField(max_length=254, help_text=_help("contact.email"))
+    member_first_name = forms.CharField(
+        max_length=100,
+        help_text=_help("member.first_name"),
+        widget=_MEMBER_SEARCH,
+    )
+    member_last_name = forms.CharField(
+        max_length=100,
+        help_text=_help("member.last_name"),
+        widget=_MEMBER_SEARCH,
+    )
+    member_date_of_birth = forms.DateField(help_text=_help("member.date_of_birth"))
+    member_medicaid_id = forms.CharField(max_length=20, help_text=_help("member.medicaid_id"))
+    member_ssn = forms.CharField(
+        required=False,
+        max_length=11,
+        # Never sent back to the browser: the full SSN is not kept anywhere.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_help("member_ssn"),
+    )
+    incident_date = forms.DateField(help_text=_help("incident_date"))
+    last_date = forms.DateField(
+        required=False,
+        label="Last date (several days)",
+        help_text=(
+            "Optional, new reports only: the last date of an interruption over several days. "
+            "One draft is saved for each date from the incident date to this date."
+        ),
+    )
+    service_code = forms.CharField(
+        max_length=20,
+        help_text=_help("service_code"),
+        # Typeahead: htmx fills the datalist from carecover.backup.search_services.
+        widget=forms.TextInput(
+            attrs={
+                "list": "service-codes",
+                "autocomplete": "off",
+                "hx-get": "/reports/services/",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#service-codes",
+            }
+        ),
+    )
+    scheduled_start = forms.TimeField(help_text=_help("scheduled_start"))
+    scheduled_end = forms.TimeField(help_text=_help("scheduled_end"))
+    hours_without_staff = forms.FloatField(help_text=_help("hours_without_staff"))
+    backup_status = forms.ChoiceField(
+        choices=[
+            (BackupStatus.NOT_AVAILABLE.value, "Backup staff not available"),
+            (BackupStatus.OFFERED_DECLINED.value, "Backup staff offered but declined"),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_help("backup_status"),
+    )
+    reason = forms.ChoiceField(required=False, help_text=_help("reason"))
+    reason_other = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_help("reason_other")
+    )
+    declined_by = forms.ChoiceField(
+        required=False,
+        choices=_blank_first(
+            [
+                (DeclinedBy.MEMBER.value, "The member"),
+                (DeclinedBy.LEGALLY_RESPONSIBLE_PERSON.value, "Legally responsible person"),
+            ]
+        ),
+        help_text=_help("declined_by"),
+    )
+    declined_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_help("declined_reason"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        today: date,
+        base: BackupReport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.today = today
+        self.base = base
+        self.report: BackupReport | None = None
+        self.range_end: date | None = None
+        if base is not None:
+            del self.fields["last_date"]  # a saved report covers its one date
+        sites = [(s.code, s.name) for s in organisation.sites.all()]
+        self.fields["site"].choices = _blank_first(sites)  # type: ignore[attr-defined]
+        self.fields["reason"].choices = _blank_first(  # type: ignore[attr-defined]
+            [(r.code, r.label) for r in load_reasons()]
+        )
+        if not self.is_bound and base is None:
+            # Provider details and contact are prefilled from the user's organisation.
+            self.initial.update(
+                contact_name=organisation.contact_name,
+                contact_phone=organisation.contact_phone,
+                contact_email=organisation.contact_email,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        """Build the ``BackupReport`` and put each of the domain's problems on its field."""
+        data = super().clean() or {}
+        if self.errors:
+            return data  # a field could not even be parsed: nothing to judge yet
+        try:
+            report = self._report(data)
+        except InputError as exc:
+            self.add_error(form_field(exc.field) if exc.field else None, exc.reason)
+            return data
+        for problem in problems(report, today=self.today):
+            name = form_field(problem.field)
+            if name in self.fields:
+                self.add_error(name, problem.message)
+            else:
+                self.add_error(None, str(problem))
+        last = data.get("last_date")
+        if last is not None and not self.errors:
+            try:
+                # A dry run with throwaway numbers: the range rules live in
+                # carecover.backup.split; real ids are issued only on save.
+                reports_for_range(
+                    report,
+                    report.incident_date,
+                    last,
+                    issuer=ReportIdIssuer(_DryRunLedger()),
+                    today=self.today,
+                )
+            except CarecoverError as exc:
+                self.add_error("last_date", getattr(exc, "reason", str(exc)))
+            self.range_end = last
+        if not self.errors:
+            self.report = report
+        return data
+
+    def _report(self, data: dict[str, Any]) -> BackupReport:
+        ssn = data.get("member_ssn") or None
+        member = member_from_ssn(
+            first_name=data["member_first_name"].strip(),
+            last_name=data["member_last_name"].strip(),
+            date_of_birth=data["member_date_of_birth"],
+            medicaid_id=data["member_medicaid_id"].strip().upper(),
+            ssn=ssn,
+            key=secret_key_from_env() if ssn else None,
+        )
+        base = self.base
+        if ssn is None and base is not None and base.member.medicaid_id == member.medicaid_id:
+            # Keep the SSN look-up of the member already on the report.
+            member = replace(member, ssn_hash=base.member.ssn_hash, ssn_last4=base.member.ssn_last4)
+        declined_by = data.get("declined_by") or None
+        fields: dict[str, Any] = {
+            "contact": Contact(
+                data["contact_name"].strip(),
+                data["contact_phone"].strip(),
+                data["contact_email"].strip(),
+            ),
+            "member": member,
+            "incident_date": data["incident_date"],
+            "service_code": data["service_code"].strip().upper().replace(" ", ""),
+            "scheduled_start": data["scheduled_start"],
+            "scheduled_end": data["scheduled_end"],
+            "hours_without_staff": data["hours_without_staff"],
+            "backup_status": BackupStatus(data["backup_status"]),
+            "reason": data.get("reason") or None,
+            "reason_other": (data.get("reason_other") or "").strip() or None,
+            "declined_by": DeclinedBy(declined_by) if declined_by else None,
+            "declined_reason": (data.get("declined_reason") or "").strip() or None,
+            "site_id": data.get("site") or None,
+        }
+        if base is not None:
+            return replace(base, **fields)
+        org = self.organisation
+        return BackupReport(
+            # A placeholder until the draft is saved: ids are issued only then,
+            # so an invalid form does not use one up.
+            report_id=format_report_id(self.today.year, MAX_NUMBER),
+            reporter_kind=(
+                ReporterKind.EOR if org.kind == OrganisationKind.EOR else ReporterKind.PROVIDER
+            ),
+            provider_id=org.code,
+            provider_name=org.name,
+            **fields,
+        )
+
+
+def initial_from(report: BackupReport) -> dict[str, Any]:
+    """Form values showing an existing report (the SSN is never shown)."""
+    return {
+        "site": report.site_id or "",
+        "contact_name": report.contact.name,
+        "contact_phone": report.contact.phone,
+        "contact_email": report.contact.email,
+        "member_first_name": report.member.first_name,
+        "member_last_name": report.member.last_name,
+        "member_date_of_birth": report.member.date_of_birth,
+        "member_medicaid_id": report.member.medicaid_id,
+        "incident_date": report.incident_date,
+        "service_code": report.service_code,
+        "scheduled_start": report.scheduled_start,
+        "scheduled_end": report.scheduled_end,
+        "hours_without_staff": report.hours_without_staff,
+        "backup_status": report.backup_status.value,
+        "reason": report.reason or "",
+        "reason_other": report.reason_other or "",
+        "declined_by": report.declined_by.value if report.declined_by else "",
+        "declined_reason": report.declined_reason or "",
+    }
+
+
+class ReviewForm(forms.Form):
+    """The MCO's decision on a submitted report."""
+
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("return", "Return")])
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_help("mco_comment")
+    )
+
+
+class ReportFilterForm(forms.Form):
+    """Filters of the report list."""
+
+    status = forms.ChoiceField(
+        required=False,
+        choices=_blank_first([(s.value, s.value.capitalize()) for s in ReportStatus]),
+    )
+    provider = forms.CharField(required=False, max_length=40, label="Provider number")
+    incident_from = forms.DateField(required=False, label="Incident from")
+    incident_to = forms.DateField(required=False, label="Incident to")

@@ -1,0 +1,59 @@
+"""Typeahead fragments for the report form (htmx): service codes and members.
+
+Member search shows date of birth and last four SSN digits, so every search
+that returns members is audited as a view of identifying data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from carecover.backup.catalogue import search_services
+from carecover.portal.accounts.models import User
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
+from carecover.portal.incidents.access import any_role, files_reports, portal_user
+from carecover.portal.incidents.models import Member
+
+#: At most this many members per search: enough to pick from, too few to browse.
+MEMBER_LIMIT = 10
+
+
+@any_role
+@require_GET
+def service_options(request: HttpRequest) -> HttpResponse:
+    """``<option>`` elements for the service codes matching what was typed."""
+    text = request.GET.get("service_code", "")[:40]
+    services = search_services(text, limit=10) if text.strip() else []
+    return render(request, "incidents/service_options.html", {"services": services})
+
+
+def visible_members(user: User) -> QuerySet[Member]:
+    """The members ``user`` may look up: their organisation's, or all for the MCO."""
+    if user.is_mco:
+        return Member.objects.all()
+    if user.files_reports:
+        return Member.objects.filter(organisations=user.organisation)
+    return Member.objects.none()
+
+
+@files_reports
+@require_POST
+def member_search(request: HttpRequest) -> HttpResponse:
+    """Members whose last (and first) name start with what was typed."""
+    user = portal_user(request)
+    # POST, not GET: names must not appear in URLs or access logs.
+    last = request.POST.get("member_last_name", "").strip()[:100]
+    first = request.POST.get("member_first_name", "").strip()[:100]
+    members: list[Member] = []
+    if len(last) >= 2:
+        found = visible_members(user).filter(last_name__istartswith=last)
+        if first:
+            found = found.filter(first_name__istartswith=first)
+        members = list(found.order_by("last_name", "first_name", "date_of_birth")[:MEMBER_LIMIT])
+    for member in members:
+        record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member.pk))
+    return render(request, "incidents/member_results.html", {"members": members})

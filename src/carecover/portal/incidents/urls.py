@@ -1,0 +1,21 @@
+"""``/reports/...``: report ids in paths, never member data."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from carecover.portal.incidents import guidance, lookup, views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_new, name="new"),
+    path("check/", guidance.reportable, name="reportable"),
+    path("service-breaks/new/", guidance.service_break_new, name="service_break_new"),
+    path("services/", lookup.service_options, name="services"),
+    path("members/", lookup.member_search, name="members"),
+    path("<str:report_id>/", views.report_detail, name="detail"),
+    path("<str:report_id>/edit/", views.report_edit, name="edit"),
+    path("<str:report_id>/submit/", views.report_submit, name="submit"),
+    path("<str:report_id>/review/", views.report_review, name="review"),
+]

@@ -1,0 +1,171 @@
+"""Report pages: list, new draft, detail, edit, submit, and the MCO's review.
+
+Every object is looked up inside ``visible_reports(user)``, so another
+organisation's report is a 404, never data. URLs carry report ids only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carecover.backup.lifecycle import EDITABLE_STATUSES
+from carecover.backup.report import ReportStatus
+from carecover.errors import CarecoverError, InputError, ValidationError
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
+from carecover.portal.incidents import filing
+from carecover.portal.incidents.access import (
+    any_role,
+    files_reports,
+    mco_only,
+    portal_user,
+    visible_reports,
+)
+from carecover.portal.incidents.conversion import to_domain
+from carecover.portal.incidents.forms import (
+    ReportFilterForm,
+    ReportForm,
+    ReviewForm,
+    form_field,
+    initial_from,
+)
+
+PAGE_SIZE = 25
+
+
+@any_role
+@require_http_methods(["GET"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Reports the user may see, newest incident first, filtered and paginated."""
+    user = portal_user(request)
+    reports = visible_reports(user)
+    filters = ReportFilterForm(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            reports = reports.filter(status=data["status"])
+        if data["provider"]:
+            reports = reports.filter(provider_id__iexact=data["provider"].strip())
+        if data["incident_from"]:
+            reports = reports.filter(incident_date__gte=data["incident_from"])
+        if data["incident_to"]:
+            reports = reports.filter(incident_date__lte=data["incident_to"])
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filters": filters, "query": query.urlencode()}
+    return render(request, "incidents/report_list.html", context)
+
+
+@files_reports
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """A new draft: the BUS id is issued when it is first saved."""
+    user = portal_user(request)
+    assert user.organisation is not None
+    today = timezone.localdate()
+    # "File the report" from the reportable check preselects the report type.
+    initial = {"backup_status": request.GET.get("backup_status", "")}
+    form = ReportForm(
+        request.POST or None, organisation=user.organisation, today=today, initial=initial
+    )
+    if request.method == "POST" and form.is_valid() and form.report is not None:
+        if form.range_end is not None:
+            rows = filing.create_range(user, form.report, form.range_end, today=today)
+            ids = ", ".join(row.report_id for row in rows)
+            messages.success(request, f"{len(rows)} drafts saved, one per date: {ids}.")
+            return redirect("incidents:list")
+        row = filing.create_draft(user, form.report, today=today)
+        messages.success(request, f"Draft {row.report_id} saved.")
+        return redirect("incidents:detail", report_id=row.report_id)
+    return render(request, "incidents/report_form.html", {"form": form, "report": None})
+
+
+@any_role
+@require_http_methods(["GET"])
+def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
+    """One report; showing it shows the member's identity, so the view is audited."""
+    user = portal_user(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(row.member_id))
+    context = {
+        "report": row,
+        "versions": row.versions.order_by("version"),
+        "can_edit": user.files_reports and row.status in EDITABLE_STATUSES,
+        "can_review": user.is_mco and row.status == ReportStatus.SUBMITTED,
+        "review_form": ReviewForm(),
+    }
+    return render(request, "incidents/report_detail.html", context)
+
+
+@files_reports
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, report_id: str) -> HttpResponse:
+    """Correct a draft or a returned report; each save is a new version."""
+    user = portal_user(request)
+    assert user.organisation is not None
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    current = to_domain(row)
+    if current.status not in EDITABLE_STATUSES:
+        messages.error(request, f"{row.report_id} is {row.status}: it cannot be edited.")
+        return redirect("incidents:detail", report_id=row.report_id)
+    form = ReportForm(
+        request.POST or None,
+        organisation=user.organisation,
+        today=timezone.localdate(),
+        base=current,
+        initial=initial_from(current),
+    )
+    if request.method == "POST" and form.is_valid() and form.report is not None:
+        filing.change_draft(user, row, form.report)
+        messages.success(request, f"{row.report_id} saved.")
+        return redirect("incidents:detail", report_id=row.report_id)
+    return render(request, "incidents/report_form.html", {"form": form, "report": row})
+
+
+@files_reports
+@require_POST
+def report_submit(request: HttpRequest, report_id: str) -> HttpResponse:
+    """Send the report to the MCO; the domain's problems are shown if it is not ready."""
+    user = portal_user(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    try:
+        filing.submit(user, row, now=timezone.now(), today=timezone.localdate())
+    except ValidationError as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{form_field(problem.field)}: {problem.message}")
+    except CarecoverError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{row.report_id} submitted to the MCO.")
+    return redirect("incidents:detail", report_id=row.report_id)
+
+
+@mco_only
+@require_POST
+def report_review(request: HttpRequest, report_id: str) -> HttpResponse:
+    """The MCO accepts a submitted report or returns it with a comment."""
+    user = portal_user(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose accept or return.")
+        return redirect("incidents:detail", report_id=row.report_id)
+    now = timezone.now()
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            filing.accept(user, row, now=now)
+        else:
+            filing.return_to_provider(user, row, comment=form.cleaned_data["comment"], now=now)
+    except InputError as exc:
+        messages.error(request, exc.reason)
+    except CarecoverError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{row.report_id}: {form.cleaned_data['decision']}ed.")
+    return redirect("incidents:detail", report_id=row.report_id)

@@ -1,0 +1,1 @@
+"""Five-Star staffing rating (issue 6; not built yet)."""

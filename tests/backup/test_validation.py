@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from datetime import date, datetime, time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carecover.backup.report import (
+    BackupReport,
+    BackupStatus,
+    Contact,
+    DeclinedBy,
+    Member,
+    ReporterKind,
+    ReportStatus,
+)
+from carecover.backup.validation import FIELD_HELP, problems, validate_report
+from carecover.backup.window import window_hours
+from carecover.errors import ValidationError
+
+TODAY = date(2026, 11, 23)
+VALID = BackupReport(
+    report_id="BUS-2026-000101",
+    reporter_kind=ReporterKind.PROVIDER,
+    provider_id="P-1001",
+    provider_name="Piedmont Community Supports",
+    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
+    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
+    incident_date=date(2026, 10, 5),
+    service_code="T2013TF",
+    scheduled_start=time(9),
+    scheduled_end=time(17),
+    hours_without_staff=8,
+    backup_status=BackupStatus.NOT_AVAILABLE,
+    reason="backup_staff_unavailable",
+)
+DECLINED = replace(
+    VALID,
+    backup_status=BackupStatus.OFFERED_DECLINED,
+    reason=None,
+    declined_by=DeclinedBy.LEGALLY_RESPONSIBLE_PERSON,
+    declined_reason="Guardian preferred to cover the shift as a family",
+)
+
+
+def fields(report: BackupReport) -> list[str]:
+    return [p.field for p in problems(report, today=TODAY)]
+
+
+def member(**changes: object) -> Member:
+    return replace(VALID.member, **changes)  # type: ignore[arg-type]
+
+
+def contact(**changes: object) -> Contact:
+    return replace(VALID.contact, **changes)  # type: ignore[arg-type]
+
+
+def test_it_accepts_a_complete_report() -> None:
+    validate_report(VALID, today=TODAY)
+    validate_report(DECLINED, today=TODAY)
+
+
+def test_it_reports_every_problem_at_once() -> None:
+    broken = replace(
+        VALID,
+        report_id="BUS-1",
+        provider_name=" ",
+        contact=contact(email="nobody"),
+        incident_date=date(2026, 12, 1),
+    )
+    with pytest.raises(ValidationError) as caught:
+        validate_report(broken, today=TODAY)
+    assert [p.field for p in caught.value.problems] == [
+        "report_id",
+        "provider_name",
+        "contact.email",
+        "incident_date",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"report_id": "BUS-2026-12"}, "report_id"),
+        ({"report_id": "BUS-2026-000000"}, "report_id"),
+        ({"provider_id": ""}, "provider_id"),
+        ({"contact": Contact("", "919-555-0101", "a@b.org")}, "contact.name"),
+        ({"contact": Contact("Renee", "", "a@b.org")}, "contact.phone"),
+        ({"contact": Contact("Renee", "555-0101", "a@b.org")}, "contact.phone"),
+        ({"contact": Contact("Renee", "919-555-0101", "a@b")}, "contact.email"),
+        ({"member": Member("", "Allen", date(2004, 2, 11), "900000001A")}, "member.first_name"),
+        ({"member": Member("A", "Allen", date(2026, 12, 1), "900000001A")}, "member.date_of_birth"),
+        ({"member": Member("A", "Allen", date(2026, 10, 6), "900000001A")}, "member.date_of_birth"),
+        ({"member": Member("A", "Allen", date(2004, 2, 11), "90000001A")}, "member.medicaid_id"),
+        ({"member": Member("A", "Allen", date(2004, 2, 11), "900000001")}, "member.medicaid_id"),
+        (
+            {"member": Member("A", "Allen", date(2004, 2, 11), "900000001A", ssn_last4="123")},
+            "member.ssn_last4",
+        ),
+        ({"incident_date": date(2026, 11, 24)}, "incident_date"),
+        ({"service_code": "Z0000"}, "service_code"),
+        ({"service_code": "H0045U4HA"}, "service_code"),
+        ({"hours_without_staff": 0}, "hours_without_staff"),
+        ({"hours_without_staff": -1}, "hours_without_staff"),
+        ({"hours_without_staff": float("nan")}, "hours_without_staff"),
+        ({"hours_without_staff": 8.25}, "hours_without_staff"),
+        ({"scheduled_end": time(9), "hours_without_staff": 24.5}, "hours_without_staff"),
+        ({"reason": None}, "reason"),
+        ({"reason": "staff_was_sick"}, "reason"),
+        ({"reason": "other"}, "reason_other"),
+        ({"reason": "other", "reason_other": "too short"}, "reason_other"),
+        ({"declined_by": DeclinedBy.MEMBER}, "declined_by"),
+        ({"declined_reason": "Member said no thanks"}, "declined_reason"),
+        ({"version": 0}, "version"),
+        ({"submitted_at": datetime(2026, 10, 6, 9)}, "submitted_at"),
+        ({"status": ReportStatus.SUBMITTED}, "submitted_at"),
+        (
+            {"status": ReportStatus.SUBMITTED, "submitted_at": datetime(2026, 11, 24, 9)},
+            "submitted_at",
+        ),
+        (
+            {"status": ReportStatus.RETURNED, "submitted_at": datetime(2026, 10, 6, 9)},
+            "mco_comment",
+        ),
+        (
+            {"status": ReportStatus.SUBMITTED, "submitted_at": datetime(2026, 10, 4, 23, 59)},
+            "submitted_at",
+        ),
+    ],
+)
+def test_it_names_the_field_of_each_broken_rule(changes: dict[str, object], field: str) -> None:
+    assert fields(replace(VALID, **changes)) == [field]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"declined_by": None}, "declined_by"),
+        ({"declined_reason": None}, "declined_reason"),
+        ({"declined_reason": "said no"}, "declined_reason"),
+        ({"reason": "short_notice"}, "reason"),
+        ({"reason_other": "Both backup workers were snowed in"}, "reason_other"),
+    ],
+)
+def test_it_checks_the_fields_of_a_declined_offer(changes: dict[str, object], field: str) -> None:
+    assert fields(replace(DECLINED, **changes)) == [field]  # type: ignore[arg-type]
+
+
+def test_it_accepts_an_explained_other_reason() -> None:
+    report = replace(VALID, reason="other", reason_other="Both backup workers were snowed in")
+    assert fields(report) == []
+
+
+def test_it_accepts_a_window_that_crosses_midnight() -> None:
+    report = replace(VALID, scheduled_start=time(22), scheduled_end=time(6), hours_without_staff=8)
+    assert fields(report) == []
+
+
+def test_it_accepts_a_full_day_window_with_24_hours() -> None:
+    report = replace(VALID, scheduled_start=time(7), scheduled_end=time(7), hours_without_staff=24)
+    assert fields(report) == []
+
+
+@pytest.mark.parametrize(
+    "phone", ["919-555-0101", "(919) 555-0101", "919.555.0101", "+1 919 555 0101", "9195550101 x12"]
+)
+def test_it_accepts_common_ways_of_writing_a_phone_number(phone: str) -> None:
+    assert fields(replace(VALID, contact=contact(phone=phone))) == []
+
+
+def test_it_accepts_a_report_for_today() -> None:
+    assert fields(replace(VALID, incident_date=TODAY)) == []
+
+
+def test_it_says_why_the_report_exists_in_the_reason_help() -> None:
+    assert "not why the regular staff was absent" in FIELD_HELP["reason"]
+
+
+def test_it_has_help_for_every_field_of_the_report() -> None:
+    names = {f.name for f in dataclasses.fields(BackupReport)} - {"contact", "member"}
+    names |= {f"contact.{f.name}" for f in dataclasses.fields(Contact)}
+    names |= {f"member.{f.name}" for f in dataclasses.fields(Member)} - {"member.ssn_hash"}
+    assert names <= set(FIELD_HELP)
+
+
+clock = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+
+
+@given(clock, clock, st.floats(min_value=0.01, max_value=1.0))
+def test_it_accepts_any_share_of_any_window(start: time, end: time, share: float) -> None:
+    hours = window_hours(start, end) * share
+    report = replace(VALID, scheduled_start=start, scheduled_end=end, hours_without_staff=hours)
+    assert fields(report) == []
+
+
+@given(clock, clock, st.floats(min_value=0.01, max_value=30))
+def test_it_refuses_hours_beyond_the_window(start: time, end: time, extra: float) -> None:
+    hours = window_hours(start, end) + extra
+    report = replace(VALID, scheduled_start=start, scheduled_end=end, hours_without_staff=hours)
+    assert fields(report) == ["hours_without_staff"]
