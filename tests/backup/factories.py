@@ -61,3 +61,25 @@ def report(
         submitted_at=submitted_at,
     )
     return replace(base, **changes)
+
+
+PIEDMONT_DRAFT = BackupReport(
+    report_id="BUS-2026-000101",
+    reporter_kind=ReporterKind.PROVIDER,
+    provider_id="P-1001",
+    provider_name="Piedmont Community Supports",
+    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
+    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
+    incident_date=date(2026, 10, 5),
+    service_code="T2013TF",
+    scheduled_start=time(9),
+    scheduled_end=time(17),
+    hours_without_staff=8,
+    backup_status=BackupStatus.NOT_AVAILABLE,
+    reason="backup_staff_unavailable",
+)
+
+
+def draft(**changes: Any) -> BackupReport:
+    """A complete, valid draft from one agency (the seed's walk-through), with changes."""
+    return replace(PIEDMONT_DRAFT, **changes)

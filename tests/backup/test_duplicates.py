@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 
 import pytest
 
@@ -12,21 +12,11 @@ from carecover.backup.duplicates import (
     find_duplicates,
     reused_ids,
 )
-from carecover.backup.report import BackupReport, BackupStatus, Contact, Member, ReporterKind
+from tests.backup.factories import draft
 
-REPORT = BackupReport(
+REPORT = draft(
     report_id="BUS-2026-000001",
-    reporter_kind=ReporterKind.PROVIDER,
-    provider_id="P-1001",
-    provider_name="Piedmont Community Supports",
-    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
-    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
     incident_date=date(2026, 10, 1),
-    service_code="T2013TF",
-    scheduled_start=time(9),
-    scheduled_end=time(17),
-    hours_without_staff=8,
-    backup_status=BackupStatus.NOT_AVAILABLE,
     reason="other",
     reason_other="Both backup workers were snowed in",
 )

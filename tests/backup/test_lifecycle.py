@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import settings
@@ -18,30 +18,16 @@ from carecover.backup.lifecycle import (
 )
 from carecover.backup.report import (
     BackupReport,
-    BackupStatus,
-    Contact,
-    Member,
-    ReporterKind,
     ReportStatus,
 )
 from carecover.errors import InputError, RuleError, ValidationError
+from tests.backup.factories import draft
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0)
-DRAFT = BackupReport(
+DRAFT = draft(
     report_id="BUS-2026-000101",
-    reporter_kind=ReporterKind.PROVIDER,
-    provider_id="P-1001",
-    provider_name="Piedmont Community Supports",
-    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
-    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
     incident_date=date(2026, 11, 20),
-    service_code="T2013TF",
-    scheduled_start=time(9),
-    scheduled_end=time(17),
-    hours_without_staff=8,
-    backup_status=BackupStatus.NOT_AVAILABLE,
-    reason="backup_staff_unavailable",
 )
 
 

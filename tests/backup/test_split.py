@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -8,30 +8,16 @@ from hypothesis import strategies as st
 
 from carecover.backup.ids import ReportIdIssuer
 from carecover.backup.report import (
-    BackupReport,
-    BackupStatus,
-    Contact,
-    Member,
-    ReporterKind,
     ReportStatus,
 )
 from carecover.backup.split import MAX_RANGE_DAYS, reports_for_range
 from carecover.errors import InputError, RuleError
+from tests.backup.factories import draft
 
 TODAY = date(2026, 11, 23)
-TEMPLATE = BackupReport(
+TEMPLATE = draft(
     report_id="BUS-2026-000001",
-    reporter_kind=ReporterKind.PROVIDER,
-    provider_id="P-1001",
-    provider_name="Piedmont Community Supports",
-    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
-    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
     incident_date=date(2026, 10, 1),
-    service_code="T2013TF",
-    scheduled_start=time(9),
-    scheduled_end=time(17),
-    hours_without_staff=8,
-    backup_status=BackupStatus.NOT_AVAILABLE,
     reason="other",
     reason_other="Both backup workers were snowed in",
 )

@@ -14,28 +14,17 @@ from carecover.backup.report import (
     Contact,
     DeclinedBy,
     Member,
-    ReporterKind,
     ReportStatus,
 )
 from carecover.backup.validation import FIELD_HELP, problems, validate_report
 from carecover.backup.window import window_hours
 from carecover.errors import ValidationError
+from tests.backup.factories import draft
 
 TODAY = date(2026, 11, 23)
-VALID = BackupReport(
+VALID = draft(
     report_id="BUS-2026-000101",
-    reporter_kind=ReporterKind.PROVIDER,
-    provider_id="P-1001",
-    provider_name="Piedmont Community Supports",
-    contact=Contact("Renee Walsh", "919-555-0101", "rwalsh@piedmont.example.org"),
-    member=Member("Avery", "Allen", date(2004, 2, 11), "900000001A"),
     incident_date=date(2026, 10, 5),
-    service_code="T2013TF",
-    scheduled_start=time(9),
-    scheduled_end=time(17),
-    hours_without_staff=8,
-    backup_status=BackupStatus.NOT_AVAILABLE,
-    reason="backup_staff_unavailable",
 )
 DECLINED = replace(
     VALID,
