@@ -15,8 +15,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The CLI walk-through, then the web portal on a throwaway SQLite database
+# with demo data at http://127.0.0.1:8000 (logins printed; Ctrl-C stops it).
 demo: $(STAMP)
 	$(BIN)/python -m carecover.demo
+	$(BIN)/carecover serve --demo --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

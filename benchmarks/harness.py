@@ -11,7 +11,7 @@ import os
 import platform
 import subprocess
 import sys
-import time
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,65 @@ class Timing:
     peak_mib: float
 
 
+@dataclass(frozen=True)
+class Command:
+    """One process to time: its label, argv, where stdout goes, the exit codes that are fine."""
+
+    label: str
+    argv: list[str]
+    stdout: Path | None = None
+    ok_codes: tuple[int, ...] = (0,)
+    env: dict[str, str] | None = None  # added to this process's environment
+
+
+# Linux counts the memory of the process that forked a child in the child's
+# peak RSS (exec keeps the old address space's high-water mark, and with
+# vfork that is the parent's). So a small launcher process starts each
+# command and reports its wall time, exit status and peak RSS on one line.
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+elapsed = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{elapsed} {os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
+def _run_once(cmd: Command) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of ``cmd``."""
+    sink = cmd.stdout.open("wb") if cmd.stdout else subprocess.DEVNULL
+    env = {**os.environ, **cmd.env} if cmd.env else None
+    with tempfile.TemporaryDirectory(prefix="carecover-bench-") as tmp:
+        report = Path(tmp) / "report"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(report), *cmd.argv]
+        proc = subprocess.run(launcher, stdout=sink, stderr=subprocess.PIPE, env=env, check=False)
+        elapsed, code, kib = report.read_text().split()
+    if cmd.stdout and not isinstance(sink, int):
+        sink.close()
+    if int(code) not in cmd.ok_codes:
+        err = proc.stderr.decode(errors="replace")
+        raise RuntimeError(f"{cmd.label} failed: {' '.join(cmd.argv)}\n{err}")
+    return float(elapsed), int(kib) / 1024  # Linux reports KiB
+
+
+def run_side_by_side(commands: list[Command], *, repeat: int = 3) -> list[Timing]:
+    """Run the commands in turn, ``repeat`` rounds; each keeps its best time and largest RSS.
+
+    Interleaving the rounds (A, B, A, B...) exposes every command to the same
+    drift of a shared machine, which a ratio between them then cancels.
+    """
+    best = [float("inf")] * len(commands)
+    peak = [0.0] * len(commands)
+    for _ in range(repeat):
+        for i, cmd in enumerate(commands):
+            elapsed, rss = _run_once(cmd)
+            best[i] = min(best[i], elapsed)
+            peak[i] = max(peak[i], rss)
+    return [Timing(c.label, b, p) for c, b, p in zip(commands, best, peak, strict=True)]
+
+
 def run_timed(
     label: str,
     argv: list[str],
@@ -37,24 +96,11 @@ def run_timed(
     repeat: int = 3,
     stdout: Path | None = None,
     ok_codes: tuple[int, ...] = (0,),
+    env: dict[str, str] | None = None,
 ) -> Timing:
     """Run ``argv`` ``repeat`` times; keep the fastest run and the largest peak RSS."""
-    best = float("inf")
-    peak = 0.0
-    for _ in range(repeat):
-        sink = stdout.open("wb") if stdout else subprocess.DEVNULL
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        if stdout and not isinstance(sink, int):
-            sink.close()
-        if os.waitstatus_to_exitcode(status) not in ok_codes:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"{label} failed: {' '.join(argv)}\n{err}")
-        best = min(best, elapsed)
-        peak = max(peak, usage.ru_maxrss / 1024)  # Linux reports KiB
-    return Timing(label, best, peak)
+    [timing] = run_side_by_side([Command(label, argv, stdout, ok_codes, env)], repeat=repeat)
+    return timing
 
 
 def machine() -> str:

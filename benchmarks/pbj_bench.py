@@ -13,15 +13,53 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from benchmarks.harness import OUT, Timing, run_timed
+from benchmarks.harness import OUT, Command, Timing, run_side_by_side, run_timed
 
 PY = sys.executable
 CARECOVER = [PY, "-m", "carecover"]
 FACILITIES = 15_000
 QUARTER = "2025Q1"
+XML_SIZES = (250_000, 1_000_000)
+# Rounding of the CLI's columns (cli/pbj_measures.py): the check compares at it.
+_DECIMALS = {"hprd": 5, "avg_census": 2, "contract_share": 4, "hours": 2}
+
+# Measured on 2026-11-23 with this harness, before the issue-4 §7 work (the
+# measures through Ibis after a scan into a temp table and a second checking
+# query; every command group imported at start-up).
+BEFORE = """\
+Before the performance work (2026-11-23, same machine, same files):
+
+| process | best wall time | vs scan |
+|---|---|---|
+| duckdb count(*) scan (floor) | 1.02 s | 1.00x |
+| carecover pbj measures | 4.53 s | 4.44x |
+| pandas baseline | 5.76 s | 5.65x |
+| carecover pbj measures --db (from the store) | ≈ 2 s | |
+| carecover --help | 0.92 s | |
+| carecover pbj validate, 1M entries, vs bare lxml parse | | 1.8–2.1x |
+"""
+
+
+NOTES = """\
+Why the public-file targets are missed here: the `count(*)` floor converts no
+values, while any measures query must parse 16 hours columns, the census and
+the date of 1.35 million rows (the hand-written query above: 1.1–1.25x the
+scan in our runs, as the issue expects). `pbj measures` adds, in the same single pass, the
+loader's checks (8 more hours columns parsed for the no-negative-hours rule, a
+per-facility-quarter check of CCN, quarter, dates, duplicated days, census),
+the encoding check (a Python thread reading the file while DuckDB parses it),
+and the CLI's start-up (Typer builds pydantic adapters; the `pbj` group imports
+`pbj export`'s modules): about 0.3 s of single-threaded work on this 2-core
+machine. Dropping the checks would make the command accept files `pbj load`
+rejects, so they stay. The pandas ratio follows from the same figure. The
+store target ("well under a second") is missed by start-up plus about 0.2 s
+of query and 0.1 s of CSV rendering for 15,000 rows.
+"""
 
 
 def _row(t: Timing, baseline: Timing | None = None) -> str:
@@ -29,8 +67,16 @@ def _row(t: Timing, baseline: Timing | None = None) -> str:
     return f"| {t.label} | {t.seconds:.2f} s | {t.peak_mib:,.0f} MiB | {ratio} |"
 
 
-def _same_numbers(ours: Path, theirs: Path) -> str:
-    """Compare the CLI's CSV with the pandas baseline, column by column."""
+def _places(column: str) -> int | None:
+    return next((p for key, p in _DECIMALS.items() if column.endswith(key)), None)
+
+
+def same_numbers(ours: Path, theirs: Path) -> tuple[bool, str]:
+    """Compare the CLI's CSV with the pandas baseline, cell by cell, at the CLI's rounding.
+
+    Two sums of the same floats in another order can differ in the last bit,
+    which can flip a rounding: one unit in the last printed place is allowed.
+    """
 
     def load(p: Path) -> dict[tuple[str, str], dict[str, str]]:
         with p.open(encoding="utf-8") as fh:
@@ -38,92 +84,131 @@ def _same_numbers(ours: Path, theirs: Path) -> str:
 
     a, b = load(ours), load(theirs)
     if a.keys() != b.keys():
-        return f"DIFFERENT facility-quarters ({len(a)} vs {len(b)})"
+        return False, f"DIFFERENT facility-quarters ({len(a)} vs {len(b)})"
     worst = 0.0
     for key, row in a.items():
         for col, value in row.items():
             other = b[key].get(col)
-            if other is None or col in ("provnum", "quarter"):
+            if other is None:
+                return False, f"DIFFERENT columns: the baseline has no {col}"
+            if col in ("provnum", "quarter"):
                 continue
             if value.lower() in ("true", "false") or other.lower() in ("true", "false"):
                 if value.lower() != other.lower():
-                    return f"DIFFERENT {col} for {key}: {value} vs {other}"
+                    return False, f"DIFFERENT {col} for {key}: {value} vs {other}"
                 continue
             x, y = float(value or "nan"), float(other or "nan")
-            if math.isnan(x) and math.isnan(y):
+            if math.isnan(x) or math.isnan(y):
+                if math.isnan(x) != math.isnan(y):
+                    return False, f"DIFFERENT {col} for {key}: {value!r} vs {other!r}"
                 continue
+            places = _places(col)
+            unit = 10.0**-places if places is not None else 0.0
+            if places is not None:
+                y = round(y, places)
+            if abs(x - y) > unit + 1e-9:
+                return False, f"DIFFERENT {col} for {key}: {value} vs {other}"
             worst = max(worst, abs(x - y))
-    return f"same numbers for {len(a):,} facility-quarters (largest difference {worst:.1e})"
+    cells = len(a) * (len(next(iter(a.values()))) - 2) if a else 0
+    return True, (
+        f"same numbers for {len(a):,} facility-quarters ({cells:,} cells; largest "
+        f"difference {worst:.1e}, within the last printed decimal)"
+    )
+
+
+def _national_file() -> Path:
+    puf = OUT / f"puf_{QUARTER}.csv"
+    if not puf.exists():
+        argv = [*CARECOVER, "synth", "puf", "--facilities", str(FACILITIES), "--quarter"]
+        run_timed("synth", [*argv, QUARTER, "-o", str(puf), "--seed", "1"], repeat=1)
+    return puf
 
 
 def measures_bench() -> list[str]:
     """National public-file quarter: measures vs scan vs pandas, then from the store."""
-    puf = OUT / f"puf_{QUARTER}.csv"
-    if not puf.exists():
-        run_timed(
-            "synth",
-            [
-                *CARECOVER,
-                "synth",
-                "puf",
-                "--facilities",
-                str(FACILITIES),
-                "--quarter",
-                QUARTER,
-                "-o",
-                str(puf),
-                "--seed",
-                "1",
-            ],
-            repeat=1,
-        )
+    puf = _national_file()
     size = puf.stat().st_size / 1e6
     with puf.open("rb") as fh:
         rows = sum(1 for _ in fh) - 1
-    scan = run_timed(
-        "duckdb count(*) scan (floor)",
+    scan_code = (
+        'import duckdb,sys; print(duckdb.sql("select count(*) from read_csv(?)", '
+        "params=[sys.argv[1]]).fetchall())"
+    )
+    ours_csv, theirs_csv = OUT / "measures_carecover.csv", OUT / "measures_pandas.csv"
+    measures = [*CARECOVER, "pbj", "measures", str(puf), "--format", "csv"]
+    with tempfile.TemporaryDirectory(prefix="carecover-bench-cache-") as cold_cache:
+        # First run on a machine: Ibis compiles the measures' SQL (then cached).
+        cold = run_timed(
+            "carecover pbj measures, first run (compiles the SQL)",
+            measures,
+            repeat=1,
+            env={"CARECOVER_CACHE_DIR": cold_cache},
+        )
+    scan, hand, ours, pandas = run_side_by_side(
         [
-            PY,
-            "-c",
-            'import duckdb,sys; print(duckdb.sql("select count(*) from read_csv(?)", '
-            "params=[sys.argv[1]]).fetchall())",
-            str(puf),
-        ],
-    )
-    ours_csv = OUT / "measures_carecover.csv"
-    ours = run_timed(
-        "carecover pbj measures",
-        [*CARECOVER, "pbj", "measures", str(puf), "--format", "csv"],
-        stdout=ours_csv,
-    )
-    theirs_csv = OUT / "measures_pandas.csv"
-    pandas = run_timed(
-        "pandas baseline", [PY, "benchmarks/pbj_measures_pandas.py", str(puf)], stdout=theirs_csv
+            Command("duckdb count(*) scan (floor)", [PY, "-c", scan_code, str(puf)]),
+            Command(
+                "hand-written DuckDB measures query, no checks (reference)",
+                [PY, "benchmarks/pbj_measures_duckdb.py", str(puf)],
+            ),
+            Command("carecover pbj measures", measures, stdout=ours_csv),
+            Command(
+                "pandas baseline",
+                [PY, "benchmarks/pbj_measures_pandas.py", str(puf)],
+                stdout=theirs_csv,
+            ),
+        ]
     )
     db = OUT / "bench.duckdb"
     db.unlink(missing_ok=True)
     run_timed("load", [*CARECOVER, "pbj", "load", str(puf), "--db", str(db)], repeat=1)
-    stored = run_timed(
-        "carecover pbj measures --db (from the store)",
-        [*CARECOVER, "pbj", "measures", "--db", str(db), "--quarter", QUARTER, "--format", "csv"],
+    from_store = [*CARECOVER, "pbj", "measures", "--db", str(db), "--quarter", QUARTER]
+    stored, start = run_side_by_side(
+        [
+            Command(
+                "carecover pbj measures --db --quarter (from the store)",
+                [*from_store, "--format", "csv"],
+            ),
+            Command("carecover --help (start-up)", [*CARECOVER, "--help"]),
+        ]
     )
+    same, check = same_numbers(ours_csv, theirs_csv)
+    ratio, speedup = ours.seconds / scan.seconds, pandas.seconds / ours.seconds
     return [
         f"### Public-file measures: {FACILITIES:,} facilities, {rows:,} rows, {size:.0f} MB",
         "",
         "| process | best wall time | peak RSS | vs scan |",
         "|---|---|---|---|",
         _row(scan, scan),
+        _row(hand, scan),
         _row(ours, scan),
         _row(pandas, scan),
+        _row(cold, scan),
         _row(stored, scan),
+        _row(start),
         "",
-        f"- measures / scan: **{ours.seconds / scan.seconds:.2f}x** (target ≤ 1.5x)",
-        f"- pandas / measures: **{pandas.seconds / ours.seconds:.2f}x** (target ≥ 3x)",
-        f"- peak memory of measures: **{ours.peak_mib:,.0f} MiB** (target < 2,048 MiB)",
-        f"- from the store: **{stored.seconds:.2f} s** whole process, start-up included",
-        f"- check: {_same_numbers(ours_csv, theirs_csv)}",
+        f"- measures / scan: **{ratio:.2f}x** (target ≤ 1.5x: "
+        f"{'met' if ratio <= 1.5 else f'MISSED by {ratio / 1.5 - 1:.0%}'})",
+        f"- measures / hand-written query: **{ours.seconds / hand.seconds:.2f}x** (what the "
+        "loader checks, header drift, encodings and start-up cost over the bare query)",
+        f"- pandas / measures: **{speedup:.2f}x** (target ≥ 3x: "
+        f"{'met' if speedup >= 3 else f'MISSED by {1 - speedup / 3:.0%}'})",
+        f"- peak memory of measures: **{ours.peak_mib:,.0f} MiB** (target < 2,048 MiB: "
+        f"{'met' if ours.peak_mib < 2048 else 'MISSED'})",
+        f"- from the store: **{stored.seconds:.2f} s** whole process, start-up included "
+        "(target: well under 1 s)",
+        f"- check: {check}" + ("" if same else " **(the baseline disagrees)**"),
         "",
     ]
+
+
+def _xml_file(entries: int) -> Path:
+    xml = OUT / f"pbj_{entries}.xml"
+    if not xml.exists():
+        argv = [*CARECOVER, "synth", "pbj-xml", "--facilities", "1", "--quarter", "2026Q3"]
+        argv += ["--entries", str(entries), "--seed", "1", "-o", str(xml)]
+        run_timed("synth", argv, repeat=1)
+    return xml
 
 
 def xml_bench() -> list[str]:
@@ -136,40 +221,25 @@ def xml_bench() -> list[str]:
     ]
     ratios = []
     peaks = []
-    for entries in (250_000, 1_000_000):
-        xml = OUT / f"pbj_{entries}.xml"
-        if not xml.exists():
-            run_timed(
-                "synth",
-                [
-                    *CARECOVER,
-                    "synth",
-                    "pbj-xml",
-                    "--facilities",
-                    "1",
-                    "--quarter",
-                    "2026Q3",
-                    "--entries",
-                    str(entries),
-                    "--seed",
-                    "1",
-                    "-o",
-                    str(xml),
-                ],
-                repeat=1,
-            )
-        bare = run_timed(
-            "bare lxml iterparse",
+    bare_code = (
+        "import sys; from lxml import etree\n"
+        "for _, el in etree.iterparse(sys.argv[1], events=('end',)):\n"
+        "    el.clear()\n"
+    )
+    for entries in XML_SIZES:
+        xml = _xml_file(entries)
+        validate = [*CARECOVER, "pbj", "validate", str(xml), "--format", "json"]
+        bare, ours = run_side_by_side(
             [
-                PY,
-                "-c",
-                "import sys; from lxml import etree\n"
-                "for _, el in etree.iterparse(sys.argv[1], events=('end',)):\n"
-                "    el.clear()\n",
-                str(xml),
-            ],
+                Command("bare lxml iterparse", [PY, "-c", bare_code, str(xml)]),
+                # Exit 1 (rejected) is a valid outcome for synthetic data; time it anyway.
+                Command(
+                    "carecover pbj validate",
+                    [*validate, "--submitted-on", "2026-11-01"],
+                    ok_codes=(0, 1),
+                ),
+            ]
         )
-        ours = _validate_timing(xml)
         ratios.append(ours.seconds / bare.seconds)
         peaks.append(ours.peak_mib)
         mb = xml.stat().st_size / 1e6
@@ -181,9 +251,11 @@ def xml_bench() -> list[str]:
             f"| carecover pbj validate | {entries:,} | {ours.seconds:.2f} s | "
             f"{ours.peak_mib:,.0f} MiB | {ours.seconds / bare.seconds:.2f}x |"
         )
+    ratio = ratios[-1]
     lines += [
         "",
-        f"- validate / bare parse at 1M entries: **{ratios[-1]:.2f}x** (target ≤ 2x)",
+        f"- validate / bare parse at 1M entries: **{ratio:.2f}x** (target ≤ 2x: "
+        f"{'met' if ratio <= 2 else f'MISSED by {ratio / 2 - 1:.0%}'})",
         f"- peak memory 250k → 1M entries: {peaks[0]:,.0f} → {peaks[1]:,.0f} MiB "
         "(flat means it does not grow with the file)",
         "",
@@ -191,21 +263,12 @@ def xml_bench() -> list[str]:
     return lines
 
 
-def _validate_timing(xml: Path) -> Timing:
-    # Exit 1 (rejected) is a valid outcome for synthetic data; time the run anyway.
-    argv = [
-        *CARECOVER,
-        "pbj",
-        "validate",
-        str(xml),
-        "--format",
-        "json",
-        "--submitted-on",
-        "2026-11-01",
-    ]
-    return run_timed("carecover pbj validate", argv, ok_codes=(0, 1))
-
-
 def run() -> str:
     """Run the PBJ benchmarks; return their Markdown section."""
-    return "\n".join(["## PBJ (issue 4)", "", *measures_bench(), *xml_bench()])
+    sections = [*measures_bench(), *xml_bench()]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    sections.append(
+        f"- load average (1, 5, 15 min) at the end of the suite: {load} on 2 cores shared "
+        "with other engineers' runs\n"
+    )
+    return "\n".join(["## PBJ (issue 4)", "", *sections, NOTES, BEFORE])

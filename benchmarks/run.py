@@ -1,26 +1,68 @@
-"""``make bench``: run every benchmark and write benchmarks/RESULTS.md.
+"""``make bench``: run benchmarks and write their sections of benchmarks/RESULTS.md.
 
 Each target is a ratio between whole processes measured side by side in this
 run (see harness.py), so the figures survive the drift of shared machines.
+
+``python -m benchmarks.run pbj`` runs one suite and replaces only its section:
+every section sits between ``<!-- suite:NAME -->`` and ``<!-- /suite:NAME -->``
+and carries the machine and date of its own run; the other sections stay as
+they were. A new suite is one line in ``SUITES``.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 
-from benchmarks import pbj_bench
+from benchmarks import mds_bench, mds_duplicates_bench, pbj_bench, portal_bench, rating_bench
 from benchmarks.harness import OUT, ROOT, header
+
+SUITES: dict[str, Callable[[], str]] = {
+    "pbj": pbj_bench.run,
+    "mds": mds_bench.run,
+    "mds-duplicates": mds_duplicates_bench.run,
+    "portal": portal_bench.run,
+    "rating": rating_bench.run,
+}
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+TITLE = (
+    "# Benchmark results\n\n"
+    "Written by `make bench` (`python -m benchmarks.run [SUITE...]`); each section\n"
+    "is replaced only when its suite runs, and names the machine and date of that run.\n"
+)
+_SECTION = re.compile(r"<!-- suite:([\w-]+) -->\n.*?<!-- /suite:\1 -->\n?", re.DOTALL)
+
+
+def section(name: str, body: str, machine_and_date: str) -> str:
+    """``body`` (a suite's Markdown) between its markers, the machine and date under its title."""
+    title, _, rest = body.partition("\n")
+    if title.startswith("#"):
+        body = f"{title}\n\n{machine_and_date}{rest}"
+    else:
+        body = f"{machine_and_date}\n{body}"
+    return f"<!-- suite:{name} -->\n{body.rstrip()}\n<!-- /suite:{name} -->\n"
+
+
+def merge(existing: str, fresh: dict[str, str]) -> str:
+    """``existing`` RESULTS.md with the sections in ``fresh`` replaced (or appended)."""
+    kept = {m.group(1): m.group(0) for m in _SECTION.finditer(existing)}
+    order = list(kept) + [name for name in fresh if name not in kept]
+    sections = [fresh.get(name) or kept[name] for name in order]
+    return TITLE + "\n" + "\n".join(s.rstrip() + "\n" for s in sections)
 
 
 def main() -> None:
-    """Run the benchmarks named on the command line (default: all) and write RESULTS.md."""
+    """Run the suites named on the command line (default: all) and merge them into RESULTS.md."""
     OUT.mkdir(parents=True, exist_ok=True)
-    suites = {"pbj": pbj_bench.run}
-    wanted = sys.argv[1:] or list(suites)
-    sections = [suites[name]() for name in wanted]
-    text = "# Benchmark results\n\n" + header() + "\n" + "\n".join(sections)
-    (ROOT / "benchmarks" / "RESULTS.md").write_text(text, encoding="utf-8")
-    print(text)
+    wanted = sys.argv[1:] or list(SUITES)
+    unknown = [name for name in wanted if name not in SUITES]
+    if unknown:
+        sys.exit(f"unknown suite(s): {', '.join(unknown)}; known: {', '.join(SUITES)}")
+    fresh = {name: section(name, SUITES[name](), header()) for name in wanted}
+    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    RESULTS.write_text(merge(existing, fresh), encoding="utf-8")
+    print("\n".join(fresh.values()))
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ def main() -> None:
 
         _pbj_demo(work)
     print("\nDone. `carecover --help` lists every command; README.md explains each.")
+    print("`carecover serve --demo` serves the web portal on demo data (`make demo` does).")
 
 
 def _pbj_demo(work: Path) -> None:

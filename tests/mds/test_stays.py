@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecover.errors import InputError
-from carecover.mds import CensusConvention, connect, daily_census, nursing_group_days
+from carecover.mds import CensusConvention, connect, daily_census, load_files, nursing_group_days
+from carecover.mds.census import (
+    census_params,
+    census_sql,
+    census_sql_for,
+    refresh_census_cache,
+    write_census_csv,
+)
+from carecover.mds.synth import synth_mds
 from tests.mds.factories import insert
 
 D0 = date(2026, 1, 1)
@@ -195,3 +204,67 @@ def test_a_lone_discharge_does_not_count_its_day_even_when_discharge_days_count(
 def test_it_refuses_a_period_that_ends_before_it_starts(con: Any) -> None:
     with pytest.raises(InputError):
         daily_census(con, day(2), day(1))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.integers(-200, 120),
+            KINDS,
+            st.sampled_from(["", "LBC1", "CDE1"]),
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda r: (r[0], r[1]),
+    )
+)
+def test_every_counted_resident_day_carries_exactly_one_nursing_group(
+    records: list[tuple[str, int, str, str]],
+) -> None:
+    con = connect(None)
+    for resident, t, kind, group in records:
+        insert(con, resident, kind, day(t), group=group)
+    census_days = sum(r.census for r in daily_census(con, day(0), day(120)))
+    assert sum(nursing_group_days(con, "055001", day(0), day(120)).values()) == census_days
+    con.close()
+
+
+def test_a_reentry_without_a_group_carries_the_last_known_group(con: Any) -> None:
+    insert(con, "r", "01", day(0), group="LBC1")
+    insert(con, "r", "11", day(5), entry=day(0))
+    insert(con, "r", "01", day(10))
+    assert nursing_group_days(con, "055001", day(0), day(11)) == {"LBC1": 7}
+
+
+def test_the_cached_intervals_give_the_same_census_as_deriving_them(tmp_path: Path) -> None:
+    extract = tmp_path / "s.csv"
+    synth_mds(extract, facilities=3, start=day(0), end=day(89), seed=3, duplicate_rate=0.05)
+    con = connect(None)
+    load_files(con, [extract])
+    assert census_sql_for(con, CensusConvention()) == census_sql(CensusConvention(), cached=True)
+    params = census_params(day(0), day(89), None, CensusConvention())
+    fresh = con.execute(census_sql(CensusConvention()) + " ORDER BY 1, 2", params).fetchall()
+    cached = con.execute(census_sql(CensusConvention(), cached=True) + " ORDER BY 1, 2", params)
+    assert cached.fetchall() == fresh
+    assert sum(n for _, _, n in fresh) > 0
+
+
+def test_a_stale_cache_or_another_convention_is_not_used(con: Any) -> None:
+    refresh_census_cache(con)
+    insert(con, "r", "01", day(0))  # a record the cache does not know
+    assert census_sql_for(con, CensusConvention()) == census_sql(CensusConvention())
+    assert present(con, 0, 0) == [1]
+    refresh_census_cache(con)
+    other = CensusConvention(gone_after_days=100)
+    assert census_sql_for(con, other) == census_sql(other)
+
+
+def test_the_census_csv_holds_the_rows_of_the_daily_census(con: Any, tmp_path: Path) -> None:
+    insert(con, "r", "01", day(0), facility="A")
+    insert(con, "s", "01", day(1), facility="B")
+    out = tmp_path / "c.csv"
+    write_census_csv(con, day(0), day(2), out)
+    expected = [f"{r.facility},{r.date},{r.census}" for r in daily_census(con, day(0), day(2))]
+    assert out.read_text(encoding="utf-8").splitlines() == ["facility,date,census", *expected]

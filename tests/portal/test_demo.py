@@ -50,7 +50,7 @@ def test_a_demo_user_signs_in_and_sees_only_their_reports() -> None:
     assert response.status_code == 302
     page = client.get("/reports/").context["page"]
     user = User.objects.get(username="prv001-submitter")
-    assert page.paginator.count == Report.objects.filter(organisation=user.organisation).count()
+    assert page.count == Report.objects.filter(organisation=user.organisation).count()
 
 
 def test_new_demo_drafts_continue_after_the_demo_ids() -> None:

@@ -22,16 +22,20 @@ Rules shared by the three kinds:
   filed after their period's due date and needs no compliance rows.
 
 The kinds differ only in their title and which tables they include: see ``KINDS``.
+
+The counting runs in DuckDB over a table of report columns
+(``rollup_columns``): ``build_rollup`` and the per-kind functions build that
+table from ``BackupReport`` objects; ``rollup_from_table`` and
+``rollups_from_table`` take one directly (the portal reads it from its
+database), so both ways share every rule.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
+
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from carecover.backup.compliance import (
     Attestation,
@@ -45,9 +49,20 @@ from carecover.backup.periods import (
     month_bounds,
     parse_month,
     parse_quarter,
-    quarter_bounds,
 )
-from carecover.backup.report import BackupReport, BackupStatus, ReportStatus
+from carecover.backup.report import BackupReport
+from carecover.backup.rollup_columns import GroupCounts, ReportFrame, report_table
+from carecover.backup.rollup_model import (
+    COUNTED_STATUSES,
+    KINDS,
+    LABELS,
+    Cell,
+    Figure,
+    KindSpec,
+    Rollup,
+    RollupKind,
+    Table,
+)
 
 __all__ = [
     "COUNTED_STATUSES",
@@ -63,173 +78,36 @@ __all__ = [
     "period_start_for",
     "quarterly_hrc",
     "quarterly_state",
+    "rollup_from_table",
+    "rollups_from_table",
 ]
-
-Cell = str | int | float | date | None
-
-#: Statuses whose reports enter a roll-up (returned reports are not final).
-COUNTED_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
-
-
-class RollupKind(StrEnum):
-    """The three audiences."""
-
-    MONTHLY = "monthly"
-    QUARTERLY_HRC = "quarterly-hrc"
-    QUARTERLY_STATE = "quarterly-state"
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    """What one kind of roll-up shows."""
-
-    title: str
-    quarterly: bool
-    tables: tuple[str, ...]
-
-    def bounds(self, day: date) -> tuple[date, date]:
-        """First and last day of the month or quarter containing ``day``."""
-        return quarter_bounds(day) if self.quarterly else month_bounds(day)
-
-
-KINDS: dict[RollupKind, KindSpec] = {
-    RollupKind.MONTHLY: KindSpec(
-        "Monthly Quality of Care Committee snapshot",
-        quarterly=False,
-        tables=("by_provider", "by_reason", "by_service", "by_period", "repeated_members"),
-    ),
-    RollupKind.QUARTERLY_HRC: KindSpec(
-        "Quarterly Human Rights Committee report",
-        quarterly=True,
-        tables=("by_provider", "by_reason", "by_service", "by_month", "repeated_members"),
-    ),
-    # The State report is aggregated: no member table, no member identifiers.
-    RollupKind.QUARTERLY_STATE: KindSpec(
-        "Quarterly report to the State (Division)",
-        quarterly=True,
-        tables=("by_provider", "by_reason", "by_service", "by_month"),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table of plain cells, ready for any export format."""
-
-    name: str
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One headline number with its previous-period value."""
-
-    name: str
-    label: str
-    value: int | float | None
-    previous: int | float | None
-
-    @property
-    def change(self) -> int | float | None:
-        """Current minus previous, or None when either is unknown."""
-        if self.value is None or self.previous is None:
-            return None
-        diff = self.value - self.previous
-        return round(diff, 2) if isinstance(diff, float) else diff
-
-
-@dataclass(frozen=True)
-class Rollup:
-    """A finished roll-up: headline figures and tables for one period."""
-
-    kind: RollupKind
-    title: str
-    start: date
-    end: date
-    previous_start: date
-    previous_end: date
-    figures: tuple[Figure, ...]
-    tables: tuple[Table, ...]
-
-    def figure(self, name: str) -> Figure:
-        """The headline figure called ``name``."""
-        return next(f for f in self.figures if f.name == name)
-
-    def table(self, name: str) -> Table:
-        """The table called ``name`` (KeyError if this kind does not include it)."""
-        for table in self.tables:
-            if table.name == name:
-                return table
-        raise KeyError(name)
-
-
-_LABELS = {
-    "reports": "Reports",
-    "members_affected": "Members affected (unduplicated)",
-    "members_with_repeated_failures": "Members with 2+ reports",
-    "highest_reports_one_member": "Highest number of reports for one member",
-    "hours_without_staff_total": "Hours without staff (total)",
-    "hours_without_staff_median": "Hours without staff (median per report)",
-    "not_available": "Backup not available",
-    "offered_declined": "Backup offered but declined",
-    "late_reports": "Reports filed after the due date",
-    "late_submissions": "Late provider-periods",
-    "missing_submissions": "Missing provider-periods",
-}
-
-
-def _counted(reports: Iterable[BackupReport], start: date, end: date) -> list[BackupReport]:
-    return [r for r in reports if r.status in COUNTED_STATUSES and start <= r.incident_date <= end]
 
 
 def _in(rows: Sequence[ProviderPeriod] | None, start: date, end: date) -> list[ProviderPeriod]:
     return [r for r in rows or () if start <= r.period.start <= end]
 
 
-def _is_late(report: BackupReport, scheme: PeriodScheme) -> bool:
-    due = scheme.period_for(report.incident_date).due
-    return report.submitted_at is not None and report.submitted_at.date() > due
-
-
 def _figures(
-    reports: list[BackupReport],
-    rows: Sequence[ProviderPeriod] | None,
-    start: date,
-    end: date,
-    scheme: PeriodScheme,
+    frame: ReportFrame, rows: Sequence[ProviderPeriod] | None, start: date, end: date
 ) -> dict[str, int | float | None]:
-    per_member: dict[str, int] = defaultdict(int)
-    for report in reports:
-        per_member[report.member.medicaid_id] += 1
-    hours = [r.hours_without_staff for r in reports]
-    in_range = _in(rows, start, end)
-    statuses = [r.status for r in in_range]
+    counts = frame.figures(start, end)
+    median = counts["hours_median"]
+    statuses = [r.status for r in _in(rows, start, end)]
     return {
-        "reports": len(reports),
-        "members_affected": len(per_member),
-        "members_with_repeated_failures": sum(1 for n in per_member.values() if n >= 2),
-        "highest_reports_one_member": max(per_member.values(), default=0),
-        "hours_without_staff_total": round(float(sum(hours)), 2),
-        "hours_without_staff_median": round(statistics.median(hours), 2) if hours else None,
-        "not_available": sum(r.backup_status is BackupStatus.NOT_AVAILABLE for r in reports),
-        "offered_declined": sum(r.backup_status is BackupStatus.OFFERED_DECLINED for r in reports),
-        "late_reports": sum(_is_late(r, scheme) for r in reports),
+        "reports": counts["reports"],
+        "members_affected": counts["members_affected"],
+        "members_with_repeated_failures": counts["members_with_repeated_failures"],
+        "highest_reports_one_member": counts["highest_reports_one_member"],
+        "hours_without_staff_total": round(float(counts["hours_total"]), 2),
+        "hours_without_staff_median": None if median is None else round(float(median), 2),
+        "not_available": counts["not_available"],
+        "offered_declined": counts["offered_declined"],
+        "late_reports": counts["late_reports"],
         "late_submissions": None if rows is None else statuses.count(ProviderPeriodStatus.LATE),
         "missing_submissions": (
             None if rows is None else statuses.count(ProviderPeriodStatus.MISSING)
         ),
     }
-
-
-def _group(
-    reports: list[BackupReport], key: Callable[[BackupReport], str]
-) -> dict[str, list[BackupReport]]:
-    groups: dict[str, list[BackupReport]] = defaultdict(list)
-    for report in reports:
-        groups[key(report)].append(report)
-    return dict(sorted(groups.items()))
 
 
 _COUNT_COLUMNS = ("reports", "not_available", "offered_declined", "hours_without_staff",
@@ -238,84 +116,56 @@ _PROVIDER_COLUMNS = ("provider_id", "provider_name", "reporter_kind", *_COUNT_CO
                      "late_reports", "late_periods", "missing_periods")  # fmt: skip
 
 
-def _hours(reports: list[BackupReport]) -> float:
-    return round(float(sum(r.hours_without_staff for r in reports)), 2)
-
-
-def _members(reports: list[BackupReport]) -> int:
-    return len({r.member.medicaid_id for r in reports})
-
-
-def _split(reports: list[BackupReport]) -> tuple[int, int]:
-    na = sum(r.backup_status is BackupStatus.NOT_AVAILABLE for r in reports)
-    return na, len(reports) - na
+def _counts(group: GroupCounts) -> tuple[int, int, int, float, int]:
+    """Reports, not available, declined, hours (rounded), members of one group."""
+    _, n, na, hours, members, _ = group
+    return n, na, n - na, round(hours, 2), members
 
 
 def _by_provider(
-    reports: list[BackupReport], rows: list[ProviderPeriod] | None, scheme: PeriodScheme
+    frame: ReportFrame, start: date, end: date, rows: list[ProviderPeriod] | None
 ) -> Table:
-    groups = _group(reports, lambda r: r.provider_id)
-    names = {r.provider_id: (r.provider_name, str(r.reporter_kind)) for r in reports}
+    groups = {g[0]: g for g in frame.groups("provider_id", start, end)}
+    names = frame.provider_names(start, end)
     for row in rows or ():
-        groups.setdefault(row.provider_id, [])
         names.setdefault(row.provider_id, (row.provider_name, ""))
     out = []
-    for pid in sorted(groups):
-        items = groups[pid]
+    for pid in sorted(names):
+        group = groups.get(pid, (pid, 0, 0, 0.0, 0, 0))
         mine = [r.status for r in rows or () if r.provider_id == pid]
         late = None if rows is None else mine.count(ProviderPeriodStatus.LATE)
         missing = None if rows is None else mine.count(ProviderPeriodStatus.MISSING)
-        na, declined = _split(items)
-        late_reports = sum(_is_late(r, scheme) for r in items)
-        counts = (len(items), na, declined, _hours(items), _members(items))
-        out.append((pid, *names[pid], *counts, late_reports, late, missing))
+        out.append((pid, *names[pid], *_counts(group), group[5], late, missing))
     return Table("by_provider", "By provider / EOR", _PROVIDER_COLUMNS, tuple(out))
 
 
-def _reason(report: BackupReport) -> str:
-    # Declined reports have no reason code; who declined is their "why".
-    if report.reason:
-        return report.reason
-    return f"declined_by_{report.declined_by}" if report.declined_by else "(not given)"
-
-
-def _by_reason(reports: list[BackupReport]) -> Table:
-    total = len(reports) or 1
-    groups = _group(reports, lambda r: f"{r.backup_status}|{_reason(r)}")
+def _by_reason(frame: ReportFrame, start: date, end: date) -> Table:
+    groups = frame.groups("reason", start, end)
+    total = sum(g[1] for g in groups) or 1
     out = []
-    for key, items in groups.items():
+    for key, n, _, hours, _, _ in groups:
         status, reason = key.split("|", 1)
-        out.append((status, reason, len(items), _hours(items), round(100 * len(items) / total, 1)))
+        out.append((status, reason, n, round(hours, 2), round(100 * n / total, 1)))
     columns = ("backup_status", "reason", "reports", "hours_without_staff", "share_pct")
     return Table("by_reason", "By reason backup staff was not provided", columns, tuple(out))
 
 
-def _by_service(reports: list[BackupReport]) -> Table:
-    out = []
-    for code, items in _group(reports, lambda r: r.service_code).items():
-        out.append((code, len(items), *_split(items), _hours(items), _members(items)))
+def _by_service(frame: ReportFrame, start: date, end: date) -> Table:
+    out = [(g[0], *_counts(g)) for g in frame.groups("service_code", start, end)]
     return Table("by_service", "By service", ("service_code", *_COUNT_COLUMNS), tuple(out))
 
 
 def _trend(
-    reports: list[BackupReport], buckets: list[tuple[str, date, date]], name: str, title: str
+    frame: ReportFrame, buckets: list[tuple[str, date, date]], name: str, title: str
 ) -> Table:
-    out = []
-    for label, lo, hi in buckets:
-        items = [r for r in reports if lo <= r.incident_date <= hi]
-        out.append((label, len(items), *_split(items), _hours(items), _members(items)))
+    out = [(label, *_counts(frame.totals(lo, hi))) for label, lo, hi in buckets]
     return Table(name, title, ("period", *_COUNT_COLUMNS), tuple(out))
 
 
-def _repeated(reports: list[BackupReport]) -> Table:
+def _repeated(frame: ReportFrame, start: date, end: date) -> Table:
     # Medicaid id only: committee papers never carry names, DOB or SSN digits.
-    out = []
-    for mid, items in _group(reports, lambda r: r.member.medicaid_id).items():
-        if len(items) >= 2:
-            days = sorted(r.incident_date for r in items)
-            providers = len({r.provider_id for r in items})
-            out.append((mid, len(items), _hours(items), providers, days[0], days[-1]))
-    out.sort(key=lambda row: (-int(row[1]), str(row[0])))
+    out = [(m, n, round(h, 2), p, lo, hi) for m, n, h, p, lo, hi in frame.repeated(start, end)]
+    out.sort(key=lambda row: (-row[1], row[0]))
     columns = ("medicaid_id", "reports", "hours_without_staff", "providers", "first_incident")
     title = "Members with repeated failures (2+ reports)"
     return Table("repeated_members", title, (*columns, "last_incident"), tuple(out))
@@ -330,37 +180,50 @@ def _months(start: date, end: date) -> list[tuple[str, date, date]]:
     return out
 
 
+def _frame(table: pa.Table, scheme: PeriodScheme) -> ReportFrame:
+    return ReportFrame(table, scheme, [s.value for s in COUNTED_STATUSES])
+
+
 def _build(
+    kind: RollupKind,
+    frame: ReportFrame,
+    day: date,
+    rows: Sequence[ProviderPeriod] | None,
+    scheme: PeriodScheme,
+) -> Rollup:
+    spec = KINDS[kind]
+    start, end = spec.bounds(day)
+    p_start, p_end = spec.bounds(start - timedelta(days=1))
+    current = _figures(frame, rows, start, end)
+    before = _figures(frame, rows, p_start, p_end)
+    figures = tuple(Figure(n, LABELS[n], current[n], before[n]) for n in LABELS)
+    rows_now = None if rows is None else _in(rows, start, end)
+    builders: dict[str, Callable[[], Table]] = {
+        "by_provider": lambda: _by_provider(frame, start, end, rows_now),
+        "by_reason": lambda: _by_reason(frame, start, end),
+        "by_service": lambda: _by_service(frame, start, end),
+        "by_period": lambda: _trend(
+            frame,
+            [(p.label, p.start, p.end) for p in scheme.periods_between(start, end)],
+            "by_period",
+            "By reporting period",
+        ),
+        "by_month": lambda: _trend(frame, _months(start, end), "by_month", "By month"),
+        "repeated_members": lambda: _repeated(frame, start, end),
+    }
+    tables = tuple(builders[name]() for name in spec.tables)
+    return Rollup(kind, spec.title, start, end, p_start, p_end, figures, tables)
+
+
+def _kind_rollup(
     kind: RollupKind,
     reports: Iterable[BackupReport],
     day: date,
     rows: Sequence[ProviderPeriod] | None,
     scheme: PeriodScheme | None,
 ) -> Rollup:
-    spec, scheme = KINDS[kind], scheme or PeriodScheme.semi_monthly()
-    everything = list(reports)
-    start, end = spec.bounds(day)
-    p_start, p_end = spec.bounds(start - timedelta(days=1))
-    now = _counted(everything, start, end)
-    current = _figures(now, rows, start, end, scheme)
-    before = _figures(_counted(everything, p_start, p_end), rows, p_start, p_end, scheme)
-    figures = tuple(Figure(n, _LABELS[n], current[n], before[n]) for n in _LABELS)
-    rows_now = None if rows is None else _in(rows, start, end)
-    builders: dict[str, Callable[[], Table]] = {
-        "by_provider": lambda: _by_provider(now, rows_now, scheme),
-        "by_reason": lambda: _by_reason(now),
-        "by_service": lambda: _by_service(now),
-        "by_period": lambda: _trend(
-            now,
-            [(p.label, p.start, p.end) for p in scheme.periods_between(start, end)],
-            "by_period",
-            "By reporting period",
-        ),
-        "by_month": lambda: _trend(now, _months(start, end), "by_month", "By month"),
-        "repeated_members": lambda: _repeated(now),
-    }
-    tables = tuple(builders[name]() for name in spec.tables)
-    return Rollup(kind, spec.title, start, end, p_start, p_end, figures, tables)
+    scheme = scheme or PeriodScheme.semi_monthly()
+    return _build(kind, _frame(report_table(reports), scheme), day, rows, scheme)
 
 
 def monthly_snapshot(
@@ -371,7 +234,7 @@ def monthly_snapshot(
     scheme: PeriodScheme | None = None,
 ) -> Rollup:
     """The Quality of Care Committee snapshot for the month containing ``month``."""
-    return _build(RollupKind.MONTHLY, reports, month, compliance_rows, scheme)
+    return _kind_rollup(RollupKind.MONTHLY, reports, month, compliance_rows, scheme)
 
 
 def quarterly_hrc(
@@ -382,7 +245,7 @@ def quarterly_hrc(
     scheme: PeriodScheme | None = None,
 ) -> Rollup:
     """The Human Rights Committee report for the calendar quarter containing ``quarter_start``."""
-    return _build(RollupKind.QUARTERLY_HRC, reports, quarter_start, compliance_rows, scheme)
+    return _kind_rollup(RollupKind.QUARTERLY_HRC, reports, quarter_start, compliance_rows, scheme)
 
 
 def quarterly_state(
@@ -393,7 +256,7 @@ def quarterly_state(
     scheme: PeriodScheme | None = None,
 ) -> Rollup:
     """The aggregated quarterly report to the State; it holds no member identifiers."""
-    return _build(RollupKind.QUARTERLY_STATE, reports, quarter_start, compliance_rows, scheme)
+    return _kind_rollup(RollupKind.QUARTERLY_STATE, reports, quarter_start, compliance_rows, scheme)
 
 
 def period_start_for(kind: RollupKind, text: str) -> date:
@@ -417,15 +280,73 @@ def build_rollup(
     attestations or a provider list are given; the expected providers are
     then ``providers`` or, failing that, every provider in ``reports``.
     """
-    start = period_start_for(kind, period)
+    return rollup_from_table(
+        kind,
+        report_table(reports),
+        period,
+        as_of=as_of,
+        attestations=attestations,
+        providers=providers,
+        scheme=scheme,
+    )
+
+
+def rollup_from_table(
+    kind: RollupKind,
+    table: pa.Table,
+    period: str,
+    *,
+    as_of: date,
+    attestations: Sequence[Attestation] | None = None,
+    providers: Sequence[ProviderRef] | None = None,
+    scheme: PeriodScheme | None = None,
+) -> Rollup:
+    """``build_rollup`` over a table of report columns (``rollup_columns.REPORT_SCHEMA``).
+
+    The columnar entry point: a caller holding many reports (the portal reads
+    them from its database cursor) skips building ``BackupReport`` objects.
+    ``build_rollup`` itself comes here, so both give the same roll-up.
+    """
+    (rollup,) = rollups_from_table(
+        kind,
+        table,
+        [period],
+        as_of=as_of,
+        attestations=attestations,
+        providers=providers,
+        scheme=scheme,
+    )
+    return rollup
+
+
+def rollups_from_table(
+    kind: RollupKind,
+    table: pa.Table,
+    periods: Sequence[str],
+    *,
+    as_of: date,
+    attestations: Sequence[Attestation] | None = None,
+    providers: Sequence[ProviderRef] | None = None,
+    scheme: PeriodScheme | None = None,
+) -> tuple[Rollup, ...]:
+    """``rollup_from_table`` for several periods, loading the table and compliance once.
+
+    Each roll-up equals ``rollup_from_table`` for its period: compliance rows
+    are per provider and reporting period, so one check over all the periods
+    gives each roll-up the rows it would have had alone.
+    """
+    scheme = scheme or PeriodScheme.semi_monthly()
+    starts = [period_start_for(kind, text) for text in periods]
+    frame = _frame(table, scheme)
     rows = None
-    if attestations is not None or providers is not None:
-        ids = [p.provider_id for p in providers] if providers else [r.provider_id for r in reports]
+    if starts and (attestations is not None or providers is not None):
+        ids = [p.provider_id for p in providers] if providers else frame.provider_ids()
         names = {p.provider_id: p.provider_name for p in providers or () if p.provider_name}
-        first, last = KINDS[kind].bounds(start)
-        first = KINDS[kind].bounds(first - timedelta(days=1))[0]  # the previous period too
+        spec = KINDS[kind]
+        first = min(spec.bounds(spec.bounds(s)[0] - timedelta(days=1))[0] for s in starts)
+        last = max(spec.bounds(s)[1] for s in starts)  # each period and the one before it
         rows = period_compliance(
-            reports, attestations or (), ids, first, last,
+            frame.filing_reports(attestations or ()), attestations or (), ids, first, last,
             as_of=as_of, scheme=scheme, provider_names=names,
         )  # fmt: skip
-    return _build(kind, reports, start, rows, scheme)
+    return tuple(_build(kind, frame, start, rows, scheme) for start in starts)

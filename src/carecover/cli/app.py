@@ -1,10 +1,33 @@
-"""The root Typer application; each domain adds its command group here."""
+"""The root Typer application; each domain adds its command group here.
+
+Groups are imported only when they run (``lazy.py``), so start-up stays
+fast: add a group as one line of ``GROUPS``: name -> (module, the one-line
+help its ``--help`` shows; tests/cli/test_lazy.py checks they agree).
+"""
 
 from __future__ import annotations
 
 import typer
 
-from carecover.cli import backup, mds, pbj, serve, synth
+from carecover.cli.lazy import lazy_root
+
+GROUPS = {
+    "backup": (
+        "carecover.cli.backup",
+        "Backup staffing (NC Innovations): classify, validate, roll up.",
+    ),
+    "pbj": ("carecover.cli.pbj", "Payroll-Based Journal: validate, write, load and measure."),
+    "mds": ("carecover.cli.mds", "MDS 3.0 assessments and the daily resident census."),
+    "rating": (
+        "carecover.cli.rating",
+        "Five-Star staffing rating: recompute CMS's stars, explain them, project a quarter.",
+    ),
+    "synth": ("carecover.cli.synth", "Synthetic data with realistic national distributions."),
+    "serve": (
+        "carecover.cli.serve",
+        "Run the web portal under gunicorn (settings from CARECOVER_* variables).",
+    ),
+}
 
 app = typer.Typer(
     name="carecover",
@@ -12,12 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=lazy_root(GROUPS),
 )
-app.add_typer(backup.app, name="backup")
-app.add_typer(pbj.app, name="pbj")
-app.add_typer(mds.app, name="mds")
-app.add_typer(synth.app, name="synth")
-serve.register(app)
 
 
 @app.callback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from carecover.cli import pbj_export, pbj_measures, pbj_validate
+from carecover.cli import pbj_export, pbj_load, pbj_measures, pbj_onsite, pbj_validate
 
 app = typer.Typer(
     help="Payroll-Based Journal: validate, write, load and measure.", no_args_is_help=True
@@ -12,3 +12,5 @@ app = typer.Typer(
 pbj_validate.register(app)
 pbj_export.register(app)
 pbj_measures.register(app)
+pbj_load.register(app)
+pbj_onsite.register(app)

@@ -1,4 +1,4 @@
-"""CLI commands: ``carecover pbj measures``, ``pbj load``, ``pbj coverage``.
+"""CLI commands: ``carecover pbj measures`` and ``pbj coverage`` (``pbj load``: ``pbj_load``).
 
 Each reads CMS's PBJ public-use files (given as FILE arguments) or, with no
 files, the DuckDB store (``--db``). Ibis and DuckDB are imported inside the
@@ -13,14 +13,11 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from carecover.pbj.calendar import Quarter
-
-if TYPE_CHECKING:
-    from carecover.pbj.loading import LoadResult
 
 DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
 
@@ -59,22 +56,41 @@ def _quarter(text: str | None) -> Quarter | None:
     return Quarter.parse(text) if text else None
 
 
-def _round(name: str, value: Any) -> Any:
-    if not isinstance(value, float):
-        return value
+def _places(name: str) -> int | None:
     for key, places in _DECIMALS.items():
         if name.endswith(key) or name == key:
-            return round(value, places)
-    return value
+            return places
+    return None
 
 
-def _cell(name: str, value: Any) -> str:
-    value = _round(name, value)
+def _round(name: str, value: Any) -> Any:
+    places = _places(name)
+    if places is None or not isinstance(value, float):
+        return value
+    return round(value, places)
+
+
+def _cell(value: Any, places: int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if places is not None and isinstance(value, float):
+        value = round(value, places)
     return str(value)
+
+
+def _column_texts(values: list[Any], places: int | None) -> list[str]:
+    if places is not None and all(type(v) is float or v is None for v in values):
+        # The hot case (hours, HPRD): one comprehension per column, not a call per cell.
+        return ["" if v is None else str(round(v, places)) for v in values]
+    return [_cell(v, places) for v in values]
+
+
+def _cells(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[tuple[str, ...]]:
+    # Column by column: the rounding of each is looked up once, not once per cell.
+    texts = [_column_texts([r[c] for r in rows], _places(c)) for c in columns]
+    return list(zip(*texts, strict=True)) if rows else []
 
 
 def _render(rows: list[dict[str, Any]], columns: Sequence[str], fmt: Format) -> None:
@@ -85,9 +101,9 @@ def _render(rows: list[dict[str, Any]], columns: Sequence[str], fmt: Format) -> 
     if fmt is Format.CSV:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(c, r[c]) for c in columns] for r in rows)
+        writer.writerows(_cells(rows, columns))
         return
-    table = [list(columns)] + [[_cell(c, r[c]) for c in columns] for r in rows]
+    table = [tuple(columns), *_cells(rows, columns)]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
     for index, row in enumerate(table):
         typer.echo("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -106,55 +122,18 @@ def measures(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Staffing measures per facility-quarter (or per day with --daily)."""
-    from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
+    if not daily:
+        # The quarterly measures run as compiled SQL on DuckDB: no Ibis import.
+        from carecover.pbj.measures import QUARTERLY_COLUMNS
+        from carecover.pbj.measures_sql import quarterly_rows
 
-    build = daily_measures if daily else quarterly_measures
-    table = build(_source(files, db), quarter=_quarter(quarter), facility=facility)
+        rows = quarterly_rows(_source(files, db), quarter=_quarter(quarter), facility=facility)
+        _render(rows, QUARTERLY_COLUMNS, fmt)
+        return
+    from carecover.pbj.measures import daily_measures, to_rows
+
+    table = daily_measures(_source(files, db), quarter=_quarter(quarter), facility=facility)
     _render(to_rows(table), list(table.columns), fmt)
-
-
-def _loaded_line(r: LoadResult) -> str:
-    if r.skipped:
-        return f"{r.file}: already loaded (same content), nothing changed"
-    line = f"{r.file}: {r.rows_loaded} {r.kind} rows loaded ({', '.join(r.quarters) or '-'})"
-    if r.rows_quarantined:
-        line += f"; {r.rows_quarantined} row(s) quarantined (see the quarantine table)"
-    return line
-
-
-def load(
-    files: Annotated[list[Path], typer.Argument(help="Public-use CSV files to load.", exists=True)],
-    db: Annotated[
-        Path, typer.Option("--db", help="DuckDB staffing store to load into (created if missing).")
-    ] = Path(DEFAULT_DB),
-    quarantine: Annotated[
-        bool,
-        typer.Option("--quarantine", help="Put unreadable rows in the quarantine table and go on."),
-    ] = False,
-) -> None:
-    """Load PBJ Daily Nurse / Non-Nurse Staffing files into the DuckDB store."""
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-    from carecover.pbj.loading import load_files
-    from carecover.pbj.store import connect
-
-    con = connect(db)
-    console = Console(stderr=True)
-    columns = (BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    try:
-        with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
-            task = bar.add_task("loading", total=None)
-            load_files(
-                con,
-                files,
-                quarantine=quarantine,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                on_loaded=lambda r: typer.echo(_loaded_line(r)),
-            )
-    finally:
-        con.close()
-    typer.echo(f"store: {db.expanduser()}")
 
 
 def coverage(
@@ -188,5 +167,4 @@ def coverage(
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("measures")(measures)
-    app.command("load")(load)
     app.command("coverage")(coverage)

@@ -15,9 +15,6 @@ from typing import Annotated
 
 import typer
 
-from carecover.pbj.fvr import render_html, render_json, render_text
-from carecover.pbj.validation import validate_submission
-
 
 class ReportFormat(StrEnum):
     """Output formats of ``pbj validate``."""
@@ -46,6 +43,10 @@ def validate(
     ] = None,
 ) -> None:
     """Validate a PBJ submission file against CMS's edits; exit 1 if it would be rejected."""
+    # Imported here: lxml and the edit tables stay off the start-up path.
+    from carecover.pbj.fvr import render_html, render_json, render_text
+    from carecover.pbj.validation import validate_submission
+
     report = validate_submission(file, submitted_on=submitted_on.date() if submitted_on else None)
     render = {"text": render_text, "json": render_json, "html": render_html}
     text = render[report_format.value](report)

@@ -4,9 +4,13 @@ How the parts fit: ``extract`` (CSV) and ``xmlfile`` (XML/ZIP) read raw
 records; ``validation`` checks each against the ``codes`` lists and builds an
 ``Assessment`` whose resident key comes from ``residents`` (no SSN kept);
 ``store`` loads files into the DuckDB ``mds_*`` tables, one transaction per
-file; ``stays`` turns records into presence intervals per resident (SQL), and
+file (``bulk`` checks a plain extract CSV in SQL instead of per record);
+``stays`` turns records into presence intervals per resident (SQL), and
 ``census`` counts them per facility-day and sums resident-days by nursing
-group; ``reports`` gives CASPER-style roster and missing-assessment lists;
+group; the CASPER-style reports are ``reports`` (roster, missing
+assessments), ``movements`` (admissions and reentries, discharges),
+``census_risk`` (the 150-day clock about to run out) and ``quarantine`` (the
+errors); ``reconcile`` compares the census with the PBJ file's MDScensus;
 ``synth`` writes realistic synthetic extracts.
 """
 
@@ -16,31 +20,50 @@ from carecover.mds.census import (
     daily_census,
     nursing_group_days,
 )
+from carecover.mds.census_risk import CensusRisk, census_risk
 from carecover.mds.codes import Event, code_list, event_of
 from carecover.mds.extract import COLUMNS, read_extract
+from carecover.mds.movements import Admission, Discharge, admissions, discharges
+from carecover.mds.quarantine import RecordError, record_errors
+from carecover.mds.reconcile import (
+    CensusDifference,
+    Reconciliation,
+    attach_pbj_store,
+    reconcile_census,
+)
 from carecover.mds.reports import MissingAssessment, RosterEntry, missing_assessments, roster
 from carecover.mds.residents import Identity, normalise_name, normalise_ssn, resident_key
 from carecover.mds.stays import CensusConvention, intervals_sql
-from carecover.mds.store import DEFAULT_STORE, LoadResult, connect, load_files
+from carecover.mds.store import DEFAULT_STORE, LoadResult, connect, load_files, open_store
 from carecover.mds.validation import Assessment, parse_mds_date, validate_record
 from carecover.mds.xmlfile import XmlLimits, parse_assessment_xml, read_xml_assessments
 
 __all__ = [
     "COLUMNS",
     "DEFAULT_STORE",
+    "Admission",
     "Assessment",
     "CensusConvention",
+    "CensusDifference",
+    "CensusRisk",
     "DailyCensus",
+    "Discharge",
     "Event",
     "Identity",
     "LoadResult",
     "MissingAssessment",
+    "Reconciliation",
+    "RecordError",
     "RosterEntry",
     "XmlLimits",
+    "admissions",
+    "attach_pbj_store",
     "census_from_files",
+    "census_risk",
     "code_list",
     "connect",
     "daily_census",
+    "discharges",
     "event_of",
     "intervals_sql",
     "load_files",
@@ -48,10 +71,13 @@ __all__ = [
     "normalise_name",
     "normalise_ssn",
     "nursing_group_days",
+    "open_store",
     "parse_assessment_xml",
     "parse_mds_date",
     "read_extract",
     "read_xml_assessments",
+    "reconcile_census",
+    "record_errors",
     "resident_key",
     "roster",
     "validate_record",

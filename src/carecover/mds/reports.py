@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from carecover.mds.stays import RANK_IN_DAY
+
 __all__ = ["MissingAssessment", "RosterEntry", "missing_assessments", "roster"]
 
 
@@ -43,14 +45,11 @@ class MissingAssessment:
     reason: str
 
 
-_ACTIVE = """
+_ACTIVE = f"""
     WITH ranked AS (
         SELECT *, row_number() OVER (
             PARTITION BY ccn, resident_key
-            ORDER BY target_date DESC,
-                CASE WHEN a0310f IN ('10', '11', '12')
-                     THEN CASE WHEN entry_date < target_date THEN 0 ELSE 2 END
-                     ELSE 1 END DESC,
+            ORDER BY target_date DESC, {RANK_IN_DAY} DESC,
                 source_file DESC, record DESC) AS rn
         FROM mds_assessments
         WHERE target_date <= $as_of AND ($facility IS NULL OR ccn = $facility)

@@ -18,11 +18,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["Identity", "normalise_name", "normalise_ssn", "resident_key"]
+__all__ = ["PLACEHOLDER_SSNS", "Identity", "normalise_name", "normalise_ssn", "resident_key"]
 
 _NAME_NOISE = re.compile(r"[\s\-'.]+")
 # Placeholder SSNs that mean "none known" rather than a real number.
-_PLACEHOLDER_SSNS = frozenset({"000000000", "999999999", "123456789"})
+PLACEHOLDER_SSNS = frozenset({"000000000", "999999999", "123456789"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def normalise_name(name: str) -> str:
 def normalise_ssn(ssn: str) -> str:
     """Digits only; empty for a missing or placeholder SSN."""
     digits = re.sub(r"\D", "", ssn)
-    if len(digits) != 9 or digits in _PLACEHOLDER_SSNS:
+    if len(digits) != 9 or digits in PLACEHOLDER_SSNS:
         return ""
     return digits
 

@@ -23,7 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CensusConvention", "intervals_sql"]
+__all__ = ["RANK_IN_DAY", "CensusConvention", "intervals_sql"]
+
+# Order of records on the same target date: a discharge that closes an earlier
+# stay (A1600 before its date) first, then entries and others, then a
+# same-day discharge (see the module docstring).
+RANK_IN_DAY = """CASE WHEN a0310f IN ('10', '11', '12')
+                    THEN CASE WHEN entry_date < target_date THEN 0 ELSE 2 END
+                    ELSE 1 END"""
 
 
 @dataclass(frozen=True)
@@ -46,13 +53,22 @@ class CensusConvention:
     lookback_days: int = 365
 
 
-def intervals_sql(convention: CensusConvention) -> str:
+def intervals_sql(convention: CensusConvention, *, with_groups: bool = True) -> str:
     """SQL for presence intervals over ``mds_assessments`` between ``$lo`` and ``$hi``.
 
     Columns: ``facility`` (A0100B), ``resident_key``, ``start_date`` (inclusive),
-    ``end_date`` (exclusive), ``nursing_group`` (of the most recent record with one).
+    ``end_date`` (exclusive), ``nursing_group`` (of the most recent record with one;
+    NULL without ``with_groups``, which the census does not need).
     Parameters: ``$lo`` (first record date read), ``$hi`` (last day of the period).
     """
+    if with_groups:
+        group = """last_value(nullif(nursing_group, '') IGNORE NULLS) OVER (
+                w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"""
+        # Which of two same-day records is "most recent" decides the group.
+        order = "t, rank_in_day, source_file, record"
+    else:
+        # Same-day records of one rank give the same intervals in either order.
+        group, order = "NULL::VARCHAR", "t, rank_in_day"
     gone = int(convention.gone_after_days)
     entry_shift = 0 if convention.entry_day_present else 1
     discharge_day = 1 if convention.discharge_day_present else 0
@@ -61,9 +77,7 @@ def intervals_sql(convention: CensusConvention) -> str:
         SELECT ccn AS facility, resident_key, target_date AS t, a0310f,
                a0310f IN ('10', '11', '12') AS is_out,
                nursing_group,
-               CASE WHEN a0310f IN ('10', '11', '12')
-                    THEN CASE WHEN entry_date < target_date THEN 0 ELSE 2 END
-                    ELSE 1 END AS rank_in_day,
+               {RANK_IN_DAY} AS rank_in_day,
                record, source_file
         FROM mds_assessments
         WHERE target_date BETWEEN $lo AND $hi
@@ -72,11 +86,9 @@ def intervals_sql(convention: CensusConvention) -> str:
             lead(t) OVER w AS next_t,
             lag(t) OVER w AS prev_t,
             lag(is_out) OVER w AS prev_out,
-            last_value(nullif(nursing_group, '') IGNORE NULLS) OVER (
-                w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS current_group
+            {group} AS current_group
         FROM recs
-        WINDOW w AS (PARTITION BY facility, resident_key
-                     ORDER BY t, rank_in_day, source_file, record)
+        WINDOW w AS (PARTITION BY facility, resident_key ORDER BY {order})
     ), flagged AS (
         SELECT *,
             -- present the day before: the previous record kept them in and its clock ran

@@ -1,7 +1,8 @@
 """Loading MDS files into the DuckDB staffing store (tables ``mds_*``).
 
 - ``mds_assessments``: valid records, normalised (no SSN, only a resident key);
-- ``mds_quarantine``: refused records with the problems (raw SSN removed);
+- ``mds_quarantine``: refused records with the problems, as text and as a JSON
+  list of ``{item, problem}`` (raw SSN removed);
 - ``mds_loaded_files``: one row per file, keyed by the SHA-256 of its bytes, so
   loading the same content twice changes nothing.
 
@@ -20,11 +21,27 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError, NotFoundError, ValidationError
-from carecover.mds.extract import RawRecord, read_extract
+from carecover.mds.bulk import (
+    check_staged,
+    drop_stage,
+    is_plain_csv,
+    other_rows,
+    stage_extract,
+    valid_rows_sql,
+)
+from carecover.mds.census import refresh_census_cache
+from carecover.mds.extract import RawRecord, read_extract, read_header
 from carecover.mds.validation import Assessment, validate_record
 from carecover.mds.xmlfile import is_zip, read_xml_assessments
 
-__all__ = ["DEFAULT_STORE", "LoadResult", "connect", "create_mds_schema", "load_files"]
+__all__ = [
+    "DEFAULT_STORE",
+    "LoadResult",
+    "connect",
+    "create_mds_schema",
+    "load_files",
+    "open_store",
+]
 
 DEFAULT_STORE = Path("~/.local/share/carecover/staffing.duckdb")
 
@@ -42,7 +59,9 @@ _DDL = [
     " sha256 VARCHAR NOT NULL, record VARCHAR NOT NULL)",
     """CREATE TABLE IF NOT EXISTS mds_quarantine (
         source_file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, record VARCHAR NOT NULL,
-        problems VARCHAR NOT NULL, raw VARCHAR NOT NULL)""",
+        problems VARCHAR NOT NULL, raw VARCHAR NOT NULL, problem_list VARCHAR)""",
+    # Stores made before the errors report lack the per-item problem list.
+    "ALTER TABLE mds_quarantine ADD COLUMN IF NOT EXISTS problem_list VARCHAR",
     """CREATE TABLE IF NOT EXISTS mds_loaded_files (
         sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL,
         loaded BIGINT NOT NULL, quarantined BIGINT NOT NULL,
@@ -59,6 +78,7 @@ class LoadResult:
     loaded: int
     quarantined: int
     already_loaded: bool
+    loaded_in_bulk: int = 0  # of ``loaded``, records validated in SQL (``bulk``)
 
 
 def create_mds_schema(con: Any) -> None:
@@ -111,27 +131,62 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def load_file(con: Any, path: Path) -> LoadResult:
-    """Load one file in one transaction; a file already loaded (same bytes) is skipped."""
+def _stage_plain_csv(con: Any, path: Path) -> list[str] | None:
+    """Stage a plain extract CSV for bulk validation; its header, or None for the slow path."""
+    import duckdb
+
+    if path.suffix.lower() != ".csv":
+        return None
+    header = read_header(path)
+    if not is_plain_csv(path):
+        return None
+    try:
+        stage_extract(con, path, header)
+    except duckdb.Error:  # e.g. a row with more fields than the header: Python decides
+        drop_stage(con)
+        return None
+    check_staged(con, header)
+    return header
+
+
+def load_file(con: Any, path: Path, *, bulk: bool = True) -> LoadResult:
+    """Load one file in one transaction; a file already loaded (same bytes) is skipped.
+
+    With ``bulk`` a plain extract CSV is validated in DuckDB (``bulk``), only
+    the records SQL does not accept going through Python; the result is the same.
+    """
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     sha = _sha256(path)
     if con.execute("SELECT 1 FROM mds_loaded_files WHERE sha256 = ?", [sha]).fetchone():
         return LoadResult(str(path), sha, 0, 0, already_loaded=True)
-    loaded = 0
-    quarantine: list[tuple[str, str, str, str, str]] = []
+    header = _stage_plain_csv(con, path) if bulk else None
+    try:
+        return _load_staged(con, path, sha, header)
+    finally:
+        if header is not None:
+            drop_stage(con)
+
+
+def _load_staged(con: Any, path: Path, sha: str, header: list[str] | None) -> LoadResult:
+    records = other_rows(con) if header is not None else _records(path)
+    loaded = loaded_in_sql = 0
+    quarantine: list[tuple[str, str, str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "valid.csv"
         with staged.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow([*_COLUMNS, "source_file", "sha256", "record"])
-            for where, raw in _records(path):
+            for where, raw in records:
                 try:
                     assessment = validate_record(raw)
                 except ValidationError as exc:
                     clean = {k: v for k, v in raw.items() if k != "A0600A"}
                     problems = "; ".join(str(p) for p in exc.problems)
-                    quarantine.append((str(path), sha, where, problems, json.dumps(clean)))
+                    listed = json.dumps(
+                        [{"item": p.field, "problem": p.message} for p in exc.problems]
+                    )
+                    quarantine.append((str(path), sha, where, problems, json.dumps(clean), listed))
                     continue
                 # astuple() deep-copies every field: far too slow for a national file.
                 row = [_cell(getattr(assessment, c)) for c in _COLUMNS]
@@ -139,6 +194,12 @@ def load_file(con: Any, path: Path) -> LoadResult:
                 loaded += 1
         con.execute("BEGIN TRANSACTION")
         try:
+            if header is not None:
+                inserted = con.execute(
+                    f"INSERT INTO mds_assessments BY NAME {valid_rows_sql()}",
+                    {"source_file": str(path), "sha256": sha},
+                ).fetchone()
+                loaded_in_sql = int(inserted[0]) if inserted else 0
             if loaded:
                 con.execute(
                     "INSERT INTO mds_assessments BY NAME SELECT * FROM read_csv(?, header=true,"
@@ -146,19 +207,59 @@ def load_file(con: Any, path: Path) -> LoadResult:
                     [str(staged)],
                 )
             if quarantine:
-                con.executemany("INSERT INTO mds_quarantine VALUES (?, ?, ?, ?, ?)", quarantine)
+                con.executemany(
+                    "INSERT INTO mds_quarantine (source_file, sha256, record, problems, raw,"
+                    " problem_list) VALUES (?, ?, ?, ?, ?, ?)",
+                    quarantine,
+                )
             con.execute(
                 "INSERT INTO mds_loaded_files (sha256, source_file, loaded, quarantined)"
                 " VALUES (?, ?, ?, ?)",
-                [sha, str(path), loaded, len(quarantine)],
+                [sha, str(path), loaded + loaded_in_sql, len(quarantine)],
             )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return LoadResult(str(path), sha, loaded, len(quarantine), already_loaded=False)
+    total = loaded + loaded_in_sql
+    return LoadResult(
+        str(path), sha, total, len(quarantine), already_loaded=False, loaded_in_bulk=loaded_in_sql
+    )
 
 
 def load_files(con: Any, paths: Iterable[Path]) -> list[LoadResult]:
-    """Load each file in its own transaction; see ``load_file``."""
-    return [load_file(con, Path(p)) for p in paths]
+    """Load each file in its own transaction (see ``load_file``), then refresh the census cache.
+
+    If a file fails, the files before it stay loaded and the cache is left
+    stale, which the census detects (it then derives the intervals itself).
+    """
+    results = [load_file(con, Path(p)) for p in paths]
+    if any(not r.already_loaded for r in results):
+        refresh_census_cache(con)
+    return results
+
+
+def open_store(files: Iterable[Path], db: Path | None = None) -> Any:
+    """A store to report from: ``files`` loaded into ``db`` (or a scratch store), else ``db``.
+
+    Without files ``db`` (default ``DEFAULT_STORE``) is opened read-only and must
+    hold the MDS tables (``NotFoundError`` otherwise).
+    """
+    paths = [Path(p) for p in files]
+    if paths:
+        con = connect(db)
+        try:
+            load_files(con, paths)
+        except Exception:
+            con.close()
+            raise
+        return con
+    file = Path(db or DEFAULT_STORE).expanduser()
+    con = connect(file, read_only=True)
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mds_assessments'"
+    ).fetchone()
+    if not found or not found[0]:
+        con.close()
+        raise NotFoundError(f"the store {file} has no MDS records (load files with `mds load`)")
+    return con

@@ -41,6 +41,7 @@ __all__ = [
     "daily_measures",
     "daily_source",
     "exclusion_rules",
+    "quarterly_expression",
     "quarterly_measures",
     "to_rows",
 ]
@@ -192,8 +193,13 @@ def _filter(t: Any, quarter: Quarter | str | None, facility: str | None) -> Any:
     return t
 
 
-def _per_day(t: Any) -> Any:
-    """One row per facility-day with grouped hours (before HPRD rounding)."""
+def _per_day(t: Any, *, checked: bool = False) -> Any:
+    """One row per facility-day with grouped hours (before HPRD rounding).
+
+    ``checked`` adds what the loader-rule checks of ``quarterly_expression``
+    need: ``_negative`` (some hours column, ``_emp`` included, is below 0),
+    and the day's bit in its month (``_month_slot``, ``_day_bit``).
+    """
     import ibis
 
     rn, lpn, aide = (_hours(t, g) for g in (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE))
@@ -204,6 +210,16 @@ def _per_day(t: Any) -> Any:
     total = rn.fill_null(0) + lpn.fill_null(0) + aide.fill_null(0)
     census = t.mdscensus
     has_residents = census > 0
+    extra = {}
+    if checked:
+        negative = t[_NURSE_HOURS[0]] < 0
+        for column in _NURSE_HOURS[1:]:
+            negative = negative | (t[column] < 0)
+        extra = {
+            "_negative": negative,
+            "_month_slot": t.workdate.month() % 3,
+            "_day_bit": ibis.literal(1, "int64") << t.workdate.day().cast("int64"),
+        }
     return t.select(
         provnum=t.provnum,
         quarter=t.quarter,
@@ -219,6 +235,7 @@ def _per_day(t: Any) -> Any:
         zero_rn=has_residents & rn.notnull() & (rn == 0),
         rn_under_8h=has_residents & rn.notnull() & (rn < RN_MINIMUM_HOURS),
         _has_ctr=t.hrs_rn_ctr.notnull(),
+        **extra,
     ).mutate(
         rn_hprd=ibis.ifelse(has_residents, rn / census, ibis.null("float64")),
         total_hprd=ibis.ifelse(has_residents, total / census, ibis.null("float64")),
@@ -256,7 +273,36 @@ def quarterly_measures(
     source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
 ) -> Any:
     """Per facility-quarter measures with ``QUARTERLY_COLUMNS``, as an Ibis table."""
-    d = _per_day(_filter(daily_source(source), quarter, facility))
+    return quarterly_expression(_filter(daily_source(source), quarter, facility))
+
+
+def quarterly_expression(t: Any, *, checked: bool = False) -> Any:
+    """The quarterly measures of the daily rows ``t`` (an Ibis table), as an Ibis table.
+
+    ``checked`` adds a ``_clean`` column: true when the facility-quarter's rows
+    pass every loader rule that the fast file scan cannot enforce while
+    reading (a 6-character CCN, a quarter like 2024Q2, every row dated inside
+    it, no duplicated day, a whole census >= 0, no negative hours). The
+    checks ride in the same aggregate, so a file is read once.
+    """
+    d = _per_day(t, checked=checked)
+    checks = {}
+    if checked:
+        checks = {
+            "_dated": d.workdate.count(),
+            "_first": d.workdate.min(),
+            "_last": d.workdate.max(),
+            "_censused": d.census.count(),
+            "_lowest_census": d.census.min(),
+            "_negative": d.count(where=d._negative),
+        }
+        # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): per
+        # month, the sum of the days' bits exceeds their OR exactly when a
+        # day's bit is added twice.
+        for slot in range(3):
+            in_month = d._month_slot == slot
+            checks[f"_bits_or_{slot}"] = d._day_bit.bit_or(where=in_month).fill_null(0)
+            checks[f"_bits_sum_{slot}"] = d._day_bit.sum(where=in_month).fill_null(0)
     g = d.group_by(["provnum", "quarter"]).aggregate(
         days_reported=d.count(),
         resident_days=d.census.sum(),
@@ -272,6 +318,7 @@ def quarterly_measures(
         weekend_aide=d.aide_hours.sum(where=d.weekend),
         zero_rn_days=d.count(where=d.zero_rn),
         rn_under_8h_days=d.count(where=d.rn_under_8h),
+        **checks,
     )
     m = g.mutate(
         avg_census=g.resident_days / g.days_reported,
@@ -288,7 +335,32 @@ def quarterly_measures(
     for rule in exclusion_rules():
         excluded = excluded | _rule_hit(rule, m)
     m = m.mutate(excluded=excluded)
-    return m.select(*QUARTERLY_COLUMNS).order_by(["provnum", "quarter"])
+    columns: tuple[Any, ...] = QUARTERLY_COLUMNS
+    if checked:
+        columns += (_clean(m).name("_clean"),)
+    return m.select(*columns).order_by(["provnum", "quarter"])
+
+
+def _clean(m: Any) -> Any:
+    """True when a checked facility-quarter breaks no loader rule (see quarterly_expression)."""
+
+    def label(day: Any) -> Any:
+        return day.year().cast("string") + "Q" + day.quarter().cast("string")
+
+    every_day = m.days_reported
+    clean = (
+        m.provnum.re_search("^[0-9A-Za-z]{6}$")
+        & m.quarter.re_search("^[0-9]{4}Q[1-4]$")
+        & (m._dated == every_day)
+        & (label(m._first) == m.quarter)
+        & (label(m._last) == m.quarter)
+        & (m._censused == every_day)
+        & (m._lowest_census >= 0)
+        & (m._negative == 0)
+    )
+    for slot in range(3):
+        clean = clean & (m[f"_bits_or_{slot}"] == m[f"_bits_sum_{slot}"])
+    return clean.fill_null(False)
 
 
 def to_rows(table: Any) -> list[dict[str, Any]]:

@@ -7,6 +7,11 @@ trailing empty column.
 - ``scan_view``: DuckDB reads the file in place, typed and in parallel; a
   cp1252 file is first copied to UTF-8 (DuckDB's reader takes only UTF-8 and
   strict latin-1). ``view_problems`` counts rows breaking a loader rule.
+- ``measures_scan``: a leaner scan for ``pbj measures``: only the columns the
+  measures read, parsed the cheapest way; the loader rules it does not
+  enforce while reading are checked in the measures' own aggregate
+  (``measures.quarterly_expression(checked=True)``); the file is read in
+  place whatever its encoding (the columns read are ASCII).
 - ``stage``: the careful path, used when the fast one finds anything wrong.
   The text is decoded in Python and re-written as UTF-8 with a leading
   ``__line`` column; DuckDB's CSV reader parses it with rejected rows
@@ -19,6 +24,7 @@ import codecs
 import csv
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +37,8 @@ __all__ = [
     "Staged",
     "decode",
     "fingerprint",
+    "measures_scan",
+    "readable_encoding",
     "scan_view",
     "sniff_encoding",
     "stage",
@@ -38,6 +46,7 @@ __all__ = [
 ]
 
 _BOM = b"\xef\xbb\xbf"
+_NOT_CP1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 _CHUNK = 1 << 22
 
 
@@ -206,6 +215,21 @@ def sniff_encoding(path: Path) -> str | None:
     return "utf-8"
 
 
+def readable_encoding(path: Path) -> str | None:
+    """``sniff_encoding``, but ``None`` also for a "cp1252" file with a byte cp1252 lacks.
+
+    Five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) have no cp1252 character; a file
+    with one is neither UTF-8 nor cp1252, which only the careful path names.
+    """
+    encoding = sniff_encoding(path)
+    if encoding == "cp1252":
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                if _NOT_CP1252.search(chunk):
+                    return None
+    return encoding
+
+
 def _utf8_copy(path: Path, workdir: Path) -> Path:
     """A UTF-8 copy of a cp1252 file (DuckDB reads only UTF-8 and strict latin-1)."""
     target = workdir / f"{path.stem}.utf8.csv"
@@ -292,3 +316,70 @@ def view_problems(con: Any, view: str, kind: FileKind) -> int:
     ).fetchall()
     count += duplicates
     return int(count)
+
+
+def measures_scan(path: Path) -> tuple[Header, str]:
+    """The file's header and a SELECT of the columns the measures read, typed by DuckDB.
+
+    Parsed the cheapest way: a WorkDate of eight digits is read as an integer
+    (``strptime`` on text is the costliest step of the typed scan), MDScensus
+    as an integer, identifiers as they are. Anything unusual (an ISO date in
+    a mostly-YYYYMMDD file, a census of ``49.5``, a padded CCN) makes DuckDB
+    raise or fails the measures' checks, and the caller falls back to the
+    careful loader. The file is read in place whatever its encoding: every
+    column read here is ASCII in a valid file, and DuckDB checks UTF-8 only in
+    the columns it reads, so the caller must check the encoding
+    (``sniff_encoding``), which it can do while DuckDB reads.
+    """
+    name = str(path)
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if b"\x00" in head:
+        decode(head, file=name)  # raises: NUL bytes (UTF-16 or binary)
+    first, second = _first_lines(head)
+    names = next(csv.reader([first]))
+    header = normalise_header(names, file=name)
+    hours = hour_columns(header.kind)
+    row = next(csv.reader([second]), []) if second else []
+    date_at = header.sources["workdate"][0]
+    compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
+    types = {p: "DOUBLE" for c in hours for p in header.sources.get(c, ())}
+    types.update(dict.fromkeys(header.sources["mdscensus"], "INTEGER"))
+    if compact:
+        types[date_at] = "INTEGER"
+    columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
+
+    def pick(column: str) -> str:
+        positions = header.sources.get(column, ())
+        if not positions:
+            return f"NULL::DOUBLE AS {column}"
+        return f"coalesce({', '.join(f'c{p}' for p in positions)}, NULL) AS {column}"
+
+    day = f"c{date_at}"
+    workdate = (
+        f"make_date({day} // 10000, {day} // 100 % 100, {day} % 100)"
+        if compact
+        else f"try_strptime(trim({day}), '%Y-%m-%d')::DATE"
+    )
+    select = [
+        pick("provnum"),
+        f"c{header.sources['cy_qtr'][0]} AS quarter",
+        f"{workdate} AS workdate",
+        pick("mdscensus"),
+        *(pick(c) for c in hours),
+    ]
+    quoted = name.replace("'", "''")
+    sql = (
+        f"SELECT {', '.join(select)} FROM read_csv('{quoted}', header = true, "
+        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"columns = {{{columns}}})"
+    )
+    return header, sql
+
+
+def _first_lines(head: bytes) -> tuple[str, str]:
+    """The header line and the first data line (empty when there is none) of ``head``."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    lines = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in head.split(b"\n", 2)]
+    return lines[0], lines[1] if len(lines) > 1 else ""

@@ -12,9 +12,16 @@ Tables:
 - ``loaded_files``: every file loaded, keyed by the SHA-256 of its bytes, so
   loading the same file again changes nothing.
 - ``quarantine``: rows that could not be read (file, line, reason, raw text).
-- ``employee_hours``: per-employee PBJ XML hours (provnum, employee_id,
-  workdate, job_title_code, pay_type_code, hours, source_file); filled by the
-  PBJ XML importer, not by the public-file loader.
+- ``employee_hours``: one row per ``<hourEntry>`` of an accepted PBJ
+  submission XML (state, facility_id, quarter, employee_id, workdate,
+  job_title_code, pay_type_code, hours, source_file, sha256); filled by
+  ``xmlstore``, not by the public-file loader. ``facility_id`` is the
+  header's ``facilityId`` (the PBJ submission ID), not the CCN.
+- ``employees``: one row per (state, facility_id, employee_id) from the
+  ``<employees>`` sections, with hire and termination dates.
+
+A store written before ``employee_hours`` was filled had an empty table of
+another shape; ``create_schema`` replaces it (only when empty).
 """
 
 from __future__ import annotations
@@ -78,21 +85,53 @@ _OTHER_DDL = [
         raw VARCHAR
     )""",
     """CREATE TABLE IF NOT EXISTS employee_hours (
-        provnum VARCHAR NOT NULL,
+        state VARCHAR NOT NULL,
+        facility_id VARCHAR NOT NULL,
+        quarter VARCHAR NOT NULL,
         employee_id VARCHAR NOT NULL,
         workdate DATE NOT NULL,
         job_title_code INTEGER NOT NULL,
         pay_type_code INTEGER NOT NULL,
         hours DOUBLE NOT NULL,
-        source_file VARCHAR NOT NULL
+        source_file VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS employees (
+        state VARCHAR NOT NULL,
+        facility_id VARCHAR NOT NULL,
+        employee_id VARCHAR NOT NULL,
+        hire_date DATE,
+        termination_date DATE,
+        source_file VARCHAR NOT NULL,
+        PRIMARY KEY (state, facility_id, employee_id)
     )""",
 ]
+
+
+def _drop_unfilled_old_employee_hours(con: Any) -> None:
+    """Replace the first release's ``employee_hours`` (never filled, no facility_id)."""
+    columns = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'employee_hours' AND table_schema = current_schema()"
+        ).fetchall()
+    }
+    if not columns or "facility_id" in columns:
+        return
+    ((rows,),) = con.execute("SELECT count(*) FROM employee_hours").fetchall()
+    if rows:
+        from carecover.errors import ConfigError
+
+        raise ConfigError("the store's employee_hours table has an unknown older shape")
+    con.execute("DROP TABLE employee_hours")
 
 
 def create_schema(con: Any) -> None:
     """Create every store table that does not exist yet (idempotent)."""
     for kind in FileKind:
         con.execute(_daily_table_ddl(kind))
+    _drop_unfilled_old_employee_hours(con)
     for ddl in _OTHER_DDL:
         con.execute(ddl)
 

@@ -11,6 +11,8 @@ How the parts fit:
   ``carecover.backup.validation`` judge it; life-cycle steps call
   ``carecover.backup.lifecycle``. No rule is written twice.
 - ``audit``: the append-only record of who did what, when, before and after.
+- ``api`` mounts each app's ``api.py`` router as the JSON API at ``/api/``
+  (bearer tokens from ``accounts.tokens``; errors answered by ``apierrors``).
 - ``headers`` adds the Content-Security-Policy; ``health`` answers ``/healthz``;
   ``demo`` fills a database with the synthetic demo world.
 

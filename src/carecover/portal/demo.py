@@ -1,30 +1,51 @@
 """Fill a portal database with the synthetic demo world of ``carecover.backup.synth``.
 
 One organisation per synthetic provider (agencies get a site), the MCO, users
-for every role, the members and all reports with their current version.
+for every role, about 200 members and six months of reports (drafts,
+submissions, returns with the MCO's comment, late filings and missing periods)
+with their current version, the attestations of no incidents, service breaks
+in members' records, and plans of correction (requested, answered, closed).
 """
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from carecover.backup.classify import CauseCategory, causes
+from carecover.backup.correction import Correction
 from carecover.backup.ids import parse_report_id
 from carecover.backup.report import ReporterKind
 from carecover.backup.synth import synth_backup_data
+from carecover.errors import RuleError
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, Site, User
+from carecover.portal.compliance import services
+from carecover.portal.compliance.models import Attestation
 from carecover.portal.incidents.conversion import apply, snapshot
-from carecover.portal.incidents.models import Member, Report, ReportIdCounter, ReportVersion
+from carecover.portal.incidents.models import (
+    Member,
+    Report,
+    ReportIdCounter,
+    ReportVersion,
+    ServiceBreak,
+)
 
 __all__ = ["DemoLogin", "load_demo"]
 
-#: How far back the demo's incidents go.
-DEMO_DAYS = 90
+#: How far back the demo's incidents go (about six months).
+DEMO_DAYS = 183
+#: Members in the demo world.
+DEMO_MEMBERS = 200
+#: Service breaks logged per organisation.
+BREAKS_PER_ORGANISATION = 8
+#: Plans of correction requested per organisation (its oldest late or missing periods).
+PLANS_PER_ORGANISATION = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,72 @@ def _org_users(org: Organisation, roles: list[Role], hashed: str) -> list[User]:
     return User.objects.bulk_create(users)
 
 
+def _service_breaks(
+    orgs: dict[str, Organisation], filer: dict[str, User], today: date, rng: random.Random
+) -> None:
+    """A few service breaks per organisation, for members it serves (member-driven causes)."""
+    kinds = [c.code for c in causes() if c.category is not CauseCategory.STAFF]
+    breaks = []
+    for code, org in orgs.items():
+        members = list(org.members.order_by("pk")[:40])
+        for _ in range(BREAKS_PER_ORGANISATION if members else 0):
+            cause = rng.choice(kinds)
+            breaks.append(
+                ServiceBreak(
+                    organisation=org,
+                    member=rng.choice(members),
+                    date=today - timedelta(days=rng.randint(1, DEMO_DAYS)),
+                    cause=cause.value,
+                    note=_BREAK_NOTES.get(cause.value, ""),
+                    created_by=filer[code],
+                )
+            )
+    ServiceBreak.objects.bulk_create(breaks)
+
+
+_BREAK_NOTES = {
+    "member_vacation": "Family trip to the coast; services resume Monday.",
+    "member_hospitalized": "Admitted overnight; the care plan is unchanged.",
+    "member_weather": "Family asked staff not to drive in the ice storm.",
+    "member_holiday": "No services over the holiday at the family's request.",
+}
+
+
+def _plans(orgs: list[Organisation], mco: User, filer: dict[str, User], today: date) -> None:
+    """Plans for the oldest late or missing periods: requested, answered, some closed."""
+    first = today - timedelta(days=DEMO_DAYS)
+    rows = services.non_compliant(services.compliance_rows(orgs, first, today, as_of=today))
+    by_org = {org.code: org for org in orgs}
+    for n, code in enumerate(sorted({row.provider_id for row in rows})):
+        mine = sorted((r for r in rows if r.provider_id == code), key=lambda r: r.period.start)
+        for k, row in enumerate(mine[:PLANS_PER_ORGANISATION]):
+            # Issued a week after the due date, as the MCO would have found out then.
+            issued = min(row.period.due + timedelta(days=7), today)
+            try:
+                plan = services.issue_plan(mco, by_org[code], row.period.start, today=issued)
+            except RuleError:
+                continue  # compliant as known on that day (filed late after it)
+            answered_on = issued + timedelta(days=5)
+            if (n + k) % 3 == 2 or answered_on >= today:
+                continue  # still waiting for the provider's answer
+            answered = timezone.make_aware(datetime.combine(answered_on, time(10)))
+            services.answer_plan(
+                filer[code],
+                plan,
+                area_out_of_compliance=plan.area_out_of_compliance,
+                corrections=[
+                    Correction(
+                        "A second coordinator checks the backup staffing log every Friday.",
+                        min(issued + timedelta(days=30), plan.corrections_due_on),
+                        "Quality manager",
+                    )
+                ],
+                now=answered,
+            )
+            if (n + k) % 3 == 0 and answered_on + timedelta(days=3) < today:
+                services.close_plan(mco, plan, now=answered + timedelta(days=3))
+
+
 def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> list[DemoLogin]:
     """Create the demo organisations, users, members and reports; return the logins.
 
@@ -55,7 +142,7 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
     password = password or secrets.token_urlsafe(12)
     hashed = make_password(password)
     data = synth_backup_data(
-        first=today - timedelta(days=DEMO_DAYS), last=today, members=80, seed=seed
+        first=today - timedelta(days=DEMO_DAYS), last=today, members=DEMO_MEMBERS, seed=seed
     )
     with transaction.atomic():
         mco = Organisation.objects.create(name="Demo MCO", kind=OrganisationKind.MCO, code="MCO")
@@ -113,6 +200,17 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
         for year, number in last_numbers.items():
             # New drafts continue after the demo's ids: an id is never reused.
             ReportIdCounter.objects.update_or_create(year=year, defaults={"last_number": number})
+        Attestation.objects.bulk_create(
+            Attestation(
+                organisation=orgs[item.provider_id],
+                period_start=item.period_start,
+                attested_at=timezone.make_aware(item.attested_at),
+                attested_by=filer[item.provider_id],
+            )
+            for item in data.attestations
+        )
+        _service_breaks(orgs, filer, today, random.Random(seed))
+        _plans(list(orgs.values()), users[1], filer, today)
     names = {org.pk: org.name for org in Organisation.objects.all()}
     return [
         DemoLogin(u.username, password, u.get_role_display(), names[u.organisation_id or 0])

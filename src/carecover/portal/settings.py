@@ -33,8 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # django-ninja: the API's Swagger UI served from its own static files (no CDN).
+    "ninja",
     "carecover.portal.accounts",
     "carecover.portal.incidents",
+    "carecover.portal.compliance",
     "carecover.portal.audit",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from carecover.portal.api import api
 from carecover.portal.health import healthz
 
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("carecover.portal.accounts.urls")),
     path("reports/", include("carecover.portal.incidents.urls")),
+    path("compliance/", include("carecover.portal.compliance.urls")),
+    path("audit/", include("carecover.portal.audit.urls")),
+    path("api/", api.urls),
 ]

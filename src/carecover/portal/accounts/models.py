@@ -88,3 +88,32 @@ class User(AbstractUser):
     def files_reports(self) -> bool:
         """A provider submitter or manager, or an Employer of Record."""
         return self.role in FILING_ROLES and self.organisation_id is not None
+
+
+class ApiToken(models.Model):
+    """A per-user API token for scheduling and EVV vendors.
+
+    Only a SHA-256 digest is stored: the token itself is shown once, when it
+    is created (``accounts.tokens``). A revoked token stays listed, unusable.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    #: The token's first characters, shown to tell tokens apart; not a secret.
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from carecover.portal.accounts.tokenviews import token_revoke, tokens
 from carecover.portal.accounts.views import PortalLoginView, PortalLogoutView, accounts
 
 app_name = "accounts"
@@ -11,4 +12,6 @@ urlpatterns = [
     path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", PortalLogoutView.as_view(), name="logout"),
     path("", accounts, name="accounts"),
+    path("tokens/", tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", token_revoke, name="token_revoke"),
 ]

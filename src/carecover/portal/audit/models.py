@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     RETURN = "return"
     EXPORT = "export"
     VIEW_IDENTITY = "view_identity"
+    REVOKE = "revoke"
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
@@ -51,6 +52,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=40)
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)
+    #: Through what: ``web`` (a page), ``api-session`` or ``api-token <prefix>``.
+    #: Nullable so adding it kept the table (and its append-only triggers) as is.
+    via = models.CharField(max_length=40, null=True)
 
     objects: ClassVar[models.Manager[AuditEvent]] = models.Manager.from_queryset(
         AppendOnlyQuerySet

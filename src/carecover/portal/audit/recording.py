@@ -1,4 +1,11 @@
-"""Write audit events from views: one call per action."""
+"""Write audit events from views and API endpoints: one call per action.
+
+The channel (``via``) comes from the actor object itself: the API's
+authentication marks the ``User`` it hands to the endpoint
+(``mark_via``), so the domain-facing code (``incidents.filing``) records
+API actions without knowing about the API, and nothing leaks between
+requests the way a global or thread-local could.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,24 @@ from typing import Any
 
 from carecover.portal.accounts.models import User
 from carecover.portal.audit.models import Action, AuditEvent
+
+__all__ = ["WEB", "mark_via", "record", "via_of"]
+
+#: The channel of a signed-in page.
+WEB = "web"
+_ATTRIBUTE = "_audit_via"
+
+
+def mark_via(user: User, channel: str) -> User:
+    """Tag ``user`` (this request's object only) with the channel its actions come through."""
+    setattr(user, _ATTRIBUTE, channel[:40])
+    return user
+
+
+def via_of(user: User) -> str:
+    """The channel ``user`` acts through: ``web`` unless the API marked it."""
+    channel: str = getattr(user, _ATTRIBUTE, WEB)
+    return channel
 
 
 def record(
@@ -27,4 +52,5 @@ def record(
         object_id=object_id,
         before=before,
         after=after,
+        via=via_of(actor),
     )

@@ -87,9 +87,12 @@ class ReportForm(forms.Form):
         widget=_MEMBER_SEARCH,
     )
     member_date_of_birth = forms.DateField(help_text=_help("member.date_of_birth"))
-    member_medicaid_id = forms.CharField(max_length=20, help_text=_help("member.medicaid_id"))
+    member_medicaid_id = forms.CharField(
+        max_length=20, label="Member Medicaid ID", help_text=_help("member.medicaid_id")
+    )
     member_ssn = forms.CharField(
         required=False,
+        label="Member SSN (for look-up only)",
         max_length=11,
         # Never sent back to the browser: the full SSN is not kept anywhere.
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
@@ -297,12 +300,40 @@ class ReviewForm(forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    """Filters of the report list."""
+    """Filters of the report list; every one is optional (``listing.apply_filters``)."""
 
+    provider = forms.CharField(required=False, max_length=40, label="Provider number")
+    member = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Member record no.",
+        help_text="The member's record number (ids only: no names in web addresses).",
+    )
+    service = forms.CharField(required=False, max_length=20, label="Service code")
+    reason = forms.ChoiceField(required=False, label="Reason")
+    report_type = forms.ChoiceField(
+        required=False,
+        label="Type",
+        choices=_blank_first(
+            [
+                (BackupStatus.NOT_AVAILABLE.value, "Backup not available"),
+                (BackupStatus.OFFERED_DECLINED.value, "Backup offered but declined"),
+            ]
+        ),
+    )
     status = forms.ChoiceField(
         required=False,
         choices=_blank_first([(s.value, s.value.capitalize()) for s in ReportStatus]),
     )
-    provider = forms.CharField(required=False, max_length=40, label="Provider number")
-    incident_from = forms.DateField(required=False, label="Incident from")
-    incident_to = forms.DateField(required=False, label="Incident to")
+    incident_from = forms.DateField(
+        required=False, label="Incident from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    incident_to = forms.DateField(
+        required=False, label="Incident to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = _blank_first(  # type: ignore[attr-defined]
+            [(r.code, r.label) for r in load_reasons()]
+        )

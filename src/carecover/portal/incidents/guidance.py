@@ -109,4 +109,4 @@ def service_break_new(request: HttpRequest) -> HttpResponse:
         after={"member": member.pk, "date": entry.date.isoformat(), "cause": entry.cause},
     )
     messages.success(request, "Service break logged in the member's record; no report is needed.")
-    return redirect("incidents:list")
+    return redirect("incidents:member_service_breaks", member_id=member.pk)

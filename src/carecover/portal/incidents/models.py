@@ -77,6 +77,20 @@ class Report(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-incident_date", "-id"]
+        # The list pages walk (incident_date, id) newest first by keyset, alone
+        # or after one equality filter: one index per filter keeps them fast.
+        indexes: ClassVar = [
+            models.Index(fields=["-incident_date", "-id"], name="report_newest"),
+            models.Index(
+                fields=["organisation", "-incident_date", "-id"], name="report_org_newest"
+            ),
+            models.Index(fields=["status", "-incident_date", "-id"], name="report_status_newest"),
+            models.Index(fields=["provider_id", "-incident_date"], name="report_provider_newest"),
+            models.Index(fields=["member", "-incident_date"], name="report_member_newest"),
+            models.Index(fields=["service_code", "-incident_date"], name="report_service_newest"),
+            models.Index(fields=["reason", "-incident_date"], name="report_reason_newest"),
+            models.Index(fields=["backup_status", "-incident_date"], name="report_type_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.report_id
@@ -132,3 +146,6 @@ class ServiceBreak(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-date", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "member", "-date"], name="break_org_member_newest")
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from carecover.portal.incidents import guidance, lookup, views
+from carecover.portal.incidents import guidance, lookup, service_breaks, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
     path("new/", views.report_new, name="new"),
     path("check/", guidance.reportable, name="reportable"),
     path("service-breaks/new/", guidance.service_break_new, name="service_break_new"),
+    path("service-breaks/", service_breaks.service_break_log, name="service_breaks"),
+    path(
+        "members/<int:member_id>/service-breaks/",
+        service_breaks.member_service_breaks,
+        name="member_service_breaks",
+    ),
     path("services/", lookup.service_options, name="services"),
     path("members/", lookup.member_search, name="members"),
     path("<str:report_id>/", views.report_detail, name="detail"),

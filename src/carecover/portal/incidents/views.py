@@ -7,7 +7,6 @@ organisation's report is a 404, never data. URLs carry report ids only.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,30 +33,22 @@ from carecover.portal.incidents.forms import (
     form_field,
     initial_from,
 )
-
-PAGE_SIZE = 25
+from carecover.portal.incidents.listing import apply_filters, keyset_page
 
 
 @any_role
 @require_http_methods(["GET"])
 def report_list(request: HttpRequest) -> HttpResponse:
-    """Reports the user may see, newest incident first, filtered and paginated."""
+    """Reports the user may see, newest incident first, filtered, by keyset pages."""
     user = portal_user(request)
     reports = visible_reports(user)
     filters = ReportFilterForm(request.GET or None)
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["status"]:
-            reports = reports.filter(status=data["status"])
-        if data["provider"]:
-            reports = reports.filter(provider_id__iexact=data["provider"].strip())
-        if data["incident_from"]:
-            reports = reports.filter(incident_date__gte=data["incident_from"])
-        if data["incident_to"]:
-            reports = reports.filter(incident_date__lte=data["incident_to"])
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        reports = apply_filters(reports, filters.cleaned_data)
+    page = keyset_page(reports, after=request.GET.get("after"), before=request.GET.get("before"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("after", "before", "page"):
+        query.pop(cursor, None)
     context = {"page": page, "filters": filters, "query": query.urlencode()}
     return render(request, "incidents/report_list.html", context)
 

@@ -1,0 +1,150 @@
+"""CLI: ``rating project`` (a quarter in progress) and ``rating turnover``.
+
+``project`` reads the facility's PBJ days (public-file CSVs given as FILE, or
+the DuckDB store), an optional schedule CSV, and calls
+``carecover.rating.project``; ``turnover`` calls ``carecover.rating.turnover``
+on the store's employee-level PBJ hours.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carecover.cli.options import parse_date
+from carecover.cli.rating_stars import CardFormat, MethodOption
+
+DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
+
+
+def project(
+    facility: Annotated[str, typer.Option("--facility", help="CCN of the facility.")],
+    quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2024Q2.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day with PBJ data (ISO date).")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="PBJ Daily Nurse Staffing CSV files; none = read the store.", exists=True
+        ),
+    ] = None,
+    db: Annotated[Path, typer.Option("--db", help="DuckDB staffing store (when no FILE).")] = Path(
+        DEFAULT_DB
+    ),
+    schedule: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedule", help="CSV date,census,rn_hours,total_hours of planned days.", exists=True
+        ),
+    ] = None,
+    method: MethodOption = None,
+    cmi_ratio: Annotated[
+        float | None, typer.Option("--cmi-ratio", help="Nursing case-mix index ratio (default 1).")
+    ] = None,
+    release: Annotated[
+        str | None,
+        typer.Option("--release", help="National figures of this release (e.g. 2024-08)."),
+    ] = None,
+    total_turnover: Annotated[
+        float | None, typer.Option("--total-turnover", help="Total nurse turnover %.")
+    ] = None,
+    rn_turnover: Annotated[
+        float | None, typer.Option("--rn-turnover", help="RN turnover %.")
+    ] = None,
+    admin_departures: Annotated[
+        float | None, typer.Option("--admin-departures", help="Administrators who left.")
+    ] = None,
+    submitted_on: Annotated[
+        str | None,
+        typer.Option("--submitted-on", help="What-if: PBJ submitted on this date (ISO)."),
+    ] = None,
+    audit_failed: Annotated[
+        bool, typer.Option("--audit-failed", help="What-if: a PBJ audit found inaccuracies.")
+    ] = False,
+    fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
+) -> None:
+    """Project a quarter in progress: measures, stars, RN-day allowance, hours for the next star."""
+    from carecover.pbj.calendar import Quarter
+    from carecover.rating.methods import method as get_method
+    from carecover.rating.methods import method_on
+    from carecover.rating.projection import pbj_days
+    from carecover.rating.projection import project as run_projection
+    from carecover.rating.schedule import read_schedule
+
+    day = parse_date(as_of, "--as-of")
+    q = Quarter.parse(quarter)
+    m = get_method(method) if method else method_on(day)
+    source = list(files) if files else db.expanduser()
+    ccn = facility.strip().upper()
+    result = run_projection(
+        ccn,
+        q,
+        day,
+        pbj_days(source, ccn, q),
+        m,
+        schedule=read_schedule(schedule) if schedule else (),
+        cmi_ratio=cmi_ratio,
+        release=release,
+        total_turnover=total_turnover,
+        rn_turnover=rn_turnover,
+        admin_departures=admin_departures,
+        submitted_on=parse_date(submitted_on, "--submitted-on") if submitted_on else None,
+        audit_failed=audit_failed,
+    )
+    if fmt is CardFormat.JSON:
+        typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
+    else:
+        typer.echo(result.to_text())
+
+
+def turnover_cmd(
+    quarter: Annotated[
+        str, typer.Option("--quarter", help="Last of the six quarters, e.g. 2024Q2.")
+    ],
+    db: Annotated[
+        Path, typer.Option("--db", help="DuckDB staffing store with employee_hours.")
+    ] = Path(DEFAULT_DB),
+    method: Annotated[
+        str, typer.Option("--method", help="Turnover rules of this method (2022-07 or 2024-07).")
+    ] = "2024-07",
+    facility: Annotated[
+        str | None, typer.Option("--facility", help="Only this facility id.")
+    ] = None,
+    fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
+) -> None:
+    """Nurse, RN and administrator turnover from six quarters of employee-level PBJ."""
+    from dataclasses import asdict
+
+    from carecover.pbj.calendar import Quarter
+    from carecover.pbj.store import connect
+    from carecover.rating.methods import method as get_method
+    from carecover.rating.turnover import turnover
+
+    con = connect(db.expanduser(), read_only=True)
+    try:
+        rows = turnover(con, Quarter.parse(quarter), get_method(method).turnover, facility=facility)
+    finally:
+        con.close()
+    if fmt is CardFormat.JSON:
+        typer.echo(json.dumps([asdict(r) for r in rows], indent=2))
+        return
+
+    def cell(value: object) -> str:
+        return "-" if value is None else str(value)
+
+    typer.echo("facility  nurse_turnover_%  rn_turnover_%  administrators_left  admin_excluded")
+    for r in rows:
+        typer.echo(
+            f"{r.provnum}  {cell(r.total_turnover_pct)}  {cell(r.rn_turnover_pct)}  "
+            f"{cell(r.admin_departures)}  {str(r.admin_excluded).lower()}"
+        )
+    if not rows:
+        typer.echo("(no employee hours in the six quarters)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``project`` and ``turnover`` to the ``rating`` group."""
+    app.command("project")(project)
+    app.command("turnover")(turnover_cmd)

@@ -1,0 +1,140 @@
+"""One entry point for ``pbj load``: CMS public CSV files and PBJ submission XML.
+
+``load_paths`` looks at each file's first bytes, not its name, to decide:
+
+- a ZIP (``PK``) is a PBJ upload (``xmlstore.load_xml``: one or more XML
+  documents); CMS's public files are loaded unzipped;
+- a document whose first non-blank character is ``<`` (after an optional
+  UTF-8 or UTF-16 byte-order mark) is PBJ XML;
+- anything else is a public-use CSV (``loading.load_file``).
+
+Files load in order, each in its own transaction, and loading stops at the
+first file that fails (the earlier ones stay loaded; ``on_loaded`` hears about
+each as it commits). ``progress`` receives a ``LoadProgress`` after each
+batch of records and each file: no UI framework is involved here.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from carecover.pbj.loading import LoadResult, load_file
+from carecover.pbj.xmlstore import XmlLoadResult, load_xml
+
+__all__ = [
+    "AnyLoadResult",
+    "FileFormat",
+    "LoadProgress",
+    "ProgressCallback",
+    "load_paths",
+    "sniff_format",
+]
+
+AnyLoadResult = LoadResult | XmlLoadResult
+
+_SNIFF_BYTES = 4096
+
+
+class FileFormat(StrEnum):
+    """What a file given to ``pbj load`` holds."""
+
+    PUBLIC_CSV = "public_csv"
+    PBJ_XML = "pbj_xml"
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """Where a multi-file load stands."""
+
+    file: str
+    phase: str  # "validating", "loading" or "done"
+    files_done: int
+    files_total: int
+    bytes_done: int  # over all files
+    bytes_total: int
+    records: int  # rows or hour entries read from the current file so far
+
+
+ProgressCallback = Callable[[LoadProgress], None]
+
+
+def sniff_format(path: Path) -> FileFormat:
+    """Whether ``path`` is PBJ XML (or a ZIP of it) or a public CSV, from its first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if head.startswith(b"PK"):
+        return FileFormat.PBJ_XML
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            text = head[len(bom) :].decode(encoding, errors="ignore")
+            break
+    else:
+        text = head.decode("latin-1")
+    return FileFormat.PBJ_XML if text.lstrip().startswith("<") else FileFormat.PUBLIC_CSV
+
+
+def _within(
+    tell: Callable[[Path, str, int, int, int], None], file: Path, index: int, start: int
+) -> Callable[[int, int], None]:
+    """(bytes read in ``file``, records) -> a "loading" report over all files."""
+
+    def report(read: int, records: int) -> None:
+        tell(file, "loading", index, start + read, records)
+
+    return report
+
+
+def load_paths(
+    con: Any,
+    paths: Sequence[str | Path],
+    *,
+    quarantine: bool = False,
+    submitted_on: date | None = None,
+    progress: ProgressCallback | None = None,
+    on_loaded: Callable[[AnyLoadResult], None] | None = None,
+) -> list[AnyLoadResult]:
+    """Load public CSV files and PBJ XML/ZIP uploads into the store, in order.
+
+    ``quarantine`` applies to CSV rows only (an XML upload loads completely
+    or not at all); ``submitted_on`` is the day the XML validation assumes
+    (default today).
+    """
+    files = [Path(p) for p in paths]
+    sizes = [f.stat().st_size for f in files]
+    total = sum(sizes)
+    done = 0
+    results: list[AnyLoadResult] = []
+
+    def tell(file: Path, phase: str, index: int, offset: int, records: int) -> None:
+        if progress is not None:
+            progress(LoadProgress(str(file), phase, index, len(files), offset, total, records))
+
+    for index, (file, size) in enumerate(zip(files, sizes, strict=True)):
+        result: AnyLoadResult
+        if sniff_format(file) is FileFormat.PBJ_XML:
+            tell(file, "validating", index, done, 0)
+            result = load_xml(
+                con,
+                file,
+                submitted_on=submitted_on,
+                on_records=_within(tell, file, index, done),
+            )
+        else:
+            tell(file, "loading", index, done, 0)
+            result = load_file(con, file, quarantine=quarantine)
+        results.append(result)
+        if on_loaded is not None:
+            on_loaded(result)
+        done += size
+        tell(file, "done", index + 1, done, result.rows_loaded)
+    return results

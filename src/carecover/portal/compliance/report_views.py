@@ -1,0 +1,173 @@
+"""The MCO's roll-ups as pages with charts, a print-ready page and CSV / XLSX downloads.
+
+``reporting.rollup_for`` asks ``carecover.backup.rollup`` for the figures;
+these views only lay them out. Downloads go through ``carecover.backup.export``
+(formula injection neutralised) and are audited.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from carecover.backup.rollup import KINDS, Cell, Rollup, RollupKind, Table
+from carecover.errors import InputError
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
+from carecover.portal.compliance import charts, reporting
+from carecover.portal.compliance.access import mco_only, portal_user
+from carecover.portal.compliance.forms import RollupPeriodForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kind(kind: str) -> RollupKind:
+    try:
+        return RollupKind(kind)
+    except ValueError:
+        raise Http404 from None
+
+
+def _number(cell: Cell) -> float:
+    """A table cell as a bar's value (blank and non-numbers count 0)."""
+    return float(cell) if isinstance(cell, int | float) else 0.0
+
+
+def _charts(page: reporting.RollupPage) -> list[charts.Chart]:
+    rollup = page.rollup
+    reasons = rollup.table("by_reason")
+    providers = rollup.table("by_provider")
+    trend = reporting.trend(page)
+    columns = {name: i for i, name in enumerate(trend.columns)}
+    return [
+        charts.horizontal_bars(
+            "chart-by-reason",
+            "Reports by reason backup staff was not provided",
+            [(f"{row[1]}", _number(row[2])) for row in reasons.rows],
+        ),
+        charts.horizontal_bars(
+            "chart-by-provider",
+            "Reports by provider / EOR",
+            [(str(row[1] or row[0]), _number(row[3])) for row in providers.rows],
+        ),
+        charts.columns(
+            "chart-trend",
+            "Reports per period (previous and this one)",
+            [(str(row[0]), _number(row[columns["reports"]])) for row in trend.rows],
+        ),
+        charts.columns(
+            "chart-hours",
+            "Hours without staff per period",
+            [(str(row[0]), _number(row[columns["hours_without_staff"]])) for row in trend.rows],
+        ),
+    ]
+
+
+def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
+    chosen = _kind(kind)
+    today = timezone.localdate()
+    form = RollupPeriodForm(request.GET or {"period": reporting.default_period(chosen, today)})
+    period = reporting.default_period(chosen, today)
+    status = 200
+    if form.is_valid():
+        period = form.cleaned_data["period"].strip()
+    try:
+        page = reporting.rollup_for(chosen, period, as_of=today)
+    except InputError as exc:
+        form.add_error("period", exc.reason)
+        page = reporting.rollup_for(chosen, reporting.default_period(chosen, today), as_of=today)
+        status = 400
+    context = {
+        "kind": chosen,
+        "kinds": KINDS,
+        "form": form,
+        "page": page,
+        "rollup": page.rollup,
+        "charts": _charts(page),
+        "tables": [(table, _body(table)) for table in page.rollup.tables],
+    }
+    return render(request, template, context, status=status)
+
+
+def _body(table: Table) -> SafeString:
+    """A table's rows as HTML, built here: a template loop over the HRC report's
+    thousands of repeated-member cells took half a second. Cells render as the
+    template would render them (localized, escaped, None as "n/a")."""
+    if not table.rows:
+        return format_html('<tr><td colspan="{}">None.</td></tr>', len(table.columns))
+    shown: dict[tuple[type, Cell], str] = {}  # a quarter has few distinct dates and counts
+
+    def cell(value: Cell) -> str:
+        key = (type(value), value)
+        if key not in shown:
+            shown[key] = conditional_escape("n/a" if value is None else localize(value))
+        return shown[key]
+
+    rows = ("".join(f"<td>{cell(c)}</td>" for c in row) for row in table.rows)
+    return mark_safe("".join(f"<tr>{row}</tr>" for row in rows))  # noqa: S308 (cells escaped)
+
+
+@mco_only
+@require_GET
+def rollup_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """The monthly snapshot or a quarterly report, with charts and downloads."""
+    return _page(request, kind, "compliance/rollup.html")
+
+
+@mco_only
+@require_GET
+def rollup_print(request: HttpRequest, kind: str) -> HttpResponse:
+    """The same roll-up laid out for paper (print stylesheet, no navigation)."""
+    return _page(request, kind, "compliance/rollup_print.html")
+
+
+def _rollup(request: HttpRequest, kind: RollupKind) -> Rollup:
+    today = timezone.localdate()
+    period = request.GET.get("period", "").strip() or reporting.default_period(kind, today)
+    try:
+        return reporting.rollup_for(kind, period, as_of=today).rollup
+    except InputError:
+        raise Http404 from None
+
+
+def _audit(request: HttpRequest, rollup: Rollup, extension: str) -> None:
+    # The object id fits the audit column (40 characters); the rest goes in "after".
+    record(
+        portal_user(request),
+        Action.EXPORT,
+        object_type="rollup",
+        object_id=f"{rollup.kind}:{rollup.start}",
+        after={"format": extension, "start": str(rollup.start), "end": str(rollup.end)},
+    )
+
+
+def _filename(rollup: Rollup, extension: str) -> str:
+    return f"{rollup.kind}-{rollup.start}-{rollup.end}.{extension}"
+
+
+@mco_only
+@require_GET
+def rollup_csv(request: HttpRequest, kind: str) -> HttpResponse:
+    """The roll-up as CSV."""
+    rollup = _rollup(request, _kind(kind))
+    _audit(request, rollup, "csv")
+    response = HttpResponse(reporting.rollup_csv(rollup), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(rollup, "csv")}"'
+    return response
+
+
+@mco_only
+@require_GET
+def rollup_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    """The roll-up as an XLSX workbook, one sheet per table."""
+    rollup = _rollup(request, _kind(kind))
+    name = _filename(rollup, "xlsx")
+    _audit(request, rollup, "xlsx")
+    response = HttpResponse(reporting.rollup_xlsx(rollup), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

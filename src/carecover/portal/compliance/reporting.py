@@ -1,0 +1,204 @@
+"""The MCO's roll-ups over the database: ``carecover.backup.rollup`` does the work.
+
+This module loads the filed reports of the roll-up period and the one before
+it as a table of columns (``load_report_table``), the attestations and the
+organisations expected to report, and hands them to ``rollups_from_table``
+(the columnar twin of ``build_rollup``); ``export`` renders the result. No
+figure is computed here.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+# DuckDB imports pandas the first time it scans an Arrow table (about half a
+# second): pay that when the portal's URLs load, not inside a roll-up request.
+import pandas  # noqa: F401
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+from django.db import connection
+from django.db.models import F, TextField
+from django.db.models.functions import Cast, TruncDate
+
+from carecover.backup.compliance import FILED_STATUSES, ProviderRef
+from carecover.backup.export import rollup_tables, to_csv, write_xlsx
+from carecover.backup.rollup import (
+    KINDS,
+    Rollup,
+    RollupKind,
+    Table,
+    period_start_for,
+    rollups_from_table,
+)
+from carecover.backup.rollup_columns import REPORT_SCHEMA
+from carecover.errors import InputError
+from carecover.portal.compliance import services
+from carecover.portal.incidents.models import Report
+
+__all__ = [
+    "RollupPage",
+    "default_period",
+    "load_report_table",
+    "rollup_csv",
+    "rollup_for",
+    "rollup_xlsx",
+    "trend",
+]
+
+
+@dataclass(frozen=True)
+class RollupPage:
+    """A roll-up and the previous period's trend rows (for the trend over periods)."""
+
+    rollup: Rollup
+    previous_trend: Table
+    period: str
+
+
+def default_period(kind: RollupKind, today: date) -> str:
+    """The last finished month (``2026-10``) or quarter (``2026Q3``) before ``today``."""
+    spec = KINDS[kind]
+    start, _ = spec.bounds(today)
+    last_start, _ = spec.bounds(start - timedelta(days=1))
+    if spec.quarterly:
+        return f"{last_start.year}Q{(last_start.month - 1) // 3 + 1}"
+    return last_start.strftime("%Y-%m")
+
+
+# The report table's columns, as the ORM names them. Dates come as ISO text
+# and Arrow parses them in bulk: the driver's per-value parsing was most of the
+# page's time. A filing's day is taken in the MCO's time zone (``TIME_ZONE``).
+_COLUMNS = {
+    "provider_id": F("provider_id"),
+    "provider_name": F("provider_name"),
+    "reporter_kind": F("reporter_kind"),
+    "medicaid_id": F("member__medicaid_id"),
+    "incident_date": Cast("incident_date", TextField()),
+    "service_code": F("service_code"),
+    "hours_without_staff": F("hours_without_staff"),
+    "backup_status": F("backup_status"),
+    "reason": F("reason"),
+    "declined_by": F("declined_by"),
+    "status": F("status"),
+    "submitted_on": Cast(TruncDate("submitted_at"), TextField()),
+}
+
+
+def load_report_table(first: date, last: date) -> pa.Table:
+    """Filed reports with an incident date in ``first``..``last``, as a report table.
+
+    The columns of ``carecover.backup.rollup_columns.REPORT_SCHEMA``, read
+    straight from the cursor: no model instances, no ``BackupReport`` objects.
+    """
+    rows = (
+        Report.objects.filter(
+            incident_date__range=(first, last), status__in=[s.value for s in FILED_STATUSES]
+        )
+        # No order: sorting 130,000 rows cost PostgreSQL half a second, and a
+        # provider's name is the same on all its reports (the organisation's).
+        .order_by()
+        .annotate(**{f"c_{name}": expr for name, expr in _COLUMNS.items()})
+        .values_list(*(f"c_{name}" for name in _COLUMNS))
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _copy_table(cursor.cursor, sql, params)
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
+    columns = list(zip(*data, strict=True)) if data else [() for _ in _COLUMNS]
+    text = pa.table(
+        {name: pa.array(values) for name, values in zip(_COLUMNS, columns, strict=True)}
+    )
+    return text.cast(_schema_from_text(text.schema))
+
+
+def _copy_table(cursor: Any, sql: str, params: Sequence[Any]) -> pa.Table:
+    """PostgreSQL: the query's rows as CSV through COPY, parsed by Arrow (no Python rows)."""
+    data = io.BytesIO()
+    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        for block in copy:
+            data.write(block)
+    if not data.tell():
+        return REPORT_SCHEMA.empty_table()
+    data.seek(0)
+    return pa_csv.read_csv(
+        data,
+        read_options=pa_csv.ReadOptions(column_names=list(_COLUMNS)),
+        # COPY writes NULL unquoted and an empty string quoted: keep them apart.
+        convert_options=pa_csv.ConvertOptions(
+            column_types=REPORT_SCHEMA, strings_can_be_null=True, quoted_strings_can_be_null=False
+        ),
+    )
+
+
+def _schema_from_text(schema: pa.Schema) -> pa.Schema:
+    # Empty columns come back as nulls; every column takes the report table's type.
+    return pa.schema([REPORT_SCHEMA.field(name) for name in schema.names])
+
+
+def _period_text(start: date, quarterly: bool) -> str:
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}" if quarterly else start.strftime("%Y-%m")
+
+
+def rollup_for(kind: RollupKind, period: str, *, as_of: date) -> RollupPage:
+    """The roll-up of ``kind`` for ``period`` (``2026-10`` or ``2026Q4``) as known on ``as_of``.
+
+    Raises ``InputError`` for a period that cannot be read.
+    """
+    spec = KINDS[kind]
+    start, end = spec.bounds(_parse(kind, period))
+    previous_start, _ = spec.bounds(start - timedelta(days=1))
+    # Two periods, not three: the previous period's roll-up is used only for
+    # its trend rows, which read only its own reports (its figures, which
+    # would need the period before it, are thrown away).
+    reports = load_report_table(previous_start, end)
+    orgs = list(services.reporting_organisations())
+    providers = [ProviderRef(org.code, org.name, org.kind) for org in orgs]
+    attestations = services.domain_attestations(orgs, previous_start, end)
+    current, before = rollups_from_table(
+        kind,
+        reports,
+        [_period_text(start, spec.quarterly), _period_text(previous_start, spec.quarterly)],
+        as_of=as_of,
+        attestations=attestations,
+        providers=providers,
+        scheme=services.scheme(),
+    )
+    name = _trend_table(kind)
+    return RollupPage(current, before.table(name), _period_text(start, spec.quarterly))
+
+
+def _trend_table(kind: RollupKind) -> str:
+    return "by_month" if KINDS[kind].quarterly else "by_period"
+
+
+def _parse(kind: RollupKind, period: str) -> date:
+    try:
+        return period_start_for(kind, period)
+    except InputError as exc:
+        raise InputError(exc.reason, field="period") from None
+
+
+def trend(page: RollupPage) -> Table:
+    """The previous and current roll-up's by-period (monthly) or by-month (quarterly) rows."""
+    before, now = page.previous_trend, page.rollup.table(_trend_table(page.rollup.kind))
+    return Table(now.name, now.title, now.columns, (*before.rows, *now.rows))
+
+
+def rollup_csv(rollup: Rollup) -> str:
+    """The roll-up as CSV (``export.to_csv``: formula injection neutralised)."""
+    return to_csv(rollup_tables(rollup))
+
+
+def rollup_xlsx(rollup: Rollup) -> bytes:
+    """The roll-up as an XLSX workbook (``export.write_xlsx``: formula injection neutralised)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_xlsx(rollup_tables(rollup), Path(folder) / "rollup.xlsx")
+        return path.read_bytes()

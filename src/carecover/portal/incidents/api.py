@@ -1,0 +1,362 @@
+"""``/api/reports``: file, correct, submit and read reports, as the pages do.
+
+Every object is looked up inside ``visible_reports(user)`` (another
+organisation's report is a 404, never data) and every payload goes through
+the page's own ``ReportForm``, so the API applies exactly the rules of
+``carecover.backup.validation`` and files through ``incidents.filing``
+(which audits each step). Reports are named by BUS id, members by their
+row id (``member_id``, which carries no member data); no name, SSN or date
+of birth ever travels in a URL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from carecover.backup.report import BackupStatus, DeclinedBy, ReportStatus
+from carecover.errors import FieldProblem, ValidationError
+from carecover.portal.accounts.api import api_user
+from carecover.portal.accounts.models import User
+from carecover.portal.apierrors import ERRORS
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
+from carecover.portal.incidents import filing
+from carecover.portal.incidents.access import visible_reports
+from carecover.portal.incidents.conversion import to_domain
+from carecover.portal.incidents.forms import ReportForm
+from carecover.portal.incidents.lookup import visible_members
+from carecover.portal.incidents.models import Member, Report
+
+__all__ = ["router"]
+
+#: Largest page of the report list.
+MAX_PAGE_SIZE = 100
+
+#: ``ReportForm`` field -> the API (and domain) field it reports problems on.
+_API_FIELD = {
+    "site": "site_id",
+    "contact_name": "contact.name",
+    "contact_phone": "contact.phone",
+    "contact_email": "contact.email",
+    "member_first_name": "member.first_name",
+    "member_last_name": "member.last_name",
+    "member_date_of_birth": "member.date_of_birth",
+    "member_medicaid_id": "member.medicaid_id",
+    "member_ssn": "member.ssn",
+    "__all__": "report",
+}
+
+
+class ContactIn(Schema):
+    """Who the MCO can call; defaults to the organisation's contact."""
+
+    name: str = Field(max_length=200)
+    phone: str = Field(max_length=40)
+    email: str = Field(max_length=254)
+
+
+class MemberIn(Schema):
+    """A member by identity (a new member, or one the organisation already serves)."""
+
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    date_of_birth: date
+    medicaid_id: str = Field(max_length=20)
+    ssn: str | None = Field(
+        default=None,
+        max_length=11,
+        description="Optional, only to tell members apart: never stored, never sent back.",
+    )
+
+
+class ReportIn(Schema):
+    """A report's content: give ``member_id`` (a member you serve) or ``member``."""
+
+    member_id: int | None = Field(default=None, description="A member's opaque id.")
+    member: MemberIn | None = None
+    site_id: str | None = Field(default=None, max_length=40, description="A site code.")
+    contact: ContactIn | None = None
+    incident_date: date
+    service_code: str = Field(max_length=20)
+    scheduled_start: time
+    scheduled_end: time
+    hours_without_staff: float
+    backup_status: BackupStatus
+    reason: str | None = Field(default=None, max_length=60)
+    reason_other: str | None = Field(default=None, max_length=2000)
+    declined_by: DeclinedBy | None = None
+    declined_reason: str | None = Field(default=None, max_length=2000)
+
+
+class MemberOut(Schema):
+    """A member's identifying data (reading it is audited)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    medicaid_id: str
+    ssn_last4: str | None
+
+
+class ContactOut(Schema):
+    """The report's contact."""
+
+    name: str
+    phone: str
+    email: str
+
+
+class ReportSummaryOut(Schema):
+    """One report in a list: no member identity, only the member's opaque id."""
+
+    report_id: str
+    status: ReportStatus
+    version: int
+    provider_id: str
+    provider_name: str
+    member_id: int
+    incident_date: date
+    service_code: str
+    hours_without_staff: float
+    backup_status: BackupStatus
+    submitted_at: datetime | None
+    updated_at: datetime
+
+
+class ReportOut(ReportSummaryOut):
+    """One report in full, with the member's identity."""
+
+    site_id: str | None
+    contact: ContactOut
+    member: MemberOut
+    scheduled_start: time
+    scheduled_end: time
+    reason: str | None
+    reason_other: str | None
+    declined_by: DeclinedBy | None
+    declined_reason: str | None
+    mco_comment: str | None
+    created_at: datetime
+
+
+class ReportPageOut(Schema):
+    """One page of reports, newest incident first."""
+
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ReportSummaryOut]
+
+
+class ReportFilters(Schema):
+    """List filters (ids and dates only: never a name in a URL)."""
+
+    status: ReportStatus | None = None
+    incident_from: date | None = None
+    incident_to: date | None = None
+    provider_id: str | None = Field(default=None, max_length=40)
+    member_id: int | None = None
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
+
+
+def _summary(row: Report) -> dict[str, Any]:
+    return {
+        "report_id": row.report_id,
+        "status": row.status,
+        "version": row.version,
+        "provider_id": row.provider_id,
+        "provider_name": row.provider_name,
+        "member_id": row.member_id,
+        "incident_date": row.incident_date,
+        "service_code": row.service_code,
+        "hours_without_staff": row.hours_without_staff,
+        "backup_status": row.backup_status,
+        "submitted_at": row.submitted_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def _full(user: User, row: Report) -> ReportOut:
+    """The whole report; it shows the member's identity, so reading it is audited."""
+    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(row.member_id))
+    member = row.member
+    return ReportOut(
+        **_summary(row),
+        site_id=row.site.code if row.site else None,
+        contact=ContactOut(name=row.contact_name, phone=row.contact_phone, email=row.contact_email),
+        member=MemberOut(
+            id=member.pk,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            date_of_birth=member.date_of_birth,
+            medicaid_id=member.medicaid_id,
+            ssn_last4=member.ssn_last4,
+        ),
+        scheduled_start=row.scheduled_start,
+        scheduled_end=row.scheduled_end,
+        reason=row.reason,
+        reason_other=row.reason_other,
+        declined_by=DeclinedBy(row.declined_by) if row.declined_by else None,
+        declined_reason=row.declined_reason,
+        mco_comment=row.mco_comment,
+        created_at=row.created_at,
+    )
+
+
+def _filer(request: HttpRequest) -> User:
+    user = api_user(request)
+    if not user.files_reports:
+        raise HttpError(403, "only provider and Employer of Record accounts file reports")
+    return user
+
+
+def _member_fields(user: User, payload: ReportIn) -> dict[str, str]:
+    """The form's member fields, from ``member_id`` or from ``member``."""
+    if payload.member_id is not None:
+        found: Member | None = visible_members(user).filter(pk=payload.member_id).first()
+        if found is None:
+            problem = FieldProblem("member_id", "none of your members has this id")
+            raise ValidationError([problem])
+        return {
+            "member_first_name": found.first_name,
+            "member_last_name": found.last_name,
+            "member_date_of_birth": found.date_of_birth.isoformat(),
+            "member_medicaid_id": found.medicaid_id,
+            "member_ssn": "",
+        }
+    if payload.member is None:
+        raise ValidationError([FieldProblem("member", "give member_id or the member's details")])
+    member = payload.member
+    return {
+        "member_first_name": member.first_name,
+        "member_last_name": member.last_name,
+        "member_date_of_birth": member.date_of_birth.isoformat(),
+        "member_medicaid_id": member.medicaid_id,
+        "member_ssn": member.ssn or "",
+    }
+
+
+def _form_data(user: User, payload: ReportIn) -> dict[str, str]:
+    org = user.organisation
+    assert org is not None
+    contact = payload.contact or ContactIn(
+        name=org.contact_name, phone=org.contact_phone, email=org.contact_email
+    )
+    return {
+        **_member_fields(user, payload),
+        "site": payload.site_id or "",
+        "contact_name": contact.name,
+        "contact_phone": contact.phone,
+        "contact_email": contact.email,
+        "incident_date": payload.incident_date.isoformat(),
+        "service_code": payload.service_code,
+        "scheduled_start": payload.scheduled_start.strftime("%H:%M"),
+        "scheduled_end": payload.scheduled_end.strftime("%H:%M"),
+        "hours_without_staff": repr(payload.hours_without_staff),
+        "backup_status": payload.backup_status.value,
+        "reason": payload.reason or "",
+        "reason_other": payload.reason_other or "",
+        "declined_by": payload.declined_by.value if payload.declined_by else "",
+        "declined_reason": payload.declined_reason or "",
+    }
+
+
+def _checked_form(user: User, payload: ReportIn, row: Report | None = None) -> ReportForm:
+    """The page's form over the payload; its problems raise ``ValidationError`` (422)."""
+    assert user.organisation is not None
+    form = ReportForm(
+        _form_data(user, payload),
+        organisation=user.organisation,
+        today=timezone.localdate(),
+        base=to_domain(row) if row is not None else None,
+    )
+    if not form.is_valid() or form.report is None:
+        raise ValidationError(
+            [
+                FieldProblem(_API_FIELD.get(name, name), str(message))
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+        )
+    return form
+
+
+router = Router(tags=["reports"])
+
+
+@router.get("/reports", response={200: ReportPageOut, **ERRORS}, summary="List reports")
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> ReportPageOut:
+    """The reports the caller may see (their organisation's; the MCO: all), filtered."""
+    user = api_user(request)
+    reports: QuerySet[Report] = visible_reports(user)
+    if filters.status:
+        reports = reports.filter(status=filters.status)
+    if filters.incident_from:
+        reports = reports.filter(incident_date__gte=filters.incident_from)
+    if filters.incident_to:
+        reports = reports.filter(incident_date__lte=filters.incident_to)
+    if filters.provider_id:
+        reports = reports.filter(provider_id__iexact=filters.provider_id.strip())
+    if filters.member_id is not None:
+        reports = reports.filter(member_id=filters.member_id)
+    paginator = Paginator(reports, filters.page_size)
+    page = paginator.get_page(filters.page)
+    return ReportPageOut(
+        count=paginator.count,
+        page=page.number,
+        page_size=filters.page_size,
+        pages=paginator.num_pages,
+        items=[ReportSummaryOut(**_summary(row)) for row in page],
+    )
+
+
+@router.post("/reports", response={201: ReportOut, **ERRORS}, summary="Create a draft report")
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
+    """Save a new draft under a freshly issued BUS id (the page's rules apply)."""
+    user = _filer(request)
+    form = _checked_form(user, payload)
+    assert form.report is not None
+    row = filing.create_draft(user, form.report, today=timezone.localdate())
+    return Status(201, _full(user, row))
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS}, summary="Get one report")
+def get_report(request: HttpRequest, report_id: str) -> ReportOut:
+    """One report by BUS id (another organisation's is a 404); reading it is audited."""
+    user = api_user(request)
+    return _full(user, get_object_or_404(visible_reports(user), report_id=report_id))
+
+
+@router.put(
+    "/reports/{report_id}", response={200: ReportOut, **ERRORS}, summary="Update a draft report"
+)
+def update_report(request: HttpRequest, report_id: str, payload: ReportIn) -> ReportOut:
+    """Replace a draft's or returned report's content: the next version (409 once submitted)."""
+    user = _filer(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    form = _checked_form(user, payload, row)
+    assert form.report is not None
+    return _full(user, filing.change_draft(user, row, form.report))
+
+
+@router.post(
+    "/reports/{report_id}/submit", response={200: ReportOut, **ERRORS}, summary="Submit a report"
+)
+def submit_report(request: HttpRequest, report_id: str) -> ReportOut:
+    """Send a draft or returned report to the MCO (422 with its problems if not ready)."""
+    user = _filer(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = filing.submit(user, row, now=timezone.now(), today=timezone.localdate())
+    return _full(user, row)

@@ -1,0 +1,72 @@
+"""The per-member service-break log: the member's record of breaks that need no report.
+
+"Is this reportable?" (``guidance``) logs a service break here when
+``classify`` says so. Filers see the breaks their own organisation logged, for
+members it serves; MCO users see every organisation's. Another organisation's
+member answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from carecover.backup.classify import causes
+from carecover.portal.accounts.models import User
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
+from carecover.portal.incidents.access import any_role, portal_user
+from carecover.portal.incidents.models import Member, ServiceBreak
+
+#: Most recent breaks on the organisation-wide log.
+RECENT_BREAKS = 100
+
+
+def visible_breaks(user: User) -> QuerySet[ServiceBreak]:
+    """Service breaks ``user`` may see: MCO all, filers their organisation's."""
+    breaks = ServiceBreak.objects.select_related("member", "created_by", "organisation")
+    if user.is_mco:
+        return breaks
+    if user.files_reports:
+        return breaks.filter(organisation=user.organisation)
+    return breaks.none()
+
+
+def _labelled(breaks: QuerySet[ServiceBreak]) -> list[ServiceBreak]:
+    """The breaks, each with ``cause_label``: the cause in ``classify``'s words."""
+    labels = {cause.code.value: cause.label for cause in causes()}
+    rows = list(breaks)
+    for entry in rows:
+        entry.cause_label = labels.get(entry.cause, entry.cause)  # type: ignore[attr-defined]
+    return rows
+
+
+def _members(user: User) -> QuerySet[Member]:
+    if user.is_mco:
+        return Member.objects.all()
+    return Member.objects.filter(organisations=user.organisation_id)
+
+
+@any_role
+@require_GET
+def service_break_log(request: HttpRequest) -> HttpResponse:
+    """The latest service breaks the user may see, across members."""
+    user = portal_user(request)
+    breaks = _labelled(visible_breaks(user)[:RECENT_BREAKS])
+    for member_id in sorted({entry.member_id for entry in breaks}):
+        record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member_id))
+    return render(request, "incidents/service_breaks.html", {"breaks": breaks, "member": None})
+
+
+@any_role
+@require_GET
+def member_service_breaks(request: HttpRequest, member_id: int) -> HttpResponse:
+    """One member's record: the service breaks logged for them (404 if not one's member)."""
+    user = portal_user(request)
+    member = get_object_or_404(_members(user).distinct(), pk=member_id)
+    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member.pk))
+    breaks = _labelled(visible_breaks(user).filter(member=member))
+    context = {"breaks": breaks, "member": member}
+    return render(request, "incidents/service_breaks.html", context)

@@ -1,0 +1,386 @@
+"""Five-Star staffing methodologies, read from versioned data files.
+
+Each version is one TOML file in ``carecover/data/rating/methods/`` (``2018-04``,
+``2019-04``, ``2022-07``, ``2024-07``) with its effective dates, sources, and a
+confidence for every value (P, S, observed, UNCONFIRMED). Code only interprets
+them: ``method(name)`` picks a version by name, ``method_on(day)`` the one in
+force on a date, ``load_method(path)`` reads a user's own file of the same shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from carecover.errors import ConfigError, NotFoundError
+
+__all__ = [
+    "CasemixSettings",
+    "ExclusionTest",
+    "Fact",
+    "LevelRule",
+    "Method",
+    "OverallRule",
+    "PointsBand",
+    "PointsRule",
+    "TurnoverRule",
+    "data_text",
+    "load_method",
+    "method",
+    "method_on",
+    "methods",
+]
+
+METHOD_NAMES = ("2018-04", "2019-04", "2022-07", "2024-07")
+POINT_MEASURES = (
+    "adjusted_total_nurse_hprd",
+    "adjusted_rn_hprd",
+    "adjusted_weekend_total_nurse_hprd",
+    "total_nurse_turnover_pct",
+    "rn_turnover_pct",
+    "administrator_departures",
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a method with its provenance."""
+
+    key: str
+    value: Any
+    source: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class ExclusionTest:
+    """An implausible-value test on a reported HPRD (``total``, ``aide``, ``weekend_total``...)."""
+
+    measure: str
+    operator: str  # eq, gt, lt
+    threshold: float
+
+
+@dataclass(frozen=True)
+class OverallRule:
+    """How the staffing and QM stars move the health-inspection stars."""
+
+    staffing_adds_at: int
+    staffing_add_needs_above_inspection: bool
+    staffing_removes_at: int
+    qm_adds_at: int
+    qm_removes_at: int
+    one_star_inspection_max_rise: int
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """Two-measure methods: lower bounds of levels 2–5 and the combination."""
+
+    rn_cut_points: tuple[float, ...]
+    total_cut_points: tuple[float, ...]
+    grid: tuple[tuple[int, ...], ...]  # grid[rn_level - 1][total_level - 1]
+    combine: str  # "grid" or "average_round_down"
+
+
+@dataclass(frozen=True)
+class PointsBand:
+    """One row of the points table: ``points`` for values within ``bound``."""
+
+    measure: str
+    points: int
+    bound_type: str  # lower_inclusive, upper_inclusive, equals, at_least
+    bound_value: float
+
+
+@dataclass(frozen=True)
+class PointsRule:
+    """Six-measure methods: point bands, star thresholds and missing-measure policy."""
+
+    bands: dict[str, tuple[PointsBand, ...]]
+    star_bands: tuple[float, ...]  # lower bounds of 2..5 stars
+    maximum: float
+    missing_total_turnover: str  # drop | lowest
+    missing_total_turnover_also_rn: bool
+    missing_rn_turnover: str
+    missing_admin: str
+    missing_hprd: str
+
+    def max_points(self, measure: str) -> int:
+        """The most points ``measure`` can earn."""
+        return max(b.points for b in self.bands[measure])
+
+    def min_points(self, measure: str) -> int:
+        """The fewest points ``measure`` can earn (its "lowest points")."""
+        return min(b.points for b in self.bands[measure])
+
+
+@dataclass(frozen=True)
+class TurnoverRule:
+    """Eligibility and departure settings for turnover from employee-level PBJ."""
+
+    departure_gap_days: int
+    eligibility_hours: float
+    eligibility_days: int
+    pay_types: tuple[int, ...]
+    admin_exclusion_ids: int
+    admin_exclusion_days: int
+    admin_exclusion_scope: str  # quarter | eligibility
+
+
+@dataclass(frozen=True)
+class CasemixSettings:
+    """Case-mix system, weights file and the national figures a method uses."""
+
+    system: str  # rug-iv | pdpm
+    weights_file: str
+    release: str | None
+    national_rn_hprd: float | None
+    national_total_hprd: float | None
+
+
+@dataclass(frozen=True)
+class Method:
+    """One version of the Five-Star staffing methodology."""
+
+    name: str
+    title: str
+    kind: str  # levels | points
+    effective_from: date
+    effective_until: date | None  # exclusive
+    rn_staffing_rating: bool
+    decimals: int
+    sources: tuple[str, ...]
+    zero_rn_days_one_star: int
+    zero_rn_days_need_residents: bool
+    late_submission_one_star: bool
+    audit_one_star: bool
+    excluded_gives: str  # no_rating | one_star
+    exclusions: tuple[ExclusionTest, ...]
+    overall: OverallRule
+    levels: LevelRule | None
+    points: PointsRule | None
+    turnover: TurnoverRule | None
+    casemix: CasemixSettings
+    facts: tuple[Fact, ...]
+
+    def in_force(self, day: date) -> bool:
+        """Whether the method applies on ``day``."""
+        return self.effective_from <= day and (
+            self.effective_until is None or day < self.effective_until
+        )
+
+    @property
+    def unconfirmed(self) -> tuple[Fact, ...]:
+        """The values marked UNCONFIRMED in the file."""
+        return tuple(f for f in self.facts if f.confidence == "UNCONFIRMED")
+
+
+def data_text(name: str) -> str:
+    """Text of a shipped file under ``carecover/data/rating``."""
+    try:
+        return (
+            resources.files("carecover")
+            .joinpath("data", "rating", *name.split("/"))
+            .read_text(encoding="utf-8")
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"missing reference file data/rating/{name}") from None
+
+
+class _Reader:
+    """Reads ``{ value, source, confidence }`` entries and records them as facts."""
+
+    def __init__(self, doc: dict[str, Any], file: str) -> None:
+        self.doc = doc
+        self.file = file
+        self.facts: list[Fact] = []
+
+    def get(self, section: str, key: str, default: Any = ...) -> Any:
+        table = self.doc.get(section, {})
+        if key not in table:
+            if default is ...:
+                raise ConfigError(f"{self.file}: [{section}] has no {key!r}")
+            return default
+        raw = table[key]
+        if isinstance(raw, dict) and "value" in raw:
+            self.facts.append(
+                Fact(
+                    f"{section}.{key}",
+                    raw["value"],
+                    str(raw.get("source", "")),
+                    str(raw.get("confidence", "")),
+                )
+            )
+            return raw["value"]
+        return raw
+
+
+def _points_rule(r: _Reader) -> PointsRule:
+    table_name = r.get("points", "table")
+    bands: dict[str, list[PointsBand]] = {}
+    star_bands: list[float] = []
+    for row in csv.DictReader(data_text(table_name).splitlines()):
+        band = PointsBand(
+            row["measure"], int(row["points"]), row["bound_type"], float(row["bound_value"])
+        )
+        if band.measure == "staffing_star":
+            if band.points > 1:
+                star_bands.append(band.bound_value)
+            continue
+        bands.setdefault(band.measure, []).append(band)
+    missing = set(POINT_MEASURES) - set(bands)
+    if missing:
+        raise ConfigError(f"{table_name}: no bands for {sorted(missing)}")
+    thresholds = tuple(float(t) for t in r.get("points", "thresholds"))
+    if sorted(star_bands) and tuple(sorted(star_bands)) != thresholds:
+        raise ConfigError(
+            f"{r.file}: thresholds {thresholds} differ from {table_name} {sorted(star_bands)}"
+        )
+    policies = {}
+    for key in ("missing_total_turnover", "missing_rn_turnover", "missing_admin", "missing_hprd"):
+        value = r.get("points", key)
+        if value not in ("drop", "lowest"):
+            raise ConfigError(f"{r.file}: {key} must be 'drop' or 'lowest', not {value!r}")
+        policies[key] = value
+    return PointsRule(
+        bands={m: tuple(b) for m, b in bands.items()},
+        star_bands=thresholds,
+        maximum=float(r.get("points", "maximum")),
+        missing_total_turnover_also_rn=bool(r.get("points", "missing_total_turnover_also_rn")),
+        **policies,
+    )
+
+
+def _level_rule(r: _Reader) -> LevelRule:
+    rn = tuple(float(v) for v in r.get("levels", "rn_cut_points"))
+    total = tuple(float(v) for v in r.get("levels", "total_cut_points"))
+    if len(rn) != 4 or len(total) != 4 or list(rn) != sorted(rn) or list(total) != sorted(total):
+        raise ConfigError(f"{r.file}: cut points must be 4 increasing values per measure")
+    combine = r.get("levels", "combine")
+    if combine == "average_round_down":
+        grid = tuple(tuple((i + j) // 2 for j in range(1, 6)) for i in range(1, 6))
+        return LevelRule(rn, total, grid, "average_round_down")
+    grid = tuple(tuple(int(v) for v in row) for row in combine)
+    if len(grid) != 5 or any(len(row) != 5 for row in grid):
+        raise ConfigError(f"{r.file}: combine must be a 5 x 5 grid")
+    return LevelRule(rn, total, grid, "grid")
+
+
+def _turnover_rule(r: _Reader) -> TurnoverRule | None:
+    if "turnover" not in r.doc:
+        return None
+    return TurnoverRule(
+        departure_gap_days=int(r.get("turnover", "departure_gap_days")),
+        eligibility_hours=float(r.get("turnover", "eligibility_hours")),
+        eligibility_days=int(r.get("turnover", "eligibility_days")),
+        pay_types=tuple(int(p) for p in r.get("turnover", "pay_types")),
+        admin_exclusion_ids=int(r.get("turnover", "admin_exclusion_ids")),
+        admin_exclusion_days=int(r.get("turnover", "admin_exclusion_days")),
+        admin_exclusion_scope=str(r.get("turnover", "admin_exclusion_scope")),
+    )
+
+
+def _parse(doc: dict[str, Any], file: str) -> Method:
+    r = _Reader(doc, file)
+    head = doc.get("method")
+    if not isinstance(head, dict):
+        raise ConfigError(f"{file}: no [method] table")
+    kind = head.get("kind")
+    if kind not in ("levels", "points"):
+        raise ConfigError(f"{file}: kind must be 'levels' or 'points', not {kind!r}")
+    exclusions = tuple(
+        ExclusionTest(str(e["measure"]), str(e["operator"]), float(e["threshold"]))
+        for e in doc.get("rules", {}).get("exclusions", [])
+    )
+    overall = OverallRule(
+        **{
+            k: r.get("overall", k)
+            for k in (
+                "staffing_adds_at",
+                "staffing_add_needs_above_inspection",
+                "staffing_removes_at",
+                "qm_adds_at",
+                "qm_removes_at",
+                "one_star_inspection_max_rise",
+            )
+        }
+    )
+    casemix = CasemixSettings(
+        system=str(head.get("casemix_system", "pdpm")),
+        weights_file=str(r.get("casemix", "weights")),
+        release=r.get("casemix", "release", None),
+        national_rn_hprd=r.get("casemix", "national_rn_hprd", None),
+        national_total_hprd=r.get("casemix", "national_total_hprd", None),
+    )
+    excluded_gives = r.get("rules", "excluded_gives")
+    if excluded_gives not in ("no_rating", "one_star"):
+        raise ConfigError(f"{file}: excluded_gives must be 'no_rating' or 'one_star'")
+    m = Method(
+        name=str(head["name"]),
+        title=str(head.get("title", "")),
+        kind=kind,
+        effective_from=head["effective_from"],
+        effective_until=head.get("effective_until"),
+        rn_staffing_rating=bool(head.get("rn_staffing_rating", False)),
+        decimals=int(head.get("decimals", 3)),
+        sources=tuple(head.get("sources", ())),
+        zero_rn_days_one_star=int(r.get("rules", "zero_rn_days_one_star")),
+        zero_rn_days_need_residents=bool(r.get("rules", "zero_rn_days_need_residents")),
+        late_submission_one_star=bool(r.get("rules", "late_submission_one_star")),
+        audit_one_star=bool(r.get("rules", "audit_one_star")),
+        excluded_gives=excluded_gives,
+        exclusions=exclusions,
+        overall=overall,
+        levels=_level_rule(r) if kind == "levels" else None,
+        points=_points_rule(r) if kind == "points" else None,
+        turnover=_turnover_rule(r),
+        casemix=casemix,
+        facts=(),
+    )
+    return replace(m, facts=tuple(r.facts))
+
+
+def load_method(path: str | Path) -> Method:
+    """Read a methodology TOML file (a shipped version or a user's own)."""
+    file = Path(path)
+    try:
+        doc = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+    except KeyError as exc:
+        raise ConfigError(f"{file}: missing {exc}") from None
+    return _parse(doc, str(file))
+
+
+@cache
+def method(name: str) -> Method:
+    """The shipped method ``name`` (``2018-04``, ``2019-04``, ``2022-07``, ``2024-07``)."""
+    if name not in METHOD_NAMES:
+        raise NotFoundError(f"no rating method {name!r} (known: {', '.join(METHOD_NAMES)})")
+    text = data_text(f"methods/{name}.toml")
+    try:
+        return _parse(tomllib.loads(text), f"data/rating/methods/{name}.toml")
+    except (KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"data/rating/methods/{name}.toml: {exc}") from None
+
+
+def methods() -> tuple[Method, ...]:
+    """Every shipped method, oldest first."""
+    return tuple(method(n) for n in METHOD_NAMES)
+
+
+def method_on(day: date) -> Method:
+    """The shipped method in force on ``day``."""
+    for m in methods():
+        if m.in_force(day):
+            return m
+    raise NotFoundError(
+        f"no PBJ-based staffing method was in force on {day} (the first began 2018-04-25)"
+    )

@@ -1,0 +1,56 @@
+"""``carecover pbj onsite``: RN 8 consecutive hours and the full-time DON from punches."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from tests.conftest import REPO, CliResult
+
+Cli = Callable[..., CliResult]
+ONSITE = REPO / "tests" / "fixtures" / "pbj" / "timeclock" / "onsite.csv"
+
+
+def test_the_table_shows_days_weeks_and_a_summary(cli: Cli) -> None:
+    result = cli("pbj", "onsite", ONSITE)
+    assert result.exit_code == 0, result.stderr
+    assert "longest_rn_stretch_hours" in result.stdout
+    assert "don_full_time" in result.stdout
+    assert (
+        "1 of 14 day(s) short of 8 consecutive RN hours; DON under 40 h in 1 of 2 complete week(s)"
+    ) in result.stdout
+
+
+def test_csv_lists_one_row_per_day_and_weekly_the_don_weeks(cli: Cli) -> None:
+    days = list(csv.DictReader(io.StringIO(cli("pbj", "onsite", ONSITE, "--format", "csv").stdout)))
+    assert len(days) == 14
+    saturday = next(d for d in days if d["workdate"] == "2026-07-11")
+    assert (saturday["longest_rn_stretch_hours"], saturday["rn_8h_consecutive"]) == (
+        "4.00",
+        "false",
+    )
+    assert saturday["first_rn_on"] == "2026-07-11 10:00"
+    weekly = cli("pbj", "onsite", ONSITE, "--format", "csv", "--weekly").stdout
+    weeks = list(csv.DictReader(io.StringIO(weekly)))
+    assert [(w["don_hours"], w["don_full_time"]) for w in weeks] == [
+        ("40.00", "true"),
+        ("36.00", "false"),
+    ]
+
+
+def test_json_carries_days_weeks_and_summary(cli: Cli) -> None:
+    data = json.loads(cli("pbj", "onsite", ONSITE, "--format", "json").stdout)
+    assert data["summary"]["days_short_of_rn_consecutive_hours"] == 1
+    assert data["summary"]["weeks_don_under_full_time"] == 1
+    assert data["weeks"][0]["don_full_time"] is True
+
+
+def test_a_bad_row_is_a_clean_error(cli: Cli, tmp_path: object) -> None:
+    result = cli(
+        "pbj", "onsite", REPO / "tests" / "fixtures" / "pbj" / "timeclock" / "daily_hours.csv"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert "no punch rows" in result.stderr

@@ -1,0 +1,195 @@
+"""``carecover rating stars|explain|methods|project|turnover``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import REPO, CliResult
+
+Cli = Callable[..., CliResult]
+FIXTURES = REPO / "tests" / "fixtures" / "rating"
+AUG2024 = FIXTURES / "NH_ProviderInfo_Aug2024_real3.csv"
+AUG2021 = FIXTURES / "NH_ProviderInfo_Aug2021_style.csv"
+
+
+def test_stars_writes_exactly_the_four_columns_of_the_contract(cli: Cli) -> None:
+    result = cli("rating", "stars", "--provider-info", AUG2024, "--method", "2024-07")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "provnum,staffing_rating,rn_staffing_rating,points",
+        "015009,4,,310",
+        "015010,3,,235",
+        "015012,3,,245",
+    ]
+
+
+def test_stars_as_json_has_nulls_where_the_method_has_no_figure(cli: Cli) -> None:
+    result = cli(
+        "rating", "stars", "--provider-info", AUG2021, "--method", "2019-04", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0] == {
+        "provnum": "Z21001",
+        "staffing_rating": 3,
+        "rn_staffing_rating": 5,
+        "points": None,
+    }
+    assert rows[2]["staffing_rating"] == 1  # footnote 12
+    assert rows[3]["staffing_rating"] is None  # footnote 1: not rated
+
+
+def test_stars_explain_adds_columns_after_the_contract_ones(cli: Cli) -> None:
+    result = cli("rating", "stars", "--provider-info", AUG2024, "--method", "2024-07", "--explain")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0])[:4] == ["provnum", "staffing_rating", "rn_staffing_rating", "points"]
+    assert [r["matches_published"] for r in rows] == ["true", "true", "true"]
+    assert rows[0]["points_to_next_star"] == "10"
+
+
+def test_stars_takes_the_method_from_the_processing_date(cli: Cli) -> None:
+    result = cli("rating", "stars", "--provider-info", AUG2021)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "Z21001,3,5,"
+
+
+def test_stars_with_an_unknown_method_fails_cleanly(cli: Cli) -> None:
+    result = cli("rating", "stars", "--provider-info", AUG2024, "--method", "2020-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no rating method '2020-01'")
+
+
+def test_stars_with_a_bad_file_names_the_line(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Federal Provider Number,Adjusted RN Staffing Hours per Resident per Day\n15009.0,1.2\n",
+        encoding="utf-8",
+    )
+    result = cli("rating", "stars", "--provider-info", bad, "--method", "2019-04")
+    assert result.exit_code == 1
+    assert "bad.csv:2: Federal Provider Number: float-mangled CCN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stars_with_a_bad_format_is_a_usage_error(cli: Cli) -> None:
+    result = cli("rating", "stars", "--provider-info", AUG2024, "--format", "xml")
+    assert result.exit_code == 2
+
+
+def test_explain_prints_the_star_card_and_the_overall_steps(cli: Cli) -> None:
+    result = cli("rating", "explain", "--facility", "015010", "--provider-info", AUG2024)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "staffing rating: 3 of 5" in text
+    assert "total nurse turnover %" in text
+    assert "lowest points (missing)" in text
+    assert "CMS published staffing rating: 3" in text
+    assert "overall rating: 4" in text
+
+
+def test_explain_as_json(cli: Cli) -> None:
+    result = cli(
+        "rating", "explain", "--facility", "015009", "--provider-info", AUG2024, "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    card = json.loads(result.stdout)
+    assert (card["staffing_rating"], card["points"], card["published_staffing_rating"]) == (
+        4,
+        310.0,
+        4,
+    )
+    assert [m["points"] for m in card["measures"]] == [80.0, 100.0, 30.0, 40.0, 50.0, 10.0]
+
+
+def test_explain_of_an_unknown_facility_fails_cleanly(cli: Cli) -> None:
+    result = cli("rating", "explain", "--facility", "999999", "--provider-info", AUG2024)
+    assert result.exit_code == 1
+    assert "999999 is not in" in result.stderr
+
+
+def test_methods_lists_the_versions_and_their_unconfirmed_values(cli: Cli) -> None:
+    result = cli("rating", "methods")
+    assert result.exit_code == 0, result.stderr
+    assert "2018-04" in result.stdout
+    assert "UNCONFIRMED levels.rn_cut_points" in result.stdout
+    data = json.loads(cli("rating", "methods", "--format", "json").stdout)
+    assert [m["name"] for m in data] == ["2018-04", "2019-04", "2022-07", "2024-07"]
+
+
+def test_project_reads_pbj_days_and_a_schedule(cli: Cli) -> None:
+    result = cli(
+        "rating",
+        "project",
+        FIXTURES / "PBJ_Daily_Nurse_Staffing_CY2024Q2_Z00001_partial.csv",
+        "--facility",
+        "Z00001",
+        "--quarter",
+        "2024Q2",
+        "--as-of",
+        "2024-05-15",
+        "--schedule",
+        FIXTURES / "schedule_Z00001.csv",
+        "--method",
+        "2024-07",
+        "--total-turnover",
+        "45",
+        "--rn-turnover",
+        "40",
+        "--admin-departures",
+        "1",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["days_so_far"], data["days_scheduled"]) == (45, 46)
+    assert (data["zero_rn_days_so_far"], data["zero_rn_days_scheduled"]) == (2, 1)
+    assert data["zero_rn_days_left_before_one_star"] == 0
+    assert data["extra_rn_hours_per_day_for_next_star"] > 0
+
+
+def test_project_with_a_bad_date_is_a_usage_error(cli: Cli) -> None:
+    result = cli(
+        "rating",
+        "project",
+        FIXTURES / "PBJ_Daily_Nurse_Staffing_CY2024Q2_Z00001_partial.csv",
+        "--facility",
+        "Z00001",
+        "--quarter",
+        "2024Q2",
+        "--as-of",
+        "15/05/2024",
+    )
+    assert result.exit_code == 2
+
+
+def test_turnover_reads_the_stores_employee_hours(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE employee_hours (state VARCHAR, facility_id VARCHAR, quarter VARCHAR,"
+        " employee_id VARCHAR, workdate DATE, job_title_code INTEGER, pay_type_code INTEGER,"
+        " hours DOUBLE, source_file VARCHAR, sha256 VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO employee_hours SELECT 'AL', 'F1', '', 'E1', d::DATE, 7, 2, 8, 't', 's'"
+        " FROM range(DATE '2023-01-01', DATE '2023-06-30', INTERVAL (1) DAY) r(d)"
+    )
+    con.close()
+    result = cli("rating", "turnover", "--quarter", "2024Q2", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["provnum"], row["rn_turnover_pct"]) == ("F1", 100.0)
+
+
+def test_turnover_without_a_store_fails_cleanly(cli: Cli, tmp_path: Path) -> None:
+    result = cli("rating", "turnover", "--quarter", "2024Q2", "--db", tmp_path / "none.duckdb")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no staffing store")

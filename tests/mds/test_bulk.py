@@ -1,0 +1,104 @@
+"""Bulk (DuckDB) validation of plain extracts gives exactly what per-record Python gives."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carecover.mds import connect
+from carecover.mds.bulk import is_plain_csv
+from carecover.mds.store import load_file
+from tests.mds.factories import raw, write_extract
+
+DATES = st.sampled_from(
+    ["", "20260101", "2026-02-28", "20260230", "2026-13-01", "19891231", "19000101",
+     "2026131", "abc", "00000101", "20260315", "2026-03-15", "21000101"]
+)  # fmt: skip
+CODES = st.sampled_from(["", "01", "02", "10", "11", "12", "99", "1", "2", "7", "08", "x"])
+NAMES = st.sampled_from(["Ann", "ann ", "Mary-Ann", "O'Neil", "St. John", "", "LEE", "de la Cruz"])
+SSNS = st.sampled_from(["", "123-45-6780", "123456780", "000000000", "12345", "987 65 4320"])
+FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "STATE_CD": st.sampled_from(["CA", "ca", "", "TX"]),
+        "FAC_ID": st.sampled_from(["F1", "f1", "", "F2"]),
+        "A0100B": st.sampled_from(["055001", "", "055002"]),
+        "RESIDENT_INTERNAL_ID": st.sampled_from(["", "R1", "r1"]),
+        "A0500A": NAMES,
+        "A0500C": NAMES,
+        "A0600A": SSNS,
+        "A0800": st.sampled_from(["1", "2", "", "9"]),
+        "A0900": DATES,
+        "A0310A": CODES,
+        "A0310B": CODES,
+        "A0310F": CODES,
+        "A1600": DATES,
+        "A1700": CODES,
+        "A2000": DATES,
+        "A2100": CODES,
+        "A2300": DATES,
+        "TRGT_DT": DATES,
+        "PDPM_NURSING_CMG": st.sampled_from(["", "LBC1"]),
+        "RUG_IV_GROUP": st.sampled_from(["", "RUA"]),
+    },
+)
+
+
+def _dump(con: Any) -> tuple[list[Any], list[Any]]:
+    a = con.execute(
+        "SELECT * EXCLUDE (source_file) FROM mds_assessments ORDER BY record"
+    ).fetchall()
+    q = con.execute("SELECT * EXCLUDE (source_file) FROM mds_quarantine ORDER BY record").fetchall()
+    return a, q
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(FIELDS, min_size=1, max_size=12))
+def test_bulk_and_per_record_loading_store_the_same_rows(changes: list[dict[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_extract(Path(tmp) / "x.csv", [raw(**c) for c in changes])
+        assert is_plain_csv(path)
+        fast, slow = connect(None), connect(None)
+        a = load_file(fast, path)
+        b = load_file(slow, path, bulk=False)
+        assert (a.loaded, a.quarantined) == (b.loaded, b.quarantined)
+        assert b.loaded_in_bulk == 0
+        assert _dump(fast) == _dump(slow)
+        fast.close()
+        slow.close()
+
+
+def test_a_plain_extract_is_validated_in_sql(tmp_path: Path) -> None:
+    path = write_extract(tmp_path / "p.csv", [raw(), raw(A2300="2026-03-02"), raw(A0800="9")])
+    result = load_file(connect(None), path)
+    assert (result.loaded, result.loaded_in_bulk, result.quarantined) == (2, 2, 1)
+
+
+def test_a_file_with_quotes_or_blank_lines_takes_the_per_record_path(tmp_path: Path) -> None:
+    path = write_extract(tmp_path / "q.csv", [raw(A0500A="Ann, Jr"), raw()])
+    assert not is_plain_csv(path)
+    blank = tmp_path / "b.csv"
+    blank.write_text((tmp_path / "q.csv").read_text().replace('"Ann, Jr"', "Ann") + "\n")
+    assert not is_plain_csv(blank)
+    con = connect(None)
+    assert (load_file(con, path).loaded, load_file(con, blank).loaded_in_bulk) == (2, 0)
+
+
+def test_a_row_with_more_fields_than_the_header_still_loads(tmp_path: Path) -> None:
+    path = write_extract(tmp_path / "w.csv", [raw(), raw(A2300="20260302")])
+    path.write_text(path.read_text().rstrip("\n") + ",extra\n")
+    fast, slow = connect(None), connect(None)
+    assert load_file(fast, path).loaded == load_file(slow, path, bulk=False).loaded == 2
+    assert _dump(fast) == _dump(slow)
+
+
+def test_rows_of_blank_cells_are_skipped_like_the_csv_reader_does(tmp_path: Path) -> None:
+    path = write_extract(tmp_path / "e.csv", [raw(), dict.fromkeys(raw(), " "), raw()])
+    fast, slow = connect(None), connect(None)
+    assert load_file(fast, path).loaded == 2
+    load_file(slow, path, bulk=False)
+    assert _dump(fast) == _dump(slow)

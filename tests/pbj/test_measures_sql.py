@@ -1,0 +1,180 @@
+"""The quarterly measures run as compiled SQL: same numbers as Ibis, one pass, careful fallback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carecover.errors import InputError
+from carecover.pbj.loading import load_files
+from carecover.pbj.measures import quarterly_measures, to_rows
+from carecover.pbj.measures_sql import SOURCE, quarterly_rows, quarterly_sql
+from carecover.pbj.store import connect
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
+MANY = "data/pbj/PBJ_Daily_Nurse_Staffing_CY2017Q1-CY2025Q3_335513.csv"
+HOURS = [
+    f"{stem}{suffix}"
+    for stem in (
+        *("hrs_rndon", "hrs_rnadmin", "hrs_rn", "hrs_lpnadmin", "hrs_lpn"),
+        *("hrs_cna", "hrs_natrn", "hrs_medaide"),
+    )
+    for suffix in ("", "_emp", "_ctr")
+]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One compiled-SQL cache for this module, away from the user's."""
+    path = tmp_path_factory.mktemp("sql-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CARECOVER_CACHE_DIR", str(path))
+        yield path
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["nurse_2024Q2_plain.csv"],
+        ["cp1252_name.csv"],
+        ["utf8_bom.csv"],
+        ["lowercase_2017Q1.csv"],
+        ["iso_workdate.csv"],
+        ["both_don_2017Q2.csv"],
+        ["incomplete_2021Q4.csv"],
+        ["letter_ccn.csv"],
+        ["rn_coverage.csv"],
+        ["lowercase_2017Q1.csv", "cp1252_name.csv", "nonnurse_2024Q2.csv"],
+    ],
+)
+def test_it_gives_the_same_rows_as_the_ibis_measures(names: list[str]) -> None:
+    paths = [FIXTURES / n for n in names]
+    assert quarterly_rows(paths) == to_rows(quarterly_measures(paths))
+
+
+def test_it_reproduces_cms_published_values_for_facility_015009(shared: Path) -> None:
+    [row] = quarterly_rows(shared / "data/pbj/PBJ_Daily_Nurse_Staffing_CY2024Q2_015009.csv")
+    assert round(row["total_hprd"], 5) == 4.29361
+    assert round(row["weekend_rn_hprd"], 5) == 0.76957
+
+
+def test_it_filters_the_34_quarter_file_like_the_ibis_measures(shared: Path) -> None:
+    path = shared / MANY
+    assert quarterly_rows(path) == to_rows(quarterly_measures([path]))
+    for kw in ({"quarter": "2024Q2"}, {"facility": "335513"}, {"facility": "999999"}):
+        assert quarterly_rows(path, **kw) == to_rows(quarterly_measures([path], **kw))
+
+
+def test_it_reads_the_store_table_as_it_is(tmp_path: Path, shared: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    con = connect(db)
+    load_files(con, [shared / MANY])
+    con.close()
+    assert quarterly_rows(db, quarter="2024Q2") == to_rows(quarterly_measures(db, quarter="2024Q2"))
+    assert len(quarterly_rows(db)) == 34
+
+
+def test_overlapping_files_go_through_the_loader_and_count_each_day_once(tmp_path: Path) -> None:
+    source = FIXTURES / "nurse_2024Q2_plain.csv"
+    copy = tmp_path / "again.csv"
+    copy.write_bytes(source.read_bytes())
+    assert quarterly_rows([source, copy]) == quarterly_rows([source])
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("negative_hours.csv", r"negative_hours.csv:\d+: .*negative hours"),
+        ("duplicate_day.csv", r"duplicate_day.csv:\d+: .*duplicate facility-day"),
+        ("float_ccn.csv", r"float_ccn.csv:\d+: .*float-mangled CCN"),
+        ("truncated.csv", r"truncated.csv:\d+"),
+        ("utf16.csv", r"utf16.csv: not a text CSV file"),
+    ],
+)
+def test_a_file_breaking_a_loader_rule_is_named_by_file_and_line(name: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        quarterly_rows(FIXTURES / name)
+
+
+def test_a_byte_that_is_neither_utf8_nor_cp1252_is_named_by_line(tmp_path: Path) -> None:
+    data = (FIXTURES / "nurse_2024Q2_plain.csv").read_bytes()
+    bad = tmp_path / "bad_byte.csv"
+    bad.write_bytes(data.replace(b"TEST NURSING", b"TEST \x81NURSING", 1))
+    with pytest.raises(InputError, match=r"bad_byte.csv:2: cannot decode byte 0x81"):
+        quarterly_rows(bad)
+
+
+def _clean(days: list[tuple[str, date, float]]) -> list[bool]:
+    """The ``_clean`` flags of the checked measures over (provnum, day, RN hours) rows."""
+    con = duckdb.connect()
+    columns = ", ".join(f"{c} DOUBLE" for c in HOURS)
+    con.execute(
+        "CREATE TABLE d (provnum VARCHAR, quarter VARCHAR, workdate DATE, mdscensus INTEGER, "
+        f"{columns})"
+    )
+    rows = [
+        (p, f"{d.year}Q{(d.month - 1) // 3 + 1}", d, 40, *[0.0] * 6, rn, *[0.0] * 17)
+        for p, d, rn in days
+    ]
+    con.executemany(f"INSERT INTO d VALUES ({', '.join(['?'] * (4 + len(HOURS)))})", rows)
+    result = con.execute(f"WITH {SOURCE} AS (SELECT * FROM d) {quarterly_sql(checked=True)}")
+    return [row[-1] for row in result.fetchall()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    offsets=st.lists(st.integers(0, 90), min_size=1, max_size=40),
+    start=st.sampled_from([date(2024, 1, 1), date(2024, 4, 1), date(2025, 10, 1)]),
+)
+def test_a_duplicated_day_is_caught_in_the_aggregate(offsets: list[int], start: date) -> None:
+    days = [("015009", start + timedelta(days=o), 8.0) for o in offsets]
+    assert _clean(days) == [len(set(offsets)) == len(offsets)]
+
+
+def test_a_day_outside_its_quarter_or_negative_hours_fail_the_check() -> None:
+    assert _clean([("015009", date(2024, 4, 1), 8.0)]) == [True]
+    assert _clean([("015009", date(2024, 4, 1), -1.0)]) == [False]
+    assert _clean([("01500", date(2024, 4, 1), 8.0)]) == [False]
+
+
+def test_the_compiled_sql_is_cached_and_rebuilt_when_missing(cache_dir: Path) -> None:
+    sql = quarterly_sql()
+    [cached] = [p for p in cache_dir.iterdir() if p.read_text() == sql]
+    cached.unlink()
+    assert quarterly_sql() == sql
+    assert cached.exists()
+
+
+def test_an_unwritable_cache_only_costs_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("CARECOVER_CACHE_DIR", str(blocker))
+    assert quarterly_sql().lstrip().startswith(("SELECT", "WITH"))
+
+
+def test_the_cli_measures_a_file_without_importing_ibis_once_the_sql_is_cached(
+    cache_dir: Path,
+) -> None:
+    quarterly_sql(checked=True)
+    code = (
+        "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
+        f"run(app, ['pbj', 'measures', {str(FIXTURES / 'nurse_2024Q2_plain.csv')!r}])\n"
+        "print('ibis' in sys.modules)"
+    )
+    env: dict[str, Any] = {"CARECOVER_CACHE_DIR": str(cache_dir), "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.split()[-1] == "False"
+    assert "015001" in out

@@ -1,0 +1,122 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live portal.
+
+The portal runs under pytest-django's ``live_server`` (a real threaded HTTP
+server over the test database, SQLite or PostgreSQL). Playwright's own browser
+download does not work here, so the tests use ``/usr/bin/chromium``
+(``apt-get install chromium``). Without it they skip on a developer machine;
+with ``CARECOVER_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.db import connection
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+#: Debian's Chromium; ``CARECOVER_CHROMIUM`` points elsewhere (e.g. to check the skip).
+CHROMIUM = Path(os.environ.get("CARECOVER_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def _missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (install it with `apt-get install -y chromium`)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    """Headless Chromium for a test module; skipped (or failed in CI) when absent.
+
+    Playwright's sync API keeps an asyncio loop in this thread, and Django
+    refuses ORM calls while one exists; the tests and the per-test database
+    flush are synchronous, so the check is lifted while the browser is open
+    (the test database is set up before the loop starts).
+    """
+    reason = _missing_browser()
+    if reason is not None:
+        if os.environ.get("CARECOVER_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (CARECOVER_REQUIRE_BROWSER=1): {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _append_only_rows_cleared(transactional_db: None) -> Iterator[None]:
+    """Empty append-only tables after a test so that pytest-django's flush succeeds.
+
+    The live server needs committed data, hence a flushed (transactional)
+    database. PostgreSQL's flush is a TRUNCATE, which row triggers ignore; on
+    SQLite it is a DELETE, which the append-only triggers (audit/0002) refuse,
+    so they are lifted just long enough to empty their tables.
+    """
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+        for name, _, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in sorted({table for _, table, _ in triggers}):
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _, _, sql in triggers:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server: Any) -> Iterator[Callable[[], Page]]:
+    """Open pages in separate browser contexts (one per person) on the live portal."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save the page as docs/screenshots/NAME.png when ``CARECOVER_SCREENSHOTS=1``.
+
+    Off by default so that a test run does not rewrite the committed images.
+    """
+    if os.environ.get("CARECOVER_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
