@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from carecover.errors import InputError
 from carecover.pbj.loading import load_files
 from carecover.pbj.measures import quarterly_measures, to_rows
-from carecover.pbj.measures_sql import SOURCE, quarterly_rows, quarterly_sql
+from carecover.pbj.measures_sql import SOURCE, SUMMARY, quarterly_rows, quarterly_sql
 from carecover.pbj.store import connect
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
@@ -178,3 +178,62 @@ def test_the_cli_measures_a_file_without_importing_ibis_once_the_sql_is_cached(
     ).stdout
     assert out.split()[-1] == "False"
     assert "015001" in out
+
+
+def _stored(db: Path) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"SELECT * FROM {SUMMARY} ORDER BY provnum, quarter").fetchall()
+    finally:
+        con.close()
+
+
+def test_each_load_updates_the_stored_quarterly_measures(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    source = FIXTURES / "nurse_2024Q2_plain.csv"
+    con = connect(db)
+    load_files(con, [source])
+    con.close()
+    first = _stored(db)
+    assert quarterly_rows(db) == to_rows(quarterly_measures(db))
+    # CMS re-publishes the quarter with more RN hours: the same facility-days, replaced.
+    republished = tmp_path / "republished.csv"
+    republished.write_text(
+        source.read_text(encoding="utf-8").replace(",24,24,0,", ",32,32,0,"), encoding="utf-8"
+    )
+    con = connect(db)
+    load_files(con, [republished, FIXTURES / "lowercase_2017Q1.csv"])
+    con.close()
+    assert _stored(db) != first
+    assert {r["quarter"] for r in quarterly_rows(db)} == {"2017Q1", "2024Q2"}
+    assert quarterly_rows(db) == to_rows(quarterly_measures(db))
+    assert quarterly_rows(db, quarter="2024Q2") == to_rows(quarterly_measures(db, quarter="2024Q2"))
+
+
+def test_a_failed_load_leaves_the_stored_measures_as_they_were(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    con = connect(db)
+    load_files(con, [FIXTURES / "nurse_2024Q2_plain.csv"])
+    con.close()
+    before = _stored(db)
+    con = connect(db)
+    with pytest.raises(InputError):
+        load_files(con, [FIXTURES / "negative_hours.csv"])
+    con.close()
+    assert _stored(db) == before
+
+
+def test_stored_measures_from_other_code_are_recomputed_not_read(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    con = connect(db)
+    load_files(con, [FIXTURES / "nurse_2024Q2_plain.csv"])
+    # As if an older release (another code key) had written wrong figures.
+    con.execute(f"UPDATE {SUMMARY} SET total_hprd = -1")
+    con.execute("UPDATE pbj_derived SET code_key = 'older'")
+    con.close()
+    assert quarterly_rows(db) == to_rows(quarterly_measures(db))
+    con = connect(db)
+    load_files(con, [FIXTURES / "lowercase_2017Q1.csv"])  # the next load rebuilds it whole
+    con.close()
+    assert -1 not in {row[12] for row in _stored(db)}
+    assert quarterly_rows(db) == to_rows(quarterly_measures(db))

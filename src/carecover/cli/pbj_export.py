@@ -8,10 +8,6 @@ from typing import Annotated
 
 import typer
 
-from carecover.pbj.calendar import Quarter
-from carecover.pbj.timeclock import export_timeclock
-from carecover.pbj.writer import SubmissionHeader
-
 
 class ProcessType(StrEnum):
     """``staffingHours/@processType``: merge into or replace the quarter's hours."""
@@ -65,6 +61,12 @@ def export_xml(
     ] = None,
 ) -> None:
     """Write one XSD-valid PBJ 4.10.0 submission for one facility and quarter."""
+    # Imported here: the writer pulls in lxml and pydantic models, which the
+    # other `pbj` commands (e.g. `pbj measures`) should not pay for at start-up.
+    from carecover.pbj.calendar import Quarter
+    from carecover.pbj.timeclock import export_timeclock
+    from carecover.pbj.writer import SubmissionHeader
+
     header = SubmissionHeader(
         facility_id=facility_id,
         state_code=state.strip().upper(),

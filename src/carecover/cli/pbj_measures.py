@@ -80,10 +80,36 @@ def _cell(value: Any, places: int | None) -> str:
     return str(value)
 
 
+def _rounded_texts(values: list[float | None], places: int) -> list[str]:
+    """``str(round(v, places))`` of each value ("" for None), about twice as fast.
+
+    ``fmt % v`` rounds exactly as ``round`` does (both correctly round the
+    binary value to ``places`` decimals); for 1e-4 <= |v| < 1e9 that decimal
+    has at most 15 significant digits, so ``str`` of the rounded float prints
+    it back, without the trailing zeros. Outside that range ``str`` may switch
+    to exponent notation: ask it.
+    """
+    fmt = f"%.{places}f"
+    texts = []
+    for v in values:
+        if v is None:
+            texts.append("")
+        elif 1e-4 <= abs(v) < 1e9:
+            text = (fmt % v).rstrip("0")
+            texts.append(text + "0" if text[-1] == "." else text)
+        else:
+            texts.append(str(round(v, places)))
+    return texts
+
+
 def _column_texts(values: list[Any], places: int | None) -> list[str]:
     if places is not None and all(type(v) is float or v is None for v in values):
-        # The hot case (hours, HPRD): one comprehension per column, not a call per cell.
-        return ["" if v is None else str(round(v, places)) for v in values]
+        # The hot case (hours, HPRD): one loop per column, not a call per cell.
+        return _rounded_texts(values, places)
+    if all(type(v) is str for v in values):
+        return values
+    if all(type(v) is int for v in values):
+        return [str(v) for v in values]
     return [_cell(v, places) for v in values]
 
 

@@ -14,6 +14,9 @@ always stop the file: which row is right cannot be decided here.
 Each file is first read by the fast typed scan (``publicfile.scan_view``);
 only when that finds a problem is it re-read line by line (``stage``), so
 messages and quarantine rows always carry exact line numbers.
+
+A nurse file's load also recomputes the stored quarterly measures of its
+quarters (``measures_sql.refresh_stored``) inside its transaction.
 """
 
 from __future__ import annotations
@@ -286,6 +289,11 @@ def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadRe
                         for n, r in bad
                     ],
                 )
+            if kind is FileKind.NURSE:
+                # The stored quarterly measures change with the same commit (or not at all).
+                from carecover.pbj.measures_sql import refresh_stored
+
+                refresh_stored(con, quarters)
             con.execute(
                 "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
                 "quarters) VALUES (?, ?, ?, ?, ?, ?)",

@@ -212,11 +212,11 @@ def _per_day(t: Any, *, checked: bool = False) -> Any:
     has_residents = census > 0
     extra = {}
     if checked:
-        negative = t[_NURSE_HOURS[0]] < 0
-        for column in _NURSE_HOURS[1:]:
-            negative = negative | (t[column] < 0)
+        # One LEAST, not 24 ORed comparisons (a quarter of the checks' cost on
+        # a national file): LEAST skips NULLs, so it is below 0 exactly when
+        # some hours column is, and NULL when every one is NULL (not counted).
         extra = {
-            "_negative": negative,
+            "_negative": ibis.least(*(t[c] for c in _NURSE_HOURS)) < 0,
             "_month_slot": t.workdate.month() % 3,
             "_day_bit": ibis.literal(1, "int64") << t.workdate.day().cast("int64"),
         }

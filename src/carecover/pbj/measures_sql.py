@@ -15,6 +15,15 @@ aggregate, which also checks the loader rules per facility-quarter
 (``checked=True``). Only when a check fails, or DuckDB cannot parse a row,
 do the files go through the careful loader, which names the file, line and
 field of the problem (``InputError``) or de-duplicates overlapping files.
+
+The store keeps the quarterly measures too: ``refresh_stored`` recomputes
+the table ``quarterly_nurse_measures`` for the quarters a load touched, in
+the load's own transaction (so it is never out of step with
+``daily_nurse_staffing``), and ``pbj_derived`` records the code key it was
+computed with. Reading a quarter from the store is then a lookup; a store
+whose summary is missing or was computed by other code (an older store, an
+edited rule) is read through the full query instead, and its next load
+rebuilds the summary.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,10 +39,15 @@ from typing import Any
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import _NURSE_HOURS, Source
 
-__all__ = ["SOURCE", "quarterly_rows", "quarterly_sql"]
+__all__ = ["SOURCE", "SUMMARY", "quarterly_rows", "quarterly_sql", "refresh_stored"]
 
 SOURCE = "pbj_daily"
 """The name the compiled SQL reads its daily rows from (bound with ``WITH``)."""
+
+SUMMARY = "quarterly_nurse_measures"
+"""The store table of the quarterly measures, maintained by every nurse-file load."""
+
+_STATE_DDL = "CREATE TABLE IF NOT EXISTS pbj_derived (name VARCHAR PRIMARY KEY, code_key VARCHAR)"
 
 _PACKAGE = Path(__file__).resolve().parent
 _RULES = _PACKAGE.parent / "data" / "pbj"
@@ -94,12 +109,19 @@ def quarterly_sql(*, checked: bool = False) -> str:
     return sql
 
 
-def _execute(con: Any, source: str, params: list[Any], *, checked: bool) -> list[dict[str, Any]]:
+def _bound(source: str, *, checked: bool) -> str:
+    """The quarterly SQL reading its daily rows from the SELECT ``source``."""
     sql = quarterly_sql(checked=checked).lstrip()
     if sql[:5].upper() == "WITH ":
-        sql = f"WITH {SOURCE} AS ({source}), {sql[5:]}"
-    else:
-        sql = f"WITH {SOURCE} AS ({source}) {sql}"
+        return f"WITH {SOURCE} AS ({source}), {sql[5:]}"
+    return f"WITH {SOURCE} AS ({source}) {sql}"
+
+
+def _execute(con: Any, source: str, params: list[Any], *, checked: bool) -> list[dict[str, Any]]:
+    return _fetch(con, _bound(source, checked=checked), params)
+
+
+def _fetch(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     result = con.execute(sql, params)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
@@ -115,6 +137,53 @@ def _filtered(table: str, quarter: str | None, facility: str | None) -> tuple[st
         params.append(facility)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return f"SELECT * FROM {table}{clause}", params
+
+
+def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
+    """Recompute the stored quarterly measures of ``quarters`` from ``daily_nurse_staffing``.
+
+    Call it inside the transaction that changed those quarters' rows, so the
+    summary commits (or rolls back) with them. A summary that is missing or
+    was computed by other code is rebuilt whole.
+    """
+    key = _cache_key(False)
+    con.execute(_STATE_DDL)
+    current = con.execute(
+        "SELECT code_key FROM pbj_derived WHERE name = ? AND code_key = ?", [SUMMARY, key]
+    ).fetchall()
+    if not current:
+        con.execute(f"DROP TABLE IF EXISTS {SUMMARY}")
+        con.execute(
+            f"CREATE TABLE {SUMMARY} AS "
+            + _bound("SELECT * FROM daily_nurse_staffing", checked=False)
+        )
+        con.execute("INSERT OR REPLACE INTO pbj_derived VALUES (?, ?)", [SUMMARY, key])
+        return
+    if not quarters:
+        return
+    marks = ", ".join("?" for _ in quarters)
+    con.execute(f"DELETE FROM {SUMMARY} WHERE quarter IN ({marks})", list(quarters))
+    source = f"SELECT * FROM daily_nurse_staffing WHERE quarter IN ({marks})"
+    con.execute(f"INSERT INTO {SUMMARY} " + _bound(source, checked=False), list(quarters))
+
+
+def _stored_rows(
+    con: Any, quarter: str | None, facility: str | None
+) -> list[dict[str, Any]] | None:
+    """The stored summary's rows; ``None`` when it is missing or from other code."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name IN ('pbj_derived', ?) AND table_schema = current_schema()",
+        [SUMMARY],
+    ).fetchall()
+    if exists[0][0] != 2:
+        return None
+    state = con.execute("SELECT code_key FROM pbj_derived WHERE name = ?", [SUMMARY]).fetchall()
+    if not state or state[0][0] != _cache_key(False):
+        return None
+    select, params = _filtered(SUMMARY, quarter, facility)
+    # The same order as the compiled query's ORDER BY.
+    return _fetch(con, f"{select} ORDER BY provnum, quarter", params)
 
 
 def _fast_file_rows(paths: list[Path]) -> list[dict[str, Any]] | None:
@@ -176,6 +245,9 @@ def quarterly_rows(
     if len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db"):
         con = connect(paths[0], read_only=True)
         try:
+            stored = _stored_rows(con, label, facility)
+            if stored is not None:
+                return stored
             select, params = _filtered("daily_nurse_staffing", label, facility)
             return _execute(con, select, params, checked=False)
         finally:

@@ -206,7 +206,9 @@ def sniff_encoding(path: Path) -> str | None:
         chunk = first
         try:
             while chunk:
-                if not chunk.isascii():
+                # An ASCII chunk can be skipped only when no multi-byte
+                # sequence is pending from the previous chunk.
+                if not chunk.isascii() or decoder.getstate()[0]:
                     decoder.decode(chunk)
                 chunk = handle.read(_CHUNK)
             decoder.decode(b"", final=True)

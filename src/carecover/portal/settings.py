@@ -106,6 +106,10 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/reports/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Roll-up pages: how many periods the "trend over periods" covers, this one included.
+ROLLUP_TREND_MONTHS = env_int("CARECOVER_TREND_MONTHS", 6)
+ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
+
 AXES_FAILURE_LIMIT = env_int("CARECOVER_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

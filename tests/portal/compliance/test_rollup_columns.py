@@ -7,6 +7,7 @@ Runs on SQLite by default and on PostgreSQL (the COPY path) when
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from carecover.backup.compliance import FILED_STATUSES, ProviderRef
 from carecover.backup.rollup import KINDS, Rollup, RollupKind, build_rollup
 from carecover.backup.rollup_columns import REPORT_SCHEMA, report_table
+from carecover.errors import ConfigError
 from carecover.portal.compliance import reporting, services
 from carecover.portal.demo import load_demo
 from carecover.portal.incidents.conversion import to_domain
@@ -78,13 +80,39 @@ def test_the_page_rollup_equals_build_rollup_on_the_demo_data(
     assert page.rollup.figure("reports").value
 
 
-@pytest.mark.parametrize("kind", [RollupKind.MONTHLY, RollupKind.QUARTERLY_HRC])
-def test_the_trend_rows_of_the_previous_period_equal_its_own_rollup(
+@pytest.mark.parametrize("kind", list(RollupKind))
+def test_each_trend_row_equals_build_rollup_for_its_period_on_the_demo_data(
     demo_today: date, kind: RollupKind
 ) -> None:
     period = reporting.default_period(kind, demo_today)
     page = reporting.rollup_for(kind, period, as_of=demo_today)
-    spec = KINDS[kind]
-    previous = reporting.default_period(kind, page.rollup.start)
-    name = "by_month" if spec.quarterly else "by_period"
-    assert page.previous_trend == _object_rollup(kind, previous, demo_today).table(name)
+    assert len(page.trend.rows) == (4 if KINDS[kind].quarterly else 6)
+    assert page.trend.rows[-1][0] == period
+    for row in page.trend.rows:
+        expected = _object_rollup(kind, str(row[0]), demo_today)
+        figures = dict(zip(page.trend.columns[1:], row[1:], strict=True))
+        assert figures == {n: expected.figure(n).value for n in reporting.TREND_FIGURES}, row[0]
+    # The demo's six months of reports show up in more than one period of the trend.
+    assert sum(1 for row in page.trend.rows if row[1]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "length"), [(RollupKind.MONTHLY, 3), (RollupKind.QUARTERLY_STATE, 1)]
+)
+def test_the_trend_covers_as_many_periods_as_the_setting_says(
+    demo_today: date, kind: RollupKind, length: int, settings: Any
+) -> None:
+    settings.ROLLUP_TREND_MONTHS = length
+    settings.ROLLUP_TREND_QUARTERS = length
+    period = reporting.default_period(kind, demo_today)
+    page = reporting.rollup_for(kind, period, as_of=demo_today)
+    assert [row[0] for row in page.trend.rows][-1] == period
+    assert len(page.trend.rows) == length
+    # A one-period trend still compares the roll-up with the period before it.
+    assert page.rollup == _object_rollup(kind, period, demo_today)
+
+
+def test_a_trend_length_below_one_is_a_configuration_error(settings: Any) -> None:
+    settings.ROLLUP_TREND_MONTHS = 0
+    with pytest.raises(ConfigError, match="ROLLUP_TREND_MONTHS"):
+        reporting.trend_length(RollupKind.MONTHLY)

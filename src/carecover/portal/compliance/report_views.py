@@ -42,8 +42,9 @@ def _charts(page: reporting.RollupPage) -> list[charts.Chart]:
     rollup = page.rollup
     reasons = rollup.table("by_reason")
     providers = rollup.table("by_provider")
-    trend = reporting.trend(page)
+    trend = page.trend
     columns = {name: i for i, name in enumerate(trend.columns)}
+    periods = len(trend.rows)
     return [
         charts.horizontal_bars(
             "chart-by-reason",
@@ -57,13 +58,16 @@ def _charts(page: reporting.RollupPage) -> list[charts.Chart]:
         ),
         charts.columns(
             "chart-trend",
-            "Reports per period (previous and this one)",
+            f"Reports per period (last {periods})",
             [(str(row[0]), _number(row[columns["reports"]])) for row in trend.rows],
         ),
         charts.columns(
             "chart-hours",
-            "Hours without staff per period",
-            [(str(row[0]), _number(row[columns["hours_without_staff"]])) for row in trend.rows],
+            f"Hours without staff per period (last {periods})",
+            [
+                (str(row[0]), _number(row[columns["hours_without_staff_total"]]))
+                for row in trend.rows
+            ],
         ),
     ]
 
@@ -89,6 +93,7 @@ def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
         "page": page,
         "rollup": page.rollup,
         "charts": _charts(page),
+        "trend": (page.trend, _body(page.trend)),
         "tables": [(table, _body(table)) for table in page.rollup.tables],
     }
     return render(request, template, context, status=status)
@@ -126,11 +131,11 @@ def rollup_print(request: HttpRequest, kind: str) -> HttpResponse:
     return _page(request, kind, "compliance/rollup_print.html")
 
 
-def _rollup(request: HttpRequest, kind: RollupKind) -> Rollup:
+def _rollup(request: HttpRequest, kind: RollupKind) -> reporting.RollupPage:
     today = timezone.localdate()
     period = request.GET.get("period", "").strip() or reporting.default_period(kind, today)
     try:
-        return reporting.rollup_for(kind, period, as_of=today).rollup
+        return reporting.rollup_for(kind, period, as_of=today)
     except InputError:
         raise Http404 from None
 
@@ -153,10 +158,11 @@ def _filename(rollup: Rollup, extension: str) -> str:
 @mco_only
 @require_GET
 def rollup_csv(request: HttpRequest, kind: str) -> HttpResponse:
-    """The roll-up as CSV."""
-    rollup = _rollup(request, _kind(kind))
+    """The roll-up and its trend as CSV."""
+    page = _rollup(request, _kind(kind))
+    rollup = page.rollup
     _audit(request, rollup, "csv")
-    response = HttpResponse(reporting.rollup_csv(rollup), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(reporting.rollup_csv(page), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(rollup, "csv")}"'
     return response
 
@@ -164,10 +170,11 @@ def rollup_csv(request: HttpRequest, kind: str) -> HttpResponse:
 @mco_only
 @require_GET
 def rollup_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
-    """The roll-up as an XLSX workbook, one sheet per table."""
-    rollup = _rollup(request, _kind(kind))
+    """The roll-up and its trend as an XLSX workbook, one sheet per table."""
+    page = _rollup(request, _kind(kind))
+    rollup = page.rollup
     name = _filename(rollup, "xlsx")
     _audit(request, rollup, "xlsx")
-    response = HttpResponse(reporting.rollup_xlsx(rollup), content_type=XLSX)
+    response = HttpResponse(reporting.rollup_xlsx(page), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
