@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from carecover.backup.report import BackupReport, ReporterKind
 from carecover.backup.synth import synth_backup_data
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, Site, User
+from carecover.portal.demo import provider_organisation
 from carecover.portal.incidents.models import Member, ReportIdCounter
 
 AGENCIES = 40
@@ -71,16 +72,7 @@ def _organisations(data: Any, hashed: str) -> tuple[dict[str, Organisation], dic
     filers: dict[str, User] = {}
     for provider in data.providers:
         agency = provider.reporter_kind is ReporterKind.PROVIDER
-        org = Organisation.objects.create(
-            name=provider.provider_name,
-            kind=OrganisationKind.PROVIDER if agency else OrganisationKind.EOR,
-            code=provider.provider_id,
-            contact_name="Jordan Reyes",
-            contact_phone="919-555-0142",
-            contact_email=f"quality@{provider.provider_id.lower()}.example",
-        )
-        if agency:
-            Site.objects.create(organisation=org, code="MAIN", name="Main office")
+        org = provider_organisation(provider)
         role = Role.SUBMITTER if agency else Role.EOR
         filers[provider.provider_id] = User.objects.create(
             username=f"{provider.provider_id.lower()}-filer",

@@ -22,7 +22,7 @@ from carecover.backup.classify import CauseCategory, causes
 from carecover.backup.correction import Correction
 from carecover.backup.ids import parse_report_id
 from carecover.backup.report import ReporterKind
-from carecover.backup.synth import synth_backup_data
+from carecover.backup.synth import SynthProvider, synth_backup_data
 from carecover.errors import RuleError
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, Site, User
 from carecover.portal.compliance import services
@@ -56,6 +56,22 @@ class DemoLogin:
     password: str
     role: str
     organisation: str
+
+
+def provider_organisation(provider: SynthProvider) -> Organisation:
+    """Create a synthetic provider's organisation (and an agency's main site)."""
+    agency = provider.reporter_kind is ReporterKind.PROVIDER
+    org = Organisation.objects.create(
+        name=provider.provider_name,
+        kind=OrganisationKind.PROVIDER if agency else OrganisationKind.EOR,
+        code=provider.provider_id,
+        contact_name="Jordan Reyes",
+        contact_phone="919-555-0142",
+        contact_email=f"quality@{provider.provider_id.lower()}.example",
+    )
+    if agency:
+        Site.objects.create(organisation=org, code="MAIN", name="Main office")
+    return org
 
 
 def _org_users(org: Organisation, roles: list[Role], hashed: str) -> list[User]:
@@ -151,16 +167,7 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
         filer: dict[str, User] = {}
         for provider in data.providers:
             agency = provider.reporter_kind is ReporterKind.PROVIDER
-            org = Organisation.objects.create(
-                name=provider.provider_name,
-                kind=OrganisationKind.PROVIDER if agency else OrganisationKind.EOR,
-                code=provider.provider_id,
-                contact_name="Jordan Reyes",
-                contact_phone="919-555-0142",
-                contact_email=f"quality@{provider.provider_id.lower()}.example",
-            )
-            if agency:
-                Site.objects.create(organisation=org, code="MAIN", name="Main office")
+            org = provider_organisation(provider)
             roles = [Role.SUBMITTER, Role.MANAGER] if agency else [Role.EOR]
             made = _org_users(org, roles, hashed)
             orgs[provider.provider_id], filer[provider.provider_id] = org, made[0]
