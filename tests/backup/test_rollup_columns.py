@@ -130,3 +130,18 @@ def test_an_empty_table_rolls_up_to_zeros() -> None:
     )
     assert rollup.figure("reports").value == 0
     assert rollup.figure("hours_without_staff_median").value is None
+
+
+def test_a_trend_keeps_every_periods_figures_and_only_the_last_periods_tables() -> None:
+    items = [report(incident_date=date(2026, 9, 3)), report(incident_date=date(2026, 10, 20))]
+    table = report_table(items)
+    periods = ["2026-08", "2026-09", "2026-10"]
+    full = rollups_from_table(RollupKind.MONTHLY, table, periods, as_of=AS_OF, providers=PROVIDERS)
+    trend = rollups_from_table(
+        RollupKind.MONTHLY, table, periods, as_of=AS_OF, providers=PROVIDERS,
+        tables_for_last_only=True,
+    )  # fmt: skip
+    assert [r.figures for r in trend] == [r.figures for r in full]
+    assert trend[-1] == full[-1]
+    assert all(r.tables == () for r in trend[:-1])
+    assert all(r.tables for r in full[:-1])

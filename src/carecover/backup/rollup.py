@@ -190,6 +190,8 @@ def _build(
     day: date,
     rows: Sequence[ProviderPeriod] | None,
     scheme: PeriodScheme,
+    *,
+    with_tables: bool = True,
 ) -> Rollup:
     spec = KINDS[kind]
     start, end = spec.bounds(day)
@@ -211,7 +213,7 @@ def _build(
         "by_month": lambda: _trend(frame, _months(start, end), "by_month", "By month"),
         "repeated_members": lambda: _repeated(frame, start, end),
     }
-    tables = tuple(builders[name]() for name in spec.tables)
+    tables = tuple(builders[name]() for name in spec.tables) if with_tables else ()
     return Rollup(kind, spec.title, start, end, p_start, p_end, figures, tables)
 
 
@@ -328,12 +330,15 @@ def rollups_from_table(
     attestations: Sequence[Attestation] | None = None,
     providers: Sequence[ProviderRef] | None = None,
     scheme: PeriodScheme | None = None,
+    tables_for_last_only: bool = False,
 ) -> tuple[Rollup, ...]:
     """``rollup_from_table`` for several periods, loading the table and compliance once.
 
     Each roll-up equals ``rollup_from_table`` for its period: compliance rows
     are per provider and reporting period, so one check over all the periods
-    gives each roll-up the rows it would have had alone.
+    gives each roll-up the rows it would have had alone. With
+    ``tables_for_last_only`` the earlier roll-ups keep their headline figures but
+    no tables (a trend needs only the figures; the tables are most of the cost).
     """
     scheme = scheme or PeriodScheme.semi_monthly()
     starts = [period_start_for(kind, text) for text in periods]
@@ -349,4 +354,8 @@ def rollups_from_table(
             frame.filing_reports(attestations or ()), attestations or (), ids, first, last,
             as_of=as_of, scheme=scheme, provider_names=names,
         )  # fmt: skip
-    return tuple(_build(kind, frame, start, rows, scheme) for start in starts)
+    final = len(starts) - 1
+    return tuple(
+        _build(kind, frame, start, rows, scheme, with_tables=i == final or not tables_for_last_only)
+        for i, start in enumerate(starts)
+    )

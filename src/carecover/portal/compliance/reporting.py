@@ -220,6 +220,7 @@ def rollup_for(kind: RollupKind, period: str, *, as_of: date) -> RollupPage:
         attestations=attestations,
         providers=providers,
         scheme=services.scheme(),
+        tables_for_last_only=True,  # the trend shows only the earlier periods' figures
     )
     shown = rollups[-length:]
     unit = "quarters" if spec.quarterly else "months"
