@@ -84,7 +84,7 @@ def test_it_exits_1_when_there_is_no_store(mds_cli: Cli, tmp_path: Path) -> None
         "2026-01-02",
     )
     assert result.exit_code == 1
-    assert "no staffing store" in result.stderr
+    assert "no MDS store" in result.stderr
 
 
 def test_it_exits_2_for_a_bad_date_or_format(mds_cli: Cli) -> None:

@@ -96,7 +96,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
     else:
         file = Path(path).expanduser()
         if read_only and not file.exists():
-            raise NotFoundError(f"no staffing store at {file} (load files with `mds load`)")
+            raise NotFoundError(f"no MDS store at {file} (load files with `mds load`)")
         file.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(file), read_only=read_only)
     con.execute("SET enable_progress_bar = false")
