@@ -109,6 +109,12 @@ class Quarter:
         """Days left until the deadline: 0 on the deadline day, negative after it."""
         return (self.deadline - today).days
 
+    @classmethod
+    def next_due(cls, today: date) -> Quarter:
+        """The quarter whose submission is due next: the last one while its window is open."""
+        last = cls.containing(today).previous()
+        return last if last.deadline >= today else cls.containing(today)
+
     def contains(self, day: date) -> bool:
         """Whether ``day`` falls in the quarter."""
         return self.start <= day <= self.end

@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_STORE",
     "connect",
     "create_schema",
+    "daily_table_ddl",
     "ibis_connection",
     "ibis_table",
     "quiet_ibis",
@@ -58,11 +59,12 @@ _ID_DDL = """
 """
 
 
-def _daily_table_ddl(kind: FileKind) -> str:
+def daily_table_ddl(kind: FileKind, table: str | None = None) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` for a daily public-file table (``table`` renames it)."""
     hours = ",\n".join(f"    {c} DOUBLE" for c in hour_columns(kind))
     extra = "    hrs_admin_fn VARCHAR,\n" if kind is FileKind.NON_NURSE else ""
     return (
-        f"CREATE TABLE IF NOT EXISTS {kind.table} (\n{_ID_DDL}{hours},\n{extra}"
+        f"CREATE TABLE IF NOT EXISTS {table or kind.table} (\n{_ID_DDL}{hours},\n{extra}"
         "    source_file VARCHAR NOT NULL,\n    PRIMARY KEY (provnum, workdate)\n)"
     )
 
@@ -130,7 +132,7 @@ def _drop_unfilled_old_employee_hours(con: Any) -> None:
 def create_schema(con: Any) -> None:
     """Create every store table that does not exist yet (idempotent)."""
     for kind in FileKind:
-        con.execute(_daily_table_ddl(kind))
+        con.execute(daily_table_ddl(kind))
     _drop_unfilled_old_employee_hours(con)
     for ddl in _OTHER_DDL:
         con.execute(ddl)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "carecover.portal.incidents",
     "carecover.portal.compliance",
     "carecover.portal.audit",
+    "carecover.portal.nursinghome",
 ]
 
 MIDDLEWARE = [
@@ -103,10 +104,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/reports/"
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Roll-up pages: how many periods the "trend over periods" covers, this one included.
+# Each nursing facility's DuckDB store (PBJ hours, MDS assessments): <CCN>.duckdb.
+CARECOVER_FACILITY_STORES = Path(
+    env_str("CARECOVER_FACILITY_STORES", str(DEFAULT_SQLITE_PATH.parent / "facilities"))
+)
+# The largest file the nursing-home upload page takes (a PBJ XML of a large
+# facility's quarter is tens of MB; ZIPs are smaller).
+CARECOVER_UPLOAD_MAX_BYTES = env_int("CARECOVER_UPLOAD_MAX_MB", 512) * 1024 * 1024
 ROLLUP_TREND_MONTHS = env_int("CARECOVER_TREND_MONTHS", 6)
 ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from carecover.portal.api import api
 from carecover.portal.health import healthz
+from carecover.portal.home import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/reports/", permanent=False)),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("carecover.portal.accounts.urls")),
     path("reports/", include("carecover.portal.incidents.urls")),
     path("compliance/", include("carecover.portal.compliance.urls")),
     path("audit/", include("carecover.portal.audit.urls")),
+    path("nursing-homes/", include("carecover.portal.nursinghome.urls")),
     path("api/", api.urls),
 ]

@@ -18,6 +18,10 @@ class OrganisationKind(models.TextChoices):
     PROVIDER = "provider", "Provider agency"
     EOR = "eor", "Employer of Record"
     MCO = "mco", "MCO"
+    #: A nursing-home operator: one or more facilities (issue 6, §5).
+    FACILITY = "facility", "Nursing home"
+    #: A nursing-home chain: its corporate users see every facility of the chain.
+    CHAIN = "chain", "Nursing-home chain"
 
 
 class Role(models.TextChoices):
@@ -28,12 +32,20 @@ class Role(models.TextChoices):
     EOR = "eor", "Employer of Record"
     MCO_ANALYST = "mco_analyst", "MCO analyst"
     MCO_ADMIN = "mco_admin", "MCO administrator"
+    NH_ADMINISTRATOR = "nh_administrator", "Nursing-home administrator"
+    DON = "don", "Director of nursing"
+    MDS_COORDINATOR = "mds_coordinator", "MDS coordinator"
+    CORPORATE = "corporate", "Chain (corporate) user"
 
 
 #: Roles that file reports for their own organisation.
 FILING_ROLES = frozenset({Role.SUBMITTER, Role.MANAGER, Role.EOR})
 #: Roles that see every organisation and review reports.
 MCO_ROLES = frozenset({Role.MCO_ANALYST, Role.MCO_ADMIN})
+#: Roles of the nursing-home workspace: facility staff and chain (corporate) users.
+NURSING_HOME_ROLES = frozenset(
+    {Role.NH_ADMINISTRATOR, Role.DON, Role.MDS_COORDINATOR, Role.CORPORATE}
+)
 
 
 class Organisation(models.Model):
@@ -88,6 +100,11 @@ class User(AbstractUser):
     def files_reports(self) -> bool:
         """A provider submitter or manager, or an Employer of Record."""
         return self.role in FILING_ROLES and self.organisation_id is not None
+
+    @property
+    def works_in_nursing_homes(self) -> bool:
+        """A facility administrator, DON, MDS coordinator or chain user."""
+        return self.role in NURSING_HOME_ROLES and self.organisation_id is not None
 
 
 class ApiToken(models.Model):
