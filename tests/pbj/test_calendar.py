@@ -79,3 +79,18 @@ def test_quarters_tile_the_calendar(q: Quarter) -> None:
     assert q.days in (90, 91, 92)
     assert q.deadline == q.end + timedelta(days=45)
     assert q.countdown(q.deadline) == 0
+
+
+def test_the_last_quarter_is_due_until_its_deadline_then_the_current_one() -> None:
+    assert Quarter.next_due(date(2026, 11, 14)) == Quarter(2026, 3)
+    assert Quarter.next_due(date(2026, 11, 15)) == Quarter(2026, 4)
+    assert Quarter.next_due(date(2026, 10, 1)) == Quarter(2026, 3)
+
+
+@given(st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31)))
+def test_the_quarter_due_next_is_never_overdue_and_never_further_than_one_quarter(
+    today: date,
+) -> None:
+    due = Quarter.next_due(today)
+    assert due.countdown(today) >= 0
+    assert due in (Quarter.containing(today), Quarter.containing(today).previous())

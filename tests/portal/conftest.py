@@ -7,6 +7,7 @@ The suite runs on SQLite by default and on PostgreSQL when
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import Any
@@ -23,6 +24,8 @@ os.environ["CARECOVER_DATABASE_URL"] = (
 os.environ["CARECOVER_HTTPS"] = "false"
 os.environ["CARECOVER_ALLOWED_HOSTS"] = "testserver,localhost"
 os.environ["DJANGO_SETTINGS_MODULE"] = "carecover.portal.settings"
+# Facility stores (DuckDB files) of tests that do not pick their own folder.
+os.environ["CARECOVER_FACILITY_STORES"] = tempfile.mkdtemp(prefix="carecover-test-stores-")
 
 import django  # noqa: E402
 
@@ -40,6 +43,12 @@ from carecover.portal.accounts.models import (  # noqa: E402
 )
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _own_facility_stores(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own folder of facility stores (DuckDB files outlive transactions)."""
+    settings.CARECOVER_FACILITY_STORES = tmp_path_factory.mktemp("stores")
 
 
 @pytest.fixture

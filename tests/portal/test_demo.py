@@ -29,8 +29,34 @@ def test_the_demo_creates_a_login_for_every_role() -> None:
         "Employer of Record",
         "MCO analyst",
         "MCO administrator",
+        "Nursing-home administrator",
+        "Director of nursing",
+        "MDS coordinator",
+        "Chain (corporate) user",
     }
     assert Organisation.objects.filter(kind="mco").count() == 1
+
+
+def test_the_demo_chain_has_two_facilities_and_one_of_them_has_weekend_rn_gaps() -> None:
+    from carecover.pbj.measures import quarterly_measures, to_rows
+    from carecover.pbj.store import ibis_table
+    from carecover.pbj.submission_days import TABLE
+    from carecover.portal.nursinghome.access import visible_facilities
+    from carecover.portal.nursinghome.stores import facility_store
+
+    load_demo(today=date(2026, 11, 23), password="demo password for tests")
+    corporate = User.objects.get(username="carolina-corporate")
+    facilities = {f.ccn: f for f in visible_facilities(corporate)}
+    assert sorted(facilities) == ["100000", "100001"]
+    zero_rn = {}
+    for ccn, facility in facilities.items():
+        with facility_store(facility) as con:
+            rows = to_rows(quarterly_measures(ibis_table(con, TABLE)))
+        assert [r["quarter"] for r in rows] == ["2026Q2", "2026Q3"]
+        assert all(r["days_reported"] > 85 and r["resident_days"] > 0 for r in rows)
+        zero_rn[ccn] = max(r["zero_rn_days"] for r in rows)
+    assert zero_rn["100000"] == 0
+    assert zero_rn["100001"] >= 4
 
 
 def test_the_demo_fills_reports_with_their_versions() -> None:

@@ -35,6 +35,7 @@ from carecover.portal.incidents.models import (
     ReportVersion,
     ServiceBreak,
 )
+from carecover.portal.nursinghome.demo import load_nursing_home_demo
 
 __all__ = ["DemoLogin", "load_demo"]
 
@@ -218,6 +219,8 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
         )
         _service_breaks(orgs, filer, today, random.Random(seed))
         _plans(list(orgs.values()), users[1], filer, today)
+    # Outside the backup-staffing transaction: the facilities' stores are DuckDB files.
+    users.extend(load_nursing_home_demo(today=today, hashed_password=hashed, seed=seed))
     names = {org.pk: org.name for org in Organisation.objects.all()}
     return [
         DemoLogin(u.username, password, u.get_role_display(), names[u.organisation_id or 0])

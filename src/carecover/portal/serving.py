@@ -50,6 +50,7 @@ def demo_portal(host: str) -> Iterator[list[DemoLogin]]:
     owner = os.getpid()
     try:
         os.environ["CARECOVER_DATABASE_URL"] = f"sqlite:///{Path(directory) / 'demo.sqlite3'}"
+        os.environ["CARECOVER_FACILITY_STORES"] = str(Path(directory) / "facilities")
         os.environ.setdefault("CARECOVER_SECRET_KEY", secrets.token_urlsafe(48))
         # The demo is served over plain http on this machine.
         os.environ["CARECOVER_HTTPS"] = "false"

@@ -112,7 +112,14 @@ def synthetic_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     """One synthetic 2026Q3 PBJ XML (SYN000001, NC) and MDS extract (CCN 100000)."""
     folder = tmp_path_factory.mktemp("nh-synth")
     xml = folder / "oakwood-2026Q3.xml"
-    synth_pbj_xml(xml, facilities=1, quarter=QUARTER, seed=7)
+    # A one-row profile makes the submission's stateCode NC, Oakwood's state
+    # (unprofiled, seed 7 draws OH and the submission days get no hours).
+    profile = folder / "oakwood-profile.csv"
+    profile.write_text(
+        "state,avg_daily_census,avg_total_nurse_hprd,avg_rn_hprd\nNC,80,3.9,0.75\n",
+        encoding="utf-8",
+    )
+    synth_pbj_xml(xml, facilities=1, quarter=QUARTER, seed=7, reference=profile)
     mds = folder / "oakwood-mds.csv"
     synth_mds(mds, facilities=1, start=date(2026, 4, 1), end=date(2026, 9, 30), seed=7)
     return {"pbj_xml": xml, "mds": mds}

@@ -63,3 +63,18 @@ def test_the_facility_list_counts_down_to_the_next_pbj_deadline(
     due = response.context["due"]
     assert response.context["days_left"] >= 0
     assert f"PBJ for {due} is due on" in response.content.decode()
+
+
+def test_the_loaded_facility_fixture_gives_a_quarter_of_hours_over_the_mds_census(
+    loaded_facility: Any,
+) -> None:
+    from carecover.pbj.measures import quarterly_measures, to_rows
+    from carecover.pbj.store import ibis_table
+    from carecover.pbj.submission_days import TABLE
+    from carecover.portal.nursinghome.stores import facility_store
+
+    with facility_store(loaded_facility) as con:
+        (m,) = to_rows(quarterly_measures(ibis_table(con, TABLE)))
+    assert m["days_reported"] == 92
+    assert m["total_hours"] > 0
+    assert 2.0 < m["total_hprd"] < 8.0

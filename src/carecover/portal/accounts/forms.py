@@ -15,6 +15,9 @@ ROLES_BY_KIND = {
     OrganisationKind.PROVIDER: frozenset({Role.SUBMITTER, Role.MANAGER}),
     OrganisationKind.EOR: frozenset({Role.EOR}),
     OrganisationKind.MCO: frozenset({Role.MCO_ANALYST, Role.MCO_ADMIN}),
+    # Issue 6 §5: nursing-home staff and chain (corporate) users.
+    OrganisationKind.FACILITY: frozenset({Role.NH_ADMINISTRATOR, Role.DON, Role.MDS_COORDINATOR}),
+    OrganisationKind.CHAIN: frozenset({Role.CORPORATE}),
 }
 
 
