@@ -67,8 +67,18 @@ import: about 0.4 s), opening the store, fetching 15,000 rows and printing
 them (rounding now about twice as fast, the same text). Absolute times on
 this shared machine drift with other engineers' runs: see the load average.
 
-Before this round (2026-11-23 12:35, same machine): `pbj measures` 2.19 s =
-1.84x the scan, pandas / measures 2.1x, from the store 1.03 s.
+This round (2026-11-23 14:00): `pbj measures FILE...` no longer starts Typer
+(`cli/pbj_measures_quick.py` runs the plain form of the command without
+importing Typer or pydantic, about 0.12 s), and DuckDB prints the cells of
+CSV and table output in the query (`pbj/measures_text.py`, the same bytes as
+Python's `str(round(v, places))`; Python printing took about 0.15 s). The
+loader checks in the aggregate stay: their cost (parsing the 8 `_emp`
+columns for the no-negative-hours rule, the per-facility-quarter checks) was
+measured at 0.35–0.7 CPU-s single-threaded, and parsing is the floor of it.
+
+Before this round (2026-11-23 13:03, same machine): `pbj measures` 2.32 s =
+1.59x the scan, pandas / measures 2.46x. Earlier (12:35): 2.19 s = 1.84x,
+pandas / measures 2.1x, from the store 1.03 s.
 """
 
 

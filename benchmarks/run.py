@@ -15,7 +15,14 @@ import re
 import sys
 from collections.abc import Callable
 
-from benchmarks import mds_bench, mds_duplicates_bench, pbj_bench, portal_bench, rating_bench
+from benchmarks import (
+    mds_bench,
+    mds_duplicates_bench,
+    nursinghome_bench,
+    pbj_bench,
+    portal_bench,
+    rating_bench,
+)
 from benchmarks.harness import OUT, ROOT, header
 
 SUITES: dict[str, Callable[[], str]] = {
@@ -24,6 +31,7 @@ SUITES: dict[str, Callable[[], str]] = {
     "mds-duplicates": mds_duplicates_bench.run,
     "portal": portal_bench.run,
     "rating": rating_bench.run,
+    "nursinghome": nursinghome_bench.run,
 }
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carecover.cli.pbj_measures import _rounded_texts
+from carecover.cli.pbj_render import rounded_texts as _rounded_texts
 
 _FLOATS = st.floats(allow_nan=False, allow_infinity=False)
 

@@ -173,3 +173,15 @@ def test_a_full_ssn_is_never_stored_or_returned(api_as: ApiClient) -> None:
     events = list(AuditEvent.objects.values_list("before", "after"))
     assert "123-45-6789" not in str(events)
     assert "123456789" not in str(events)
+
+
+def test_ids_too_large_for_the_database_are_refused_instead_of_crashing(
+    api_as: ApiClient, as_persona: ApiClient
+) -> None:
+    huge = str(2**64)
+    listing = api_as("mco_analyst").get("/api/reports", {"member_id": huge})
+    assert listing.status_code == 422
+    revoke = api_as("submitter").post(f"/api/tokens/{2**63}/revoke")
+    assert revoke.status_code == 404
+    page = as_persona("mco_analyst").get(f"/reports/members/{huge}/service-breaks/")
+    assert page.status_code == 404

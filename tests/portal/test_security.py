@@ -42,6 +42,7 @@ _PARAMETERS = {
     "report_id": "BUS-2026-000001",
     "kind": "quarterly-hrc",
     "period_start": "2026-01-05",
+    "ccn": "100000",
 }
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -58,7 +59,14 @@ URLS = [_concrete(t) for t in _url_templates()]
 
 
 def test_the_url_walk_finds_every_app() -> None:
-    for prefix in ("/accounts/", "/reports/", "/compliance/", "/audit/", "/api/"):
+    for prefix in (
+        "/accounts/",
+        "/reports/",
+        "/compliance/",
+        "/audit/",
+        "/nursing-homes/",
+        "/api/",
+    ):
         assert any(url.startswith(prefix) for url in URLS), prefix
 
 

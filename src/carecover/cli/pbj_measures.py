@@ -7,27 +7,19 @@ commands so that ``carecover --help`` stays fast.
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from carecover.cli.pbj_measures_quick import print_quarterly
+from carecover.cli.pbj_render import Format, render
 from carecover.pbj.calendar import Quarter
 
+__all__ = ["DEFAULT_DB", "coverage", "measures", "register"]
+
 DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
 
 
 FilesArg = Annotated[
@@ -45,8 +37,6 @@ FacilityOption = Annotated[
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 
-_DECIMALS = {"hprd": 5, "avg_census": 2, "contract_share": 4, "hours": 2}
-
 
 def _source(files: Sequence[Path] | None, db: Path) -> Any:
     return list(files) if files else db.expanduser()
@@ -54,89 +44,6 @@ def _source(files: Sequence[Path] | None, db: Path) -> Any:
 
 def _quarter(text: str | None) -> Quarter | None:
     return Quarter.parse(text) if text else None
-
-
-def _places(name: str) -> int | None:
-    for key, places in _DECIMALS.items():
-        if name.endswith(key) or name == key:
-            return places
-    return None
-
-
-def _round(name: str, value: Any) -> Any:
-    places = _places(name)
-    if places is None or not isinstance(value, float):
-        return value
-    return round(value, places)
-
-
-def _cell(value: Any, places: int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if places is not None and isinstance(value, float):
-        value = round(value, places)
-    return str(value)
-
-
-def _rounded_texts(values: list[float | None], places: int) -> list[str]:
-    """``str(round(v, places))`` of each value ("" for None), about twice as fast.
-
-    ``fmt % v`` rounds exactly as ``round`` does (both correctly round the
-    binary value to ``places`` decimals); for 1e-4 <= |v| < 1e9 that decimal
-    has at most 15 significant digits, so ``str`` of the rounded float prints
-    it back, without the trailing zeros. Outside that range ``str`` may switch
-    to exponent notation: ask it.
-    """
-    fmt = f"%.{places}f"
-    texts = []
-    for v in values:
-        if v is None:
-            texts.append("")
-        elif 1e-4 <= abs(v) < 1e9:
-            text = (fmt % v).rstrip("0")
-            texts.append(text + "0" if text[-1] == "." else text)
-        else:
-            texts.append(str(round(v, places)))
-    return texts
-
-
-def _column_texts(values: list[Any], places: int | None) -> list[str]:
-    if places is not None and all(type(v) is float or v is None for v in values):
-        # The hot case (hours, HPRD): one loop per column, not a call per cell.
-        return _rounded_texts(values, places)
-    if all(type(v) is str for v in values):
-        return values
-    if all(type(v) is int for v in values):
-        return [str(v) for v in values]
-    return [_cell(v, places) for v in values]
-
-
-def _cells(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[tuple[str, ...]]:
-    # Column by column: the rounding of each is looked up once, not once per cell.
-    texts = [_column_texts([r[c] for r in rows], _places(c)) for c in columns]
-    return list(zip(*texts, strict=True)) if rows else []
-
-
-def _render(rows: list[dict[str, Any]], columns: Sequence[str], fmt: Format) -> None:
-    if fmt is Format.JSON:
-        data = [{c: _round(c, r[c]) for c in columns} for r in rows]
-        typer.echo(json.dumps(data, indent=2, default=str))
-        return
-    if fmt is Format.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(_cells(rows, columns))
-        return
-    table = [tuple(columns), *_cells(rows, columns)]
-    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    for index, row in enumerate(table):
-        typer.echo("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if index == 0:
-            typer.echo("  ".join("-" * w for w in widths))
-    if not rows:
-        typer.echo("(no facility-days match)")
 
 
 def measures(
@@ -149,17 +56,13 @@ def measures(
 ) -> None:
     """Staffing measures per facility-quarter (or per day with --daily)."""
     if not daily:
-        # The quarterly measures run as compiled SQL on DuckDB: no Ibis import.
-        from carecover.pbj.measures import QUARTERLY_COLUMNS
-        from carecover.pbj.measures_sql import quarterly_rows
-
-        rows = quarterly_rows(_source(files, db), quarter=_quarter(quarter), facility=facility)
-        _render(rows, QUARTERLY_COLUMNS, fmt)
+        # The same function as the quick path (``carecover pbj measures FILE``).
+        print_quarterly(_source(files, db), quarter, facility, fmt)
         return
     from carecover.pbj.measures import daily_measures, to_rows
 
     table = daily_measures(_source(files, db), quarter=_quarter(quarter), facility=facility)
-    _render(to_rows(table), list(table.columns), fmt)
+    render(to_rows(table), list(table.columns), fmt)
 
 
 def coverage(
@@ -187,7 +90,7 @@ def coverage(
         "zero_rn",
         "rn_under_8h",
     ]
-    _render([{c: getattr(d, c) for c in columns} for d in days], columns, fmt)
+    render([{c: getattr(d, c) for c in columns} for d in days], columns, fmt)
 
 
 def register(app: typer.Typer) -> None:

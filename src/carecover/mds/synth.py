@@ -36,7 +36,12 @@ _LAST = np.array(
     " GONZALEZ WILSON ANDERSON THOMAS TAYLOR MOORE JACKSON MARTIN LEE PEREZ THOMPSON WHITE"
     " HARRIS SANCHEZ CLARK RAMIREZ LEWIS ROBINSON WALKER YOUNG ALLEN KING WRIGHT SCOTT".split()
 )
-_CMGS = np.array(["ES3", "ES2", "HBS2", "LBS1", "CDE2", "CBC1", "BAB2", "PDE1", "PBC2", "PA1"])
+_CMGS = np.array(["ES3", "ES2", "HBC2", "LBC1", "CDE2", "CBC1", "BAB2", "PDE1", "PBC2", "PA1"])
+# Shares of the groups: few extensive-services residents, many with reduced
+# function, so that the mean nursing weight (about 1.35 with the shipped PDPM
+# weights) sits near the national case-mix index (1.37 in 2024–2025) and a
+# synthetic facility's case-mix ratio is close to 1, as most are.
+_CMG_SHARES = np.array([0.02, 0.03, 0.07, 0.12, 0.10, 0.16, 0.10, 0.12, 0.14, 0.14])
 _SHORT_LOS, _LONG_LOS, _SHORT_SHARE = 28.0, 700.0, 0.6
 _EPOCH = np.datetime64("1970-01-01", "D")
 _BATCH = 500
@@ -197,7 +202,7 @@ def _columns(
         ),
         "A2300": _datestr(target, other),
         "TRGT_DT": np.full(n, ""),
-        "PDPM_NURSING_CMG": np.where(out_, "", _CMGS[rng.integers(0, _CMGS.size, size=n)]),
+        "PDPM_NURSING_CMG": np.where(out_, "", rng.choice(_CMGS, size=n, p=_CMG_SHARES)),
         "RUG_IV_GROUP": np.full(n, ""),
     }
 

@@ -33,13 +33,22 @@ import os
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import _NURSE_HOURS, Source
 
-__all__ = ["SOURCE", "SUMMARY", "quarterly_rows", "quarterly_sql", "refresh_stored"]
+__all__ = [
+    "SOURCE",
+    "SUMMARY",
+    "Table",
+    "quarterly_rows",
+    "quarterly_sql",
+    "quarterly_table",
+    "refresh_stored",
+]
 
 SOURCE = "pbj_daily"
 """The name the compiled SQL reads its daily rows from (bound with ``WITH``)."""
@@ -117,14 +126,30 @@ def _bound(source: str, *, checked: bool) -> str:
     return f"WITH {SOURCE} AS ({source}) {sql}"
 
 
-def _execute(con: Any, source: str, params: list[Any], *, checked: bool) -> list[dict[str, Any]]:
-    return _fetch(con, _bound(source, checked=checked), params)
+Table = tuple[list[str], list[tuple[Any, ...]]]
+"""Column names and row tuples, as DuckDB returns them."""
 
 
-def _fetch(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _execute(
+    con: Any, source: str, params: list[Any], *, checked: bool, as_text: bool = False
+) -> Table:
+    return _fetch(con, _bound(source, checked=checked), params, as_text=as_text)
+
+
+def _fetch(con: Any, sql: str, params: list[Any], *, as_text: bool = False) -> Table:
+    if as_text:
+        from carecover.pbj.measures_text import finish, text_query
+
+        printed = text_query(con, sql, params, ("provnum", "quarter"))
+        if printed is not None:
+            return finish(*_fetch(con, printed, params))
     result = con.execute(sql, params)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    return [d[0] for d in result.description], result.fetchall()
+
+
+def _dicts(table: Table) -> list[dict[str, Any]]:
+    names, rows = table
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _filtered(table: str, quarter: str | None, facility: str | None) -> tuple[str, list[Any]]:
@@ -168,8 +193,8 @@ def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
 
 
 def _stored_rows(
-    con: Any, quarter: str | None, facility: str | None
-) -> list[dict[str, Any]] | None:
+    con: Any, quarter: str | None, facility: str | None, as_text: bool
+) -> Table | None:
     """The stored summary's rows; ``None`` when it is missing or from other code."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables "
@@ -183,10 +208,10 @@ def _stored_rows(
         return None
     select, params = _filtered(SUMMARY, quarter, facility)
     # The same order as the compiled query's ORDER BY.
-    return _fetch(con, f"{select} ORDER BY provnum, quarter", params)
+    return _fetch(con, f"{select} ORDER BY provnum, quarter", params, as_text=as_text)
 
 
-def _fast_file_rows(paths: list[Path]) -> list[dict[str, Any]] | None:
+def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
     """Measures of files read in one pass; ``None`` when the careful loader must read them."""
     import duckdb
 
@@ -207,18 +232,24 @@ def _fast_file_rows(paths: list[Path]) -> list[dict[str, Any]] | None:
         con = duckdb.connect(":memory:")
         try:
             con.execute("SET enable_progress_bar = false")
-            rows: list[dict[str, Any]] | None = _execute(
-                con, " UNION ALL ".join(scans), [], checked=True
+            table: Table | None = _execute(
+                con, " UNION ALL ".join(scans), [], checked=True, as_text=as_text
             )
         except duckdb.Error:
-            rows = None  # a row DuckDB cannot parse: the careful loader names it
+            table = None  # a row DuckDB cannot parse: the careful loader names it
         finally:
             con.close()
         if None in list(encodings):
             return None  # neither UTF-8 nor cp1252: the careful loader names the byte
-    if rows is None or not all(row.pop("_clean") for row in rows):
+    if table is None:
         return None
-    return rows
+    names, rows = table
+    clean = names.index("_clean")
+    if not all(map(itemgetter(clean), rows)):
+        return None
+    keep = [i for i in range(len(names)) if i != clean]
+    pick = itemgetter(*keep)
+    return [names[i] for i in keep], [pick(row) for row in rows]
 
 
 def quarterly_rows(
@@ -230,36 +261,57 @@ def quarterly_rows(
     same sources: a store path (``.duckdb``/``.db``), public CSV file(s), or
     an Ibis table (run through Ibis).
     """
-    label = (
-        str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
-        if quarter
-        else None
-    )
     if hasattr(source, "group_by"):
         from carecover.pbj.measures import quarterly_measures, to_rows
 
+        label = _label(quarter)
         return to_rows(quarterly_measures(source, quarter=label, facility=facility))
+    return _dicts(quarterly_table(source, quarter=quarter, facility=facility))
+
+
+def _label(quarter: Quarter | str | None) -> str | None:
+    if not quarter:
+        return None
+    return str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
+
+
+def quarterly_table(
+    source: Source,
+    *,
+    quarter: Quarter | str | None = None,
+    facility: str | None = None,
+    as_text: bool = False,
+) -> Table:
+    """``quarterly_rows`` of a store path or CSV file(s) as (column names, row tuples).
+
+    With ``as_text`` every cell comes back as the text it prints as
+    (``measures_text``: hours rounded to 2 decimals, HPRD to 5,
+    ``true``/``false``, ``""`` for NULL), formatted by DuckDB in the query.
+    """
+    label = _label(quarter)
     from carecover.pbj.store import connect
 
     paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
     if len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db"):
         con = connect(paths[0], read_only=True)
         try:
-            stored = _stored_rows(con, label, facility)
+            stored = _stored_rows(con, label, facility, as_text)
             if stored is not None:
                 return stored
             select, params = _filtered("daily_nurse_staffing", label, facility)
-            return _execute(con, select, params, checked=False)
+            return _execute(con, select, params, checked=False, as_text=as_text)
         finally:
             con.close()
-    rows = _fast_file_rows(paths)
-    if rows is not None:
+    table = _fast_file_rows(paths, as_text)
+    if table is not None:
         # The checks covered every row; the filters are on the group keys.
-        return [
+        names, rows = table
+        at_quarter, at_facility = names.index("quarter"), names.index("provnum")
+        return names, [
             r
             for r in rows
-            if (label is None or r["quarter"] == label)
-            and (facility is None or r["provnum"] == facility)
+            if (label is None or r[at_quarter] == label)
+            and (facility is None or r[at_facility] == facility)
         ]
     from carecover.pbj.loading import load_files
 
@@ -267,6 +319,6 @@ def quarterly_rows(
     try:
         load_files(con, paths)
         select, params = _filtered("daily_nurse_staffing", label, facility)
-        return _execute(con, select, params, checked=False)
+        return _execute(con, select, params, checked=False, as_text=as_text)
     finally:
         con.close()

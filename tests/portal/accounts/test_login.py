@@ -30,10 +30,14 @@ def test_it_hashes_passwords_with_argon2(sam: User) -> None:
     assert sam.password.startswith("argon2$")
 
 
-def test_it_signs_in_with_the_right_password(sam: User) -> None:
-    response = Client().post("/accounts/login/", {"username": "sam", "password": PASSWORD})
+def test_it_signs_in_with_the_right_password_and_lands_in_the_users_workspace(
+    sam: User,
+) -> None:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "sam", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/reports/"
+    assert response["Location"] == "/"
+    assert client.get("/")["Location"] == "/reports/"
 
 
 def test_it_refuses_a_wrong_password(sam: User) -> None:

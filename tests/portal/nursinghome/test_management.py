@@ -36,7 +36,8 @@ def test_a_facility_is_added_with_its_operator_and_chain(db: None) -> None:
     facility = Facility.objects.get(ccn="345678")
     assert facility.state == "NC"
     assert facility.organisation.kind == OrganisationKind.FACILITY
-    assert facility.chain is not None and facility.chain.name == "Coastal Care"
+    assert facility.chain is not None
+    assert facility.chain.name == "Coastal Care"
     assert "Magnolia Gardens (345678)" in message
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
@@ -22,6 +22,7 @@ from carecover.portal.accounts.models import ApiToken, User
 from carecover.portal.accounts.tokens import revoke, user_for_token
 from carecover.portal.apierrors import ERRORS
 from carecover.portal.audit.recording import mark_via
+from carecover.portal.converters import ROW_ID_MAX
 
 __all__ = ["PortalSessionAuth", "TokenAuth", "api_user", "router"]
 
@@ -119,5 +120,7 @@ def my_tokens(request: HttpRequest) -> list[TokenOut]:
 def revoke_token(request: HttpRequest, token_id: int) -> TokenOut:
     """Revoke one of the caller's own tokens (another user's token is a 404)."""
     user = api_user(request)
+    if not 1 <= token_id <= ROW_ID_MAX:
+        raise Http404  # beyond a database integer: no such token (not an OverflowError)
     token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id, user=user)
     return _token_out(revoke(token, by=user, now=timezone.now()))

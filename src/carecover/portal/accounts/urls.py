@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
 from carecover.portal.accounts.tokenviews import token_revoke, tokens
 from carecover.portal.accounts.views import PortalLoginView, PortalLogoutView, accounts
 
@@ -13,5 +14,5 @@ urlpatterns = [
     path("logout/", PortalLogoutView.as_view(), name="logout"),
     path("", accounts, name="accounts"),
     path("tokens/", tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", token_revoke, name="token_revoke"),
+    path("tokens/<id:token_id>/revoke/", token_revoke, name="token_revoke"),
 ]

@@ -29,6 +29,7 @@ from carecover.portal.accounts.models import User
 from carecover.portal.apierrors import ERRORS
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
+from carecover.portal.converters import ROW_ID_MAX
 from carecover.portal.incidents import filing
 from carecover.portal.incidents.access import visible_reports
 from carecover.portal.incidents.conversion import to_domain
@@ -81,7 +82,10 @@ class MemberIn(Schema):
 class ReportIn(Schema):
     """A report's content: give ``member_id`` (a member you serve) or ``member``."""
 
-    member_id: int | None = Field(default=None, description="A member's opaque id.")
+    # Bounded to a database integer: a larger number is a 422, not a 500.
+    member_id: int | None = Field(
+        default=None, ge=1, le=ROW_ID_MAX, description="A member's opaque id."
+    )
     member: MemberIn | None = None
     site_id: str | None = Field(default=None, max_length=40, description="A site code.")
     contact: ContactIn | None = None
@@ -166,8 +170,8 @@ class ReportFilters(Schema):
     incident_from: date | None = None
     incident_to: date | None = None
     provider_id: str | None = Field(default=None, max_length=40)
-    member_id: int | None = None
-    page: int = Field(default=1, ge=1)
+    member_id: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
+    page: int = Field(default=1, ge=1, le=ROW_ID_MAX)
     page_size: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
 
 

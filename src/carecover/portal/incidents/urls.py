@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
 from carecover.portal.incidents import guidance, lookup, service_breaks, views
 
 app_name = "incidents"
@@ -14,7 +15,7 @@ urlpatterns = [
     path("service-breaks/new/", guidance.service_break_new, name="service_break_new"),
     path("service-breaks/", service_breaks.service_break_log, name="service_breaks"),
     path(
-        "members/<int:member_id>/service-breaks/",
+        "members/<id:member_id>/service-breaks/",
         service_breaks.member_service_breaks,
         name="member_service_breaks",
     ),

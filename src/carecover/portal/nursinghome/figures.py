@@ -1,0 +1,381 @@
+"""Everything the facility page shows, computed from the facility's store in one visit.
+
+``facility_figures`` opens the store once (``stores.facility_store``, under
+its lock) and asks the domain packages for each part: the quarterly and
+daily measures and the RN-coverage days (``carecover.pbj``), the census, its
+reconciliation with a CMS public file, the census-risk and
+missing-assessment lists (``carecover.mds``), the star card and the
+projection (``carecover.rating``). Nothing here re-implements a rule; the
+page and the downloads only lay these results out.
+
+The facility's own figures come from ``submission_daily_nurse_staffing``
+(its PBJ hours over its MDS census); a CMS Daily Nurse Staffing file, when
+one was uploaded, stays in ``daily_nurse_staffing`` and is shown beside them.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from carecover.errors import CarecoverError
+from carecover.mds import (
+    CensusRisk,
+    MissingAssessment,
+    Reconciliation,
+    attach_pbj_store,
+    census_risk,
+    daily_census,
+    missing_assessments,
+    reconcile_census,
+)
+from carecover.pbj.calendar import Quarter
+from carecover.pbj.coverage import CoverageDay, rn_coverage
+from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
+from carecover.pbj.store import ibis_table
+from carecover.pbj.submission_days import TABLE as OWN_TABLE
+from carecover.portal.nursinghome.models import Facility
+from carecover.portal.nursinghome.stores import facility_store, store_path
+from carecover.rating import (
+    DayFigures,
+    Explanation,
+    Method,
+    Projection,
+    facility_cmi_from_store,
+    method_on,
+    overall_steps,
+    pbj_days,
+    project,
+    release_figures,
+    turnover,
+)
+
+__all__ = [
+    "CalendarCell",
+    "CensusDay",
+    "FacilityFigures",
+    "Month",
+    "StarCard",
+    "WhatIf",
+    "facility_figures",
+]
+
+PUBLIC_TABLE = "daily_nurse_staffing"
+#: CoverageDay.mark → the calendar cell's kind (a CSS class) and its words.
+CELL_KINDS = {
+    "X": ("zero", "no RN hours, residents present"),
+    "<": ("under", "under 8 RN hours"),
+    ".": ("covered", "RN covered"),
+    "-": ("none", "no residents or no RN data"),
+}
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The what-if inputs of the projection; the defaults change nothing."""
+
+    submitted_on: date | None = None
+    audit_failed: bool = False
+    extra_rn_hours: float = 0.0
+    cmi_ratio: float | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether any input differs from the facility's own figures."""
+        return self != WhatIf()
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    """One day of a month grid; ``kind`` is a CSS class (zero, under, covered, none, outside)."""
+
+    day: date
+    kind: str
+    words: str
+    weekend: bool
+    rn_hours: float | None = None
+    census: int | None = None
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of the RN-coverage calendar, Monday first."""
+
+    title: str
+    weeks: tuple[tuple[CalendarCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class CensusDay:
+    """Our MDS census and CMS's ``MDScensus`` on one day (``cms`` None when CMS has no row)."""
+
+    day: date
+    ours: int
+    cms: int | None
+
+    @property
+    def difference(self) -> int | None:
+        """Ours minus CMS's, None when CMS has no row."""
+        return None if self.cms is None else self.ours - self.cms
+
+
+@dataclass(frozen=True)
+class StarCard:
+    """The staffing star card of the quarter's data and the overall rating it gives."""
+
+    card: Explanation
+    cmi_ratio: float | None
+    cmi_source: str
+    overall_steps: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class FacilityFigures:
+    """What the facility page shows for one quarter (``quarter`` None: no data at all)."""
+
+    ccn: str
+    quarter: Quarter | None
+    quarters: list[Quarter]
+    method: str = ""
+    own_measures: list[dict[str, Any]] = field(default_factory=list)
+    public_measures: list[dict[str, Any]] = field(default_factory=list)
+    daily: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[CoverageDay] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+    zero_rn_days: int = 0
+    under_8h_days: int = 0
+    zero_rn_one_star_at: int = 0
+    census: list[CensusDay] = field(default_factory=list)
+    reconciliation: Reconciliation | None = None
+    star: StarCard | None = None
+    projection: Projection | None = None
+    what_if: WhatIf = field(default_factory=WhatIf)
+    lists_as_of: date | None = None
+    census_risk: list[CensusRisk] = field(default_factory=list)
+    missing: list[MissingAssessment] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def quarter_measures(self) -> dict[str, Any] | None:
+        """The facility's own quarterly measures row of the selected quarter."""
+        return next((r for r in self.own_measures if r["quarter"] == str(self.quarter)), None)
+
+
+def _table_exists(con: Any, name: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables()"
+        " WHERE table_name = ? AND schema_name = current_schema()",
+        [name],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _quarters(con: Any, table: str, ccn: str) -> set[Quarter]:
+    if not _table_exists(con, table):
+        return set()
+    rows = con.execute(f"SELECT DISTINCT quarter FROM {table} WHERE provnum = ?", [ccn]).fetchall()
+    return {Quarter.parse(q) for (q,) in rows}
+
+
+def month_grids(quarter: Quarter, days: Sequence[CoverageDay]) -> list[Month]:
+    """The quarter's three months as week rows of cells coloured by RN coverage."""
+    by_day = {d.workdate: d for d in days}
+    months = []
+    for month in range(quarter.start.month, quarter.end.month + 1):
+        weeks = []
+        for week in calendar.Calendar().monthdatescalendar(quarter.year, month):
+            cells = []
+            for day in week:
+                weekend = day.weekday() >= 5
+                found = by_day.get(day)
+                if day.month != month:
+                    cells.append(CalendarCell(day, "outside", "", weekend))
+                elif found is None:
+                    cells.append(CalendarCell(day, "none", "not reported", weekend))
+                else:
+                    kind, words = CELL_KINDS[found.mark]
+                    cells.append(
+                        CalendarCell(day, kind, words, weekend, found.rn_hours, found.census)
+                    )
+            weeks.append(tuple(cells))
+        months.append(Month(f"{calendar.month_name[month]} {quarter.year}", tuple(weeks)))
+    return months
+
+
+def _cmi_ratio(
+    con: Any, facility: Facility, quarter: Quarter, method: Method
+) -> tuple[float | None, str]:
+    """The case-mix ratio the rating uses and where it came from."""
+    if facility.cmi_ratio:
+        return facility.cmi_ratio, "the facility's settings (CMS-published ratio)"
+    release = method.casemix.release
+    if not release:
+        return None, f"none: method {method.name} has no national case-mix figures"
+    try:
+        index = facility_cmi_from_store(
+            con, facility.ccn, quarter.start, quarter.end, method.casemix.system
+        )
+        national = release_figures(release)["cmi"].national_average
+    except (CarecoverError, KeyError) as exc:
+        return None, f"none: the MDS case-mix could not be computed ({exc})"
+    ratio = index.ratio(national)
+    if ratio is None:
+        return None, "none: no resident-days with a nursing group in the MDS store"
+    return ratio, f"the MDS assessments ({index.cmi:.4f} ÷ national {national:.5f})"
+
+
+def _turnover(con: Any, facility: Facility, quarter: Quarter, method: Method) -> dict[str, Any]:
+    if method.turnover is None:
+        return {}
+    try:
+        rows = turnover(con, quarter, method.turnover, facility=facility.pbj_facility_id)
+    except CarecoverError:
+        return {}
+    if not rows:
+        return {}
+    row = rows[0]
+    return {
+        "total_turnover": row.total_turnover_pct,
+        "rn_turnover": row.rn_turnover_pct,
+        "admin_departures": None if row.admin_excluded else row.admin_departures,
+    }
+
+
+def _with_extra_rn(days: Sequence[DayFigures], extra: float) -> list[DayFigures]:
+    """Every day with ``extra`` more RN (and so total nurse) hours: the what-if's staffing."""
+    if not extra:
+        return list(days)
+    return [
+        replace(d, rn_hours=(d.rn_hours or 0.0) + extra, total_hours=d.total_hours + extra)
+        for d in days
+    ]
+
+
+def facility_figures(
+    facility: Facility,
+    quarter: Quarter | None,
+    *,
+    today: date,
+    what_if: WhatIf | None = None,
+) -> FacilityFigures:
+    """The facility page's figures for ``quarter`` (None: the latest quarter with data)."""
+    what_if = what_if or WhatIf()
+    ccn = facility.ccn
+    with facility_store(facility) as con:
+        own_quarters = _quarters(con, OWN_TABLE, ccn)
+        public_quarters = _quarters(con, PUBLIC_TABLE, ccn)
+        quarters = sorted(own_quarters | public_quarters)
+        figures = FacilityFigures(ccn, None, quarters, what_if=what_if)
+        if quarter is not None and quarter not in own_quarters:
+            if quarters:
+                figures.notices.append(
+                    f"There are no PBJ days of {ccn} for {quarter}: showing the latest quarter."
+                )
+            quarter = None
+        if quarter is None and own_quarters:
+            quarter = max(own_quarters)
+        if quarter is None:
+            return figures
+        figures.quarter = quarter
+        _staffing(con, facility, figures, quarter, public=bool(public_quarters))
+        _census(con, facility, figures, quarter, public=quarter in public_quarters)
+        _ratings(con, facility, figures, quarter, what_if)
+        figures.lists_as_of = min(quarter.end, today)
+        figures.census_risk = census_risk(con, figures.lists_as_of, facility=ccn)
+        figures.missing = missing_assessments(con, figures.lists_as_of, facility=ccn)
+    return figures
+
+
+def _staffing(
+    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, *, public: bool
+) -> None:
+    """Quarterly measures (own and CMS's), the daily rows and the RN-coverage calendar."""
+    own = ibis_table(con, OWN_TABLE)
+    figures.own_measures = to_rows(quarterly_measures(own, facility=facility.ccn))
+    if public:
+        figures.public_measures = to_rows(
+            quarterly_measures(ibis_table(con, PUBLIC_TABLE), facility=facility.ccn)
+        )
+    figures.daily = to_rows(daily_measures(own, quarter=quarter, facility=facility.ccn))
+    figures.coverage = rn_coverage(own, quarter=quarter, facility=facility.ccn)
+    figures.months = month_grids(quarter, figures.coverage)
+    row = figures.quarter_measures or {}
+    figures.zero_rn_days = int(row.get("zero_rn_days") or 0)
+    figures.under_8h_days = int(row.get("rn_under_8h_days") or 0)
+
+
+def _census(
+    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, *, public: bool
+) -> None:
+    """Our MDS census against CMS's MDScensus, when a public file holds the quarter."""
+    if not public:
+        return
+    table = attach_pbj_store(con, store_path(facility), same_file=True)
+    figures.reconciliation = reconcile_census(
+        con, quarter.start, quarter.end, facility=facility.ccn, pbj_table=table
+    )
+    cms = dict(
+        con.execute(
+            f"SELECT workdate, mdscensus FROM {table} WHERE provnum = ? AND quarter = ?",
+            [facility.ccn, str(quarter)],
+        ).fetchall()
+    )
+    figures.census = [
+        CensusDay(c.date, c.census, None if cms.get(c.date) is None else int(cms[c.date]))
+        for c in daily_census(con, quarter.start, quarter.end, facility=facility.ccn)
+    ]
+
+
+def _ratings(
+    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, what_if: WhatIf
+) -> None:
+    """The star card of the quarter's days and the projection with the what-if applied."""
+    method = method_on(quarter.end)
+    figures.method = method.name
+    figures.zero_rn_one_star_at = method.zero_rn_days_one_star
+    days = pbj_days(ibis_table(con, OWN_TABLE), facility.ccn, quarter)
+    if not days:
+        return
+    ratio, source = _cmi_ratio(con, facility, quarter, method)
+    staff_turnover = _turnover(con, facility, quarter, method)
+    # As of the quarter's last day, no day is left to assume: the card rates the days held.
+    card = project(
+        facility.ccn,
+        quarter,
+        quarter.end,
+        days,
+        method,
+        cmi_ratio=ratio,
+        audit_failed=facility.audit_failed,
+        **staff_turnover,
+    ).card
+    steps: tuple[str, ...] = ()
+    if facility.health_inspection_stars and facility.quality_measure_stars:
+        steps = tuple(
+            overall_steps(
+                facility.health_inspection_stars,
+                card.staffing_rating,
+                facility.quality_measure_stars,
+                method,
+            )
+        )
+    notes = ["PBJ is taken as submitted on time; the what-if below shows a late submission."]
+    if not staff_turnover:
+        notes.append("no turnover figures: the store holds too few quarters of PBJ hours")
+    figures.star = StarCard(card, ratio, source, steps, tuple(notes))
+    last_day = max(d.workdate for d in days)
+    figures.projection = project(
+        facility.ccn,
+        quarter,
+        last_day,
+        _with_extra_rn(days, what_if.extra_rn_hours),
+        method,
+        cmi_ratio=what_if.cmi_ratio or ratio,
+        submitted_on=what_if.submitted_on,
+        audit_failed=facility.audit_failed or what_if.audit_failed,
+        **staff_turnover,
+    )
