@@ -126,4 +126,3 @@ def test_the_token_page_needs_a_login_and_a_role(orgs: object) -> None:
 def test_a_wrong_token_is_unauthorized(personas: dict[str, User], header: str) -> None:
     response = Client(headers={"Authorization": header}).get("/api/reports")
     assert response.status_code == 401
-
