@@ -120,3 +120,18 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+#: The password the browser tests give the users they sign in as.
+PASSWORD = "browser test password 42"
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in through the login page, as a person would."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from carecover.pbj.submission_days import TABLE
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store
-from tests.portal.browser.conftest import screenshot
+from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in
 from tests.portal.nursinghome.conftest import (  # noqa: F401 (fixtures)
     facility_stores,
     homes,
@@ -27,7 +27,6 @@ from tests.portal.nursinghome.conftest import (  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-PASSWORD = "browser test password 42"
 RN_HOURS = {date(2026, 8, 1): 0, date(2026, 8, 12): 0, date(2026, 7, 19): 6, date(2026, 9, 2): 4}
 
 
@@ -45,15 +44,6 @@ def quarter_in_progress(loaded_facility: Facility) -> Facility:  # noqa: F811
     user.set_password(PASSWORD)
     user.save()
     return loaded_facility
-
-
-def sign_in(page: Page, username: str) -> None:
-    """Sign in through the login page, as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_an_administrator_reads_the_facility_page_and_tries_a_what_if(

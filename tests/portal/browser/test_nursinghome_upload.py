@@ -17,12 +17,10 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.synth_xml import synth_pbj_xml
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 from carecover.portal.nursinghome.models import Facility, Upload
-from tests.portal.browser.conftest import screenshot
+from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in
 from tests.portal.nursinghome.test_uploads import oakwood_pbj, rejected_pbj
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-PASSWORD = "browser test password 42"
 
 
 @pytest.fixture
@@ -48,15 +46,6 @@ def don(settings: Any, tmp_path: Path) -> User:
         organisation=operator,
     )
     return User.objects.create_user("dora", password=PASSWORD, organisation=operator, role=Role.DON)
-
-
-def sign_in(page: Page, username: str) -> None:
-    """Sign in through the login page, as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def upload(page: Page, name: str, content: bytes) -> None:

@@ -18,20 +18,9 @@ from playwright.sync_api import Page, expect
 
 from carecover.portal.demo import load_demo
 from carecover.portal.incidents.models import Member, Report
-from tests.portal.browser.conftest import screenshot
+from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-PASSWORD = "browser test password 42"
-
-
-def sign_in(page: Page, username: str) -> None:
-    """Sign in through the login page, as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def visit(page: Page, path: str, name: str, *, full_page: bool = False) -> None:
