@@ -7,14 +7,11 @@ password comes from ``CARECOVER_ADMIN_PASSWORD`` or is asked for twice.
 
 from __future__ import annotations
 
-import os
-from getpass import getpass
 from typing import Any
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carecover.portal.accounts.management.passwords import new_password
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 
 
@@ -34,13 +31,7 @@ class Command(BaseCommand):
         username: str = options["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"the user name {username!r} is taken")
-        password = os.environ.get("CARECOVER_ADMIN_PASSWORD") or getpass("Password: ")
-        if not os.environ.get("CARECOVER_ADMIN_PASSWORD") and getpass("Again: ") != password:
-            raise CommandError("the passwords differ")
-        try:
-            password_validation.validate_password(password, User(username=username))
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
+        password = new_password("CARECOVER_ADMIN_PASSWORD", username)
         mco, _ = Organisation.objects.get_or_create(
             code=options["mco_code"],
             defaults={"name": options["mco_name"], "kind": OrganisationKind.MCO},

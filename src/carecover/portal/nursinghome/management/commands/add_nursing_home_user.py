@@ -7,15 +7,12 @@ The password comes from ``CARECOVER_USER_PASSWORD`` or is asked for twice.
 
 from __future__ import annotations
 
-import os
-from getpass import getpass
 from typing import Any
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carecover.portal.accounts.forms import ROLES_BY_KIND
+from carecover.portal.accounts.management.passwords import new_password
 from carecover.portal.accounts.models import (
     NURSING_HOME_ROLES,
     Organisation,
@@ -49,12 +46,6 @@ class Command(BaseCommand):
         role = Role(options["role"])
         if role not in ROLES_BY_KIND[OrganisationKind(org.kind)]:
             raise CommandError(f"a {org.get_kind_display()} has no {role.label} role")
-        password = os.environ.get("CARECOVER_USER_PASSWORD") or getpass("Password: ")
-        if not os.environ.get("CARECOVER_USER_PASSWORD") and getpass("Again: ") != password:
-            raise CommandError("the passwords differ")
-        try:
-            password_validation.validate_password(password, User(username=username))
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
+        password = new_password("CARECOVER_USER_PASSWORD", username)
         User.objects.create_user(username, password=password, organisation=org, role=role)
         self.stdout.write(f"{role.label} {username} created in {org.name}.")
