@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from carecover.cli.pbj_measures_quick import run
+from carecover.cli.pbj_measures_quick import print_quarterly, run
+from carecover.cli.pbj_render import Format, render_tuples
+from carecover.pbj.measures_sql import quarterly_table
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "pbj"
@@ -23,8 +26,10 @@ def _carecover(*args: str, quick: bool) -> tuple[int, str, str]:
         else "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
         "sys.exit(run(app, sys.argv[1:]))"
     )
+    # Wide enough that Rich never wraps a usage error (long temporary paths).
+    env = {**os.environ, "COLUMNS": "400"}
     proc = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, env=env
     )
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -85,3 +90,26 @@ def test_a_missing_file_is_still_typer_s_usage_error(tmp_path: Path) -> None:
     code, _, err = _carecover("pbj", "measures", str(tmp_path / "none.csv"), quick=True)
     assert code == 2
     assert "does not exist" in err
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.CSV])
+@pytest.mark.parametrize(
+    ("names", "facility"),
+    [
+        (["nurse_2024Q2_plain.csv"], None),
+        (["lowercase_2017Q1.csv", "cp1252_name.csv", "nonnurse_2024Q2.csv"], None),
+        (["rn_coverage.csv"], None),
+        (["nurse_2024Q2_plain.csv"], "999999"),
+    ],
+)
+def test_table_and_csv_print_the_cells_of_the_measures_table(
+    capsys: pytest.CaptureFixture[str], fmt: Format, names: list[str], facility: str | None
+) -> None:
+    # Both are laid out from DuckDB's CSV text now: the same bytes as the
+    # rows of quarterly_table printed one cell at a time.
+    paths = [FIXTURES / n for n in names]
+    print_quarterly(paths, None, facility, fmt)
+    ours = capsys.readouterr().out
+    columns, rows = quarterly_table(paths, facility=facility, as_text=True)
+    render_tuples(rows, columns, fmt)
+    assert ours == capsys.readouterr().out

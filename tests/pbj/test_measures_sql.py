@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +19,15 @@ from hypothesis import strategies as st
 from carecover.errors import InputError
 from carecover.pbj.loading import load_files
 from carecover.pbj.measures import quarterly_measures, to_rows
-from carecover.pbj.measures_sql import SOURCE, SUMMARY, quarterly_rows, quarterly_sql
+from carecover.pbj.measures_sql import (
+    SOURCE,
+    SUMMARY,
+    quarterly_rows,
+    quarterly_sql,
+    quarterly_table,
+    quarterly_text,
+)
+from carecover.pbj.measures_text import aligned_table
 from carecover.pbj.store import connect
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
@@ -113,6 +123,101 @@ def test_a_byte_that_is_neither_utf8_nor_cp1252_is_named_by_line(tmp_path: Path)
         quarterly_rows(bad)
 
 
+def _edited(tmp_path: Path, line: int, column: str, value: str, name: str = "edited.csv") -> Path:
+    """The plain fixture with one cell replaced (``line`` counts the header as 1)."""
+    rows = list(csv.reader((FIXTURES / "nurse_2024Q2_plain.csv").read_text().splitlines()))
+    rows[line - 1][rows[0].index(column)] = value
+    path = tmp_path / name
+    with path.open("w", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("value", ["-3", " -3", "\t-0.5"])
+def test_negative_employee_hours_alone_are_named_by_file_and_line(
+    tmp_path: Path, value: str
+) -> None:
+    # The totals stay positive: only the _emp column, which the fast scan
+    # does not read when the bytes show no minus sign, breaks the rule.
+    path = _edited(tmp_path, 3, "Hrs_RN_emp", value)
+    with pytest.raises(InputError, match=r"edited.csv:3: .*negative hours"):
+        quarterly_rows(path)
+    with pytest.raises(InputError, match=r"edited.csv:3: .*negative hours"):
+        quarterly_text(path)
+
+
+def test_a_name_starting_with_a_minus_sign_gives_the_same_measures(tmp_path: Path) -> None:
+    # A minus sign at the start of a field: the measures are read again with
+    # the full no-negative-hours check, and the file is fine.
+    path = _edited(tmp_path, 2, "PROVNAME", "-THE HOME-")
+    assert quarterly_rows(path) == to_rows(quarterly_measures([path]))
+    assert quarterly_rows(path) == quarterly_rows(FIXTURES / "nurse_2024Q2_plain.csv")
+
+
+def _written(names: list[str], rows: list[tuple[Any, ...]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("names", "filters"),
+    [
+        (["nurse_2024Q2_plain.csv"], {}),
+        (["lowercase_2017Q1.csv", "cp1252_name.csv", "nonnurse_2024Q2.csv"], {}),
+        (["lowercase_2017Q1.csv", "nurse_2024Q2_plain.csv"], {"quarter": "2024Q2"}),
+        (["nurse_2024Q2_plain.csv"], {"facility": "015001"}),
+        (["nurse_2024Q2_plain.csv"], {"facility": "999999"}),
+        (["iso_workdate.csv"], {}),
+        (["rn_coverage.csv"], {}),
+        (["incomplete_2021Q4.csv"], {}),
+    ],
+)
+def test_the_csv_and_table_text_are_what_python_prints_of_the_table(
+    names: list[str], filters: dict[str, str]
+) -> None:
+    paths = [FIXTURES / n for n in names]
+    table = quarterly_table(paths, as_text=True, **filters)
+    assert quarterly_text(paths, **filters) == _written(*table)
+    assert quarterly_text(paths, layout="table", **filters) == aligned_table(
+        *table, empty="(no facility-days match)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "value", "measure"),
+    [
+        # 0.01 contract hours a day of 154: a share of 6.5e-05, printed with 4 places.
+        (["Hrs_LPN_ctr"], "0.01", "contract_share"),
+        # 0.001 RN hours a day over 40 residents: an RN HPRD of 2.5e-05, which
+        # str prints with an exponent.
+        (["Hrs_RN", "Hrs_RN_emp"], "0.001", "rn_hprd"),
+    ],
+)
+def test_tiny_measures_print_in_csv_and_table_text_as_python_prints_them(
+    tmp_path: Path, columns: list[str], value: str, measure: str
+) -> None:
+    rows = list(csv.reader((FIXTURES / "nurse_2024Q2_plain.csv").read_text().splitlines()))
+    for row in rows[1:]:
+        for column in columns:
+            row[rows[0].index(column)] = value
+    path = tmp_path / "tiny.csv"
+    with path.open("w", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    table = quarterly_table(path, as_text=True)
+    assert quarterly_text(path) == _written(*table)
+    assert quarterly_text(path, layout="table") == aligned_table(
+        *table, empty="(no facility-days match)"
+    )
+    expected = to_rows(quarterly_measures([path]))[0][measure]
+    assert 0 < expected < 1e-4
+    [line] = quarterly_text(path).splitlines()[1:]
+    places = 4 if measure == "contract_share" else 5
+    assert line.split(",")[table[0].index(measure)] == str(round(expected, places))
+
+
 def _clean(days: list[tuple[str, date, float]]) -> list[bool]:
     """The ``_clean`` flags of the checked measures over (provnum, day, RN hours) rows."""
     con = duckdb.connect()
@@ -167,6 +272,7 @@ def test_the_cli_measures_a_file_without_importing_ibis_once_the_sql_is_cached(
     cache_dir: Path,
 ) -> None:
     quarterly_sql(checked=True)
+    quarterly_sql(checked=True, negatives=False)
     code = (
         "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
         f"run(app, ['pbj', 'measures', {str(FIXTURES / 'nurse_2024Q2_plain.csv')!r}])\n"

@@ -38,14 +38,19 @@ _FORMATS = {f.value: f for f in Format}
 def print_quarterly(source: Any, quarter: str | None, facility: str | None, fmt: Format) -> None:
     """Print the quarterly measures of ``source`` (files or a store path) in ``fmt``."""
     # The quarterly measures run as compiled SQL on DuckDB: no Ibis import.
-    from carecover.pbj.calendar import Quarter
-    from carecover.pbj.measures_sql import quarterly_table
+    from carecover.pbj.measures_sql import quarterly_table, quarterly_text
 
-    label = Quarter.parse(quarter) if quarter else None
-    # DuckDB prints the cells of table and CSV output (the same text, faster).
-    as_text = fmt is not Format.JSON
-    columns, rows = quarterly_table(source, quarter=label, facility=facility, as_text=as_text)
-    render_tuples(rows, columns, fmt)
+    label = None
+    if quarter:
+        from carecover.pbj.calendar import Quarter
+
+        label = Quarter.parse(quarter)
+    if fmt is Format.JSON:
+        columns, rows = quarterly_table(source, quarter=label, facility=facility)
+        render_tuples(rows, columns, fmt)
+        return
+    # DuckDB prints the CSV lines or the table itself (the same bytes, faster).
+    sys.stdout.write(quarterly_text(source, quarter=label, facility=facility, layout=fmt.value))
 
 
 def _parse(argv: Sequence[str]) -> tuple[list[Path], dict[str, str]] | None:

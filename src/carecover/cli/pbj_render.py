@@ -16,6 +16,7 @@ from enum import StrEnum
 from itertools import chain
 from typing import Any
 
+from carecover.pbj.measures_text import aligned_table
 from carecover.pbj.measures_text import places as _places
 
 __all__ = ["Format", "render", "render_tuples", "rounded_texts"]
@@ -117,12 +118,4 @@ def render_tuples(rows: list[tuple[Any, ...]], columns: Sequence[str], fmt: Form
         writer.writerow(columns)
         writer.writerows(_texts(rows, columns))
         return
-    table = [tuple(columns), *_texts(rows, columns)]
-    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    lines = [
-        "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    if not rows:
-        lines.append("(no facility-days match)")
-    out.write("\n".join(lines) + "\n")
+    out.write(aligned_table(columns, _texts(rows, columns), empty="(no facility-days match)"))

@@ -170,18 +170,28 @@ def _scan_files(con: Any, paths: list[Path]) -> str:
     return "daily_nurse_staffing"
 
 
-def _hours(t: Any, group: JobGroup, suffix: str = "") -> Any:
-    """Sum of a group's columns; NULL only when every column is empty."""
-    import ibis
+def _hours(t: Any, group: JobGroup, suffix: str = "") -> tuple[Any, Any]:
+    """A group's summed hours (empty columns as 0) and whether any of its columns has a value.
 
+    Kept apart, not as one ``CASE``: DuckDB evaluates a ``CASE`` once per
+    use, and the RN sum is used five times per row, while it shares plain
+    arithmetic between uses.
+    """
     cols = [t[c.lower() + suffix] for c in nurse_columns(group)]
     total = cols[0].fill_null(0)
     for col in cols[1:]:
         total = total + col.fill_null(0)
-    all_null = cols[0].isnull()
+    known = cols[0].notnull()
     for col in cols[1:]:
-        all_null = all_null & col.isnull()
-    return ibis.ifelse(all_null, ibis.null("float64"), total)
+        known = known | col.notnull()
+    return total, known
+
+
+def _known(value: Any, known: Any) -> Any:
+    """``value`` where ``known``, else NULL (a group whose every column is empty)."""
+    import ibis
+
+    return ibis.ifelse(known, value, ibis.null("float64"))
 
 
 def _filter(t: Any, quarter: Quarter | str | None, facility: str | None) -> Any:
@@ -193,33 +203,51 @@ def _filter(t: Any, quarter: Quarter | str | None, facility: str | None) -> Any:
     return t
 
 
-def _per_day(t: Any, *, checked: bool = False) -> Any:
+def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
     """One row per facility-day with grouped hours (before HPRD rounding).
 
     ``checked`` adds what the loader-rule checks of ``quarterly_expression``
-    need: ``_negative`` (some hours column, ``_emp`` included, is below 0),
-    and the day's bit in its month (``_month_slot``, ``_day_bit``).
+    need: the day's bit in its quarter (``_early_bit``, ``_late_bit``) and,
+    with ``negatives``, ``_negative`` (some hours column, ``_emp`` included,
+    is below 0).
     """
     import ibis
 
-    rn, lpn, aide = (_hours(t, g) for g in (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE))
-    contract = sum(
-        (_hours(t, g, "_ctr").fill_null(0) for g in (JobGroup.LPN, JobGroup.AIDE)),
-        start=_hours(t, JobGroup.RN, "_ctr").fill_null(0),
+    (rn_sum, rn_known), (lpn_sum, lpn_known), (aide_sum, aide_known) = (
+        _hours(t, g) for g in (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE)
     )
-    total = rn.fill_null(0) + lpn.fill_null(0) + aide.fill_null(0)
+    rn, lpn, aide = (
+        _known(rn_sum, rn_known),
+        _known(lpn_sum, lpn_known),
+        _known(aide_sum, aide_known),
+    )
+    contract = sum(
+        (_hours(t, g, "_ctr")[0] for g in (JobGroup.LPN, JobGroup.AIDE)),
+        start=_hours(t, JobGroup.RN, "_ctr")[0],
+    )
+    total = rn_sum + lpn_sum + aide_sum
     census = t.mdscensus
     has_residents = census > 0
     extra = {}
     if checked:
+        # A day's bit: days 1-31 of the quarter's first two months at bits
+        # 1-62 of one int64 (month % 3 is 1, 2, 0 for its months), of its
+        # third month at bits 1-31 of another. Two sums and two ORs without
+        # FILTER are cheaper than one pair per month.
+        one = ibis.literal(1, "int64")
+        slot = (t.workdate.month() % 3).cast("int64")
+        day = t.workdate.day().cast("int64")
+        early = slot != 0
+        slot = slot - 1
+        extra = {
+            "_early_bit": ibis.ifelse(early, one << (slot * 31 + day), 0),
+            "_late_bit": ibis.ifelse(early, 0, one << day),
+        }
         # One LEAST, not 24 ORed comparisons (a quarter of the checks' cost on
         # a national file): LEAST skips NULLs, so it is below 0 exactly when
         # some hours column is, and NULL when every one is NULL (not counted).
-        extra = {
-            "_negative": ibis.least(*(t[c] for c in _NURSE_HOURS)) < 0,
-            "_month_slot": t.workdate.month() % 3,
-            "_day_bit": ibis.literal(1, "int64") << t.workdate.day().cast("int64"),
-        }
+        if negatives:
+            extra["_negative"] = ibis.least(*(t[c] for c in _NURSE_HOURS)) < 0
     return t.select(
         provnum=t.provnum,
         quarter=t.quarter,
@@ -232,8 +260,8 @@ def _per_day(t: Any, *, checked: bool = False) -> Any:
         aide_hours=aide,
         total_hours=total,
         contract_hours=contract,
-        zero_rn=has_residents & rn.notnull() & (rn == 0),
-        rn_under_8h=has_residents & rn.notnull() & (rn < RN_MINIMUM_HOURS),
+        zero_rn=has_residents & rn_known & (rn_sum == 0),
+        rn_under_8h=has_residents & rn_known & (rn_sum < RN_MINIMUM_HOURS),
         _has_ctr=t.hrs_rn_ctr.notnull(),
         **extra,
     ).mutate(
@@ -276,16 +304,18 @@ def quarterly_measures(
     return quarterly_expression(_filter(daily_source(source), quarter, facility))
 
 
-def quarterly_expression(t: Any, *, checked: bool = False) -> Any:
+def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
     """The quarterly measures of the daily rows ``t`` (an Ibis table), as an Ibis table.
 
     ``checked`` adds a ``_clean`` column: true when the facility-quarter's rows
     pass every loader rule that the fast file scan cannot enforce while
     reading (a 6-character CCN, a quarter like 2024Q2, every row dated inside
-    it, no duplicated day, a whole census >= 0, no negative hours). The
-    checks ride in the same aggregate, so a file is read once.
+    it, no duplicated day, a whole census >= 0, and with ``negatives`` no
+    negative hours). The checks ride in the same aggregate, so a file is
+    read once. ``negatives=False`` is for rows known to hold no negative
+    number (``filebytes``): the ``_emp`` columns are then not read at all.
     """
-    d = _per_day(t, checked=checked)
+    d = _per_day(t, checked=checked, negatives=negatives)
     checks = {}
     if checked:
         checks = {
@@ -294,15 +324,15 @@ def quarterly_expression(t: Any, *, checked: bool = False) -> Any:
             "_last": d.workdate.max(),
             "_censused": d.census.count(),
             "_lowest_census": d.census.min(),
-            "_negative": d.count(where=d._negative),
         }
-        # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): per
-        # month, the sum of the days' bits exceeds their OR exactly when a
-        # day's bit is added twice.
-        for slot in range(3):
-            in_month = d._month_slot == slot
-            checks[f"_bits_or_{slot}"] = d._day_bit.bit_or(where=in_month).fill_null(0)
-            checks[f"_bits_sum_{slot}"] = d._day_bit.sum(where=in_month).fill_null(0)
+        if negatives:
+            checks["_negative"] = d.count(where=d._negative)
+        # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): the
+        # sum of the days' bits exceeds their OR exactly when a day's bit is
+        # added twice (see _per_day).
+        for part in ("early", "late"):
+            checks[f"_bits_or_{part}"] = d[f"_{part}_bit"].bit_or()
+            checks[f"_bits_sum_{part}"] = d[f"_{part}_bit"].sum()
     g = d.group_by(["provnum", "quarter"]).aggregate(
         days_reported=d.count(),
         resident_days=d.census.sum(),
@@ -337,11 +367,11 @@ def quarterly_expression(t: Any, *, checked: bool = False) -> Any:
     m = m.mutate(excluded=excluded)
     columns: tuple[Any, ...] = QUARTERLY_COLUMNS
     if checked:
-        columns += (_clean(m).name("_clean"),)
+        columns += (_clean(m, negatives=negatives).name("_clean"),)
     return m.select(*columns).order_by(["provnum", "quarter"])
 
 
-def _clean(m: Any) -> Any:
+def _clean(m: Any, *, negatives: bool) -> Any:
     """True when a checked facility-quarter breaks no loader rule (see quarterly_expression)."""
 
     def label(day: Any) -> Any:
@@ -356,10 +386,11 @@ def _clean(m: Any) -> Any:
         & (label(m._last) == m.quarter)
         & (m._censused == every_day)
         & (m._lowest_census >= 0)
-        & (m._negative == 0)
     )
-    for slot in range(3):
-        clean = clean & (m[f"_bits_or_{slot}"] == m[f"_bits_sum_{slot}"])
+    if negatives:
+        clean = clean & (m._negative == 0)
+    for part in ("early", "late"):
+        clean = clean & (m[f"_bits_or_{part}"] == m[f"_bits_sum_{part}"])
     return clean.fill_null(False)
 
 

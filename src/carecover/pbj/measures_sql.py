@@ -28,27 +28,37 @@ rebuilds the summary.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import tempfile
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from carecover.pbj.calendar import Quarter
-from carecover.pbj.measures import _NURSE_HOURS, Source
+if TYPE_CHECKING:
+    from carecover.pbj.calendar import Quarter
+
+# Imported inside the functions that need them: ``pbj measures FILE`` on a
+# national quarter counts its start-up (the measures module, the calendar,
+# tempfile, concurrent.futures and its logging: about 25 ms).
+Source = Any  # as carecover.pbj.measures.Source: an Ibis table, a store path, CSV path(s)
 
 __all__ = [
+    "LAYOUTS",
     "SOURCE",
     "SUMMARY",
     "Table",
     "quarterly_rows",
     "quarterly_sql",
     "quarterly_table",
+    "quarterly_text",
+    "quarterly_text_sql",
     "refresh_stored",
 ]
+
+_T = TypeVar("_T")
 
 SOURCE = "pbj_daily"
 """The name the compiled SQL reads its daily rows from (bound with ``WITH``)."""
@@ -62,7 +72,12 @@ _PACKAGE = Path(__file__).resolve().parent
 _RULES = _PACKAGE.parent / "data" / "pbj"
 
 
+_DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "int32": "INTEGER", "float64": "DOUBLE"}
+
+
 def _schema() -> dict[str, str]:
+    from carecover.pbj.measures import _NURSE_HOURS
+
     columns = {"provnum": "string", "quarter": "string", "workdate": "date", "mdscensus": "int32"}
     return columns | dict.fromkeys(_NURSE_HOURS, "float64")
 
@@ -74,17 +89,18 @@ def _cache_dir() -> Path:
     return Path(base) / "carecover"
 
 
-def _cache_key(checked: bool) -> str:
-    import duckdb
+def _cache_key(checked: bool, negatives: bool = True) -> str:
+    from carecover.pbj.duckcore import core
 
-    digest = hashlib.sha256(f"{duckdb.__version__} checked={checked}".encode())
+    flags = f"checked={checked}" + ("" if negatives else " negatives=False")
+    digest = hashlib.sha256(f"{core().__version__} {flags}".encode())
     for path in sorted([*_PACKAGE.glob("*.py"), *_RULES.glob("*.csv")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
 
 
-def _compile(checked: bool) -> str:
+def _compile(checked: bool, negatives: bool) -> str:
     import ibis
 
     from carecover.pbj.measures import quarterly_expression
@@ -92,38 +108,91 @@ def _compile(checked: bool) -> str:
 
     with quiet_ibis():
         table = ibis.table(_schema(), name=SOURCE)
-        return str(ibis.to_sql(quarterly_expression(table, checked=checked), dialect="duckdb"))
+        expression = quarterly_expression(table, checked=checked, negatives=negatives)
+        return str(ibis.to_sql(expression, dialect="duckdb"))
 
 
-def quarterly_sql(*, checked: bool = False) -> str:
-    """DuckDB SQL of the quarterly measures over ``SOURCE`` (from the cache when it is current).
-
-    ``checked`` adds the ``_clean`` column of ``quarterly_expression``.
-    """
-    cache = _cache_dir() / f"pbj-quarterly-{_cache_key(checked)}.sql"
+def _cached(name: str, build: Callable[[], str]) -> str:
+    """The text of cache file ``name``, built and stored first when it is missing."""
+    cache = _cache_dir() / name
     try:
         return cache.read_text(encoding="utf-8")
     except OSError:
         pass
-    sql = _compile(checked)
+    text = build()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: a concurrent reader sees the whole file or none.
+        import tempfile
+
         handle, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(sql)
+            out.write(text)
         os.replace(tmp, cache)
     except OSError:
-        pass  # no cache: the next run compiles again
-    return sql
+        pass  # no cache: the next run builds it again
+    return text
 
 
-def _bound(source: str, *, checked: bool) -> str:
-    """The quarterly SQL reading its daily rows from the SELECT ``source``."""
-    sql = quarterly_sql(checked=checked).lstrip()
+def quarterly_sql(*, checked: bool = False, negatives: bool = True) -> str:
+    """DuckDB SQL of the quarterly measures over ``SOURCE`` (from the cache when it is current).
+
+    ``checked`` adds the ``_clean`` column of ``quarterly_expression``;
+    ``negatives=False`` leaves out its no-negative-hours check (and so every
+    ``_emp`` column).
+    """
+    key = _cache_key(checked, negatives)
+    return _cached(f"pbj-quarterly-{key}.sql", lambda: _compile(checked, negatives))
+
+
+LAYOUTS = ("csv", "table")
+"""How ``quarterly_text`` prints: CSV lines, or a right-aligned table."""
+
+
+def quarterly_text_sql(layout: str, *, negatives: bool = True) -> str:
+    """SQL of one row, the checked quarterly measures over ``SOURCE`` printed in ``layout``.
+
+    The row is that of ``measures_text.csv_query`` or ``table_query``, for
+    the facility-quarters matching the parameters ``$1`` (quarter) and
+    ``$2`` (CCN), NULL meaning any; its ``_clean`` flag covers every row.
+    Cached beside ``quarterly_sql`` (its column types come from a DESCRIBE,
+    a planning of the whole query, which a run then skips).
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    key = _cache_key(True, negatives)
+    return _cached(f"pbj-quarterly-{layout}-{key}.sql", lambda: _text_sql(layout, negatives))
+
+
+def _text_sql(layout: str, negatives: bool) -> str:
+    import duckdb
+
+    from carecover.pbj.measures_text import csv_query, table_query
+
+    sql = quarterly_sql(checked=True, negatives=negatives)
+    typed = ", ".join(f"NULL::{_DUCKDB_TYPES[t]} AS {c}" for c, t in _schema().items())
+    con = duckdb.connect(":memory:")
+    try:
+        described = con.execute(f"DESCRIBE {_bind(f'SELECT {typed}', sql)}").fetchall()
+    finally:
+        con.close()
+    names = [(row[0], row[1]) for row in described]
+    where = "($1 IS NULL OR quarter = $1) AND ($2 IS NULL OR provnum = $2)"
+    query = csv_query if layout == "csv" else table_query
+    return query(sql, names, ("provnum", "quarter"), where)
+
+
+def _bind(source: str, sql: str) -> str:
+    """``sql`` (which reads ``SOURCE``) reading its daily rows from the SELECT ``source``."""
+    sql = sql.lstrip()
     if sql[:5].upper() == "WITH ":
         return f"WITH {SOURCE} AS ({source}), {sql[5:]}"
     return f"WITH {SOURCE} AS ({source}) {sql}"
+
+
+def _bound(source: str, *, checked: bool, negatives: bool = True) -> str:
+    """The quarterly SQL reading its daily rows from the SELECT ``source``."""
+    return _bind(source, quarterly_sql(checked=checked, negatives=negatives))
 
 
 Table = tuple[list[str], list[tuple[Any, ...]]]
@@ -131,9 +200,16 @@ Table = tuple[list[str], list[tuple[Any, ...]]]
 
 
 def _execute(
-    con: Any, source: str, params: list[Any], *, checked: bool, as_text: bool = False
+    con: Any,
+    source: str,
+    params: list[Any],
+    *,
+    checked: bool,
+    negatives: bool = True,
+    as_text: bool = False,
 ) -> Table:
-    return _fetch(con, _bound(source, checked=checked), params, as_text=as_text)
+    sql = _bound(source, checked=checked, negatives=negatives)
+    return _fetch(con, sql, params, as_text=as_text)
 
 
 def _fetch(con: Any, sql: str, params: list[Any], *, as_text: bool = False) -> Table:
@@ -211,38 +287,65 @@ def _stored_rows(
     return _fetch(con, f"{select} ORDER BY provnum, quarter", params, as_text=as_text)
 
 
-def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
-    """Measures of files read in one pass; ``None`` when the careful loader must read them."""
-    import duckdb
+def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None]) -> _T | None:
+    """``fetch(con, source, negatives)`` of files read in one pass; ``None``: read them carefully.
 
+    ``source`` is a SELECT of the files' daily rows for the quarterly SQL
+    (``_bind``), leaving out the ``_emp`` columns unless ``negatives``;
+    ``fetch`` runs the checked measures over it, with the no-negative-hours
+    check when ``negatives``, and returns ``None`` when a facility-quarter
+    is not clean. The first run leaves that check out while a Python thread
+    reads the files' bytes (``filebytes``): their encoding, and whether any
+    field may hold a negative number. Only a file that may (rare: hyphenated
+    names and ISO dates do not count) is read again with the full check.
+    """
     from carecover.pbj.columns import FileKind
-    from carecover.pbj.publicfile import measures_scan, readable_encoding
+    from carecover.pbj.duckcore import core
+    from carecover.pbj.filebytes import FileBytes, read_file_bytes
+    from carecover.pbj.publicfile import measures_scan
 
-    scans = []
-    for path in paths:
-        header, select = measures_scan(path)
-        if header.kind is FileKind.NURSE:
-            scans.append(select)
-    if not scans:
+    nurse = [path for path in paths if measures_scan(path)[0].kind is FileKind.NURSE]
+    if not nurse:
         return None
-    # The encoding check reads every byte in Python: run it while DuckDB
-    # (which lets go of the GIL) reads the files.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        encodings = pool.map(readable_encoding, paths)
-        con = duckdb.connect(":memory:")
+
+    def run(negatives: bool) -> _T | None:
+        scans = [measures_scan(path, employee_hours=negatives)[1] for path in nurse]
+        engine = core()
+        con = engine.connect(":memory:")
         try:
             con.execute("SET enable_progress_bar = false")
-            table: Table | None = _execute(
-                con, " UNION ALL ".join(scans), [], checked=True, as_text=as_text
-            )
-        except duckdb.Error:
-            table = None  # a row DuckDB cannot parse: the careful loader names it
+            return fetch(con, " UNION ALL ".join(scans), negatives)
+        except engine.Error:
+            return None  # a row DuckDB cannot parse: the careful loader names it
         finally:
             con.close()
-        if None in list(encodings):
-            return None  # neither UTF-8 nor cp1252: the careful loader names the byte
-    if table is None:
+
+    # DuckDB lets go of the GIL while it reads: the byte pass runs beside it.
+    facts: list[FileBytes] = []
+
+    def read_all() -> None:
+        # Unreadable now: the careful loader reports it, not a thread's traceback.
+        with contextlib.suppress(OSError):
+            facts.extend(map(read_file_bytes, paths))
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
+    try:
+        result = run(negatives=False)
+    finally:
+        reader.join()
+    if len(facts) != len(paths) or any(f.encoding is None for f in facts):
+        # Neither UTF-8 nor cp1252 (or the file could not be read): the
+        # careful loader names the byte or the error.
         return None
+    signed = [f.minus_signs for path, f in zip(paths, facts, strict=True) if path in nurse]
+    if result is not None and any(signed):
+        result = run(negatives=True)
+    return result
+
+
+def _clean_rows(table: Table) -> Table | None:
+    """``table`` without its ``_clean`` column; ``None`` when a row is not clean."""
     names, rows = table
     clean = names.index("_clean")
     if not all(map(itemgetter(clean), rows)):
@@ -250,6 +353,65 @@ def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
     keep = [i for i in range(len(names)) if i != clean]
     pick = itemgetter(*keep)
     return [names[i] for i in keep], [pick(row) for row in rows]
+
+
+def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
+    """Measures of files read in one pass; ``None`` when the careful loader must read them."""
+
+    def fetch(con: Any, source: str, negatives: bool) -> Table | None:
+        sql = _bound(source, checked=True, negatives=negatives)
+        return _clean_rows(_fetch(con, sql, [], as_text=as_text))
+
+    return _fast_files(paths, fetch)
+
+
+def quarterly_text(
+    source: Source,
+    *,
+    quarter: Quarter | str | None = None,
+    facility: str | None = None,
+    layout: str = "csv",
+) -> str:
+    """``quarterly_table(source, ...)`` printed: CSV text (header first) or an aligned table.
+
+    The bytes ``pbj measures --format csv|table`` prints. From public files
+    DuckDB prints the lines itself (``quarterly_text_sql``), the national-
+    quarter hot path; anything else, or a file with a cell the fast text
+    cannot print, goes through ``quarterly_table`` and Python: the same bytes.
+    """
+    from carecover.pbj.measures_text import aligned_table, finish_csv, finish_table
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    label = _label(quarter)
+    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
+    if not (len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db")):
+
+        def fetch(con: Any, source: str, negatives: bool) -> str | None:
+            sql = _bind(source, quarterly_text_sql(layout, negatives=negatives))
+            ((*printed, unsafe, clean),) = con.execute(sql, [label, facility]).fetchall()
+            if unsafe or not clean:
+                return None
+            if layout == "csv":
+                header, lines = printed
+                return f"{header}\n{finish_csv(lines)}"
+            names, widths, lines = printed
+            return finish_table(names, widths, lines)
+
+        text = _fast_files(paths, fetch)
+        if text is not None:
+            return text
+    names, rows = quarterly_table(source, quarter=label, facility=facility, as_text=True)
+    if layout == "table":
+        return aligned_table(names, rows, empty="(no facility-days match)")
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def quarterly_rows(
@@ -272,6 +434,8 @@ def quarterly_rows(
 def _label(quarter: Quarter | str | None) -> str | None:
     if not quarter:
         return None
+    from carecover.pbj.calendar import Quarter
+
     return str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
 
 

@@ -24,7 +24,6 @@ import codecs
 import csv
 import hashlib
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,6 @@ __all__ = [
     "decode",
     "fingerprint",
     "measures_scan",
-    "readable_encoding",
     "scan_view",
     "sniff_encoding",
     "stage",
@@ -46,7 +44,6 @@ __all__ = [
 ]
 
 _BOM = b"\xef\xbb\xbf"
-_NOT_CP1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 _CHUNK = 1 << 22
 
 
@@ -217,21 +214,6 @@ def sniff_encoding(path: Path) -> str | None:
     return "utf-8"
 
 
-def readable_encoding(path: Path) -> str | None:
-    """``sniff_encoding``, but ``None`` also for a "cp1252" file with a byte cp1252 lacks.
-
-    Five bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) have no cp1252 character; a file
-    with one is neither UTF-8 nor cp1252, which only the careful path names.
-    """
-    encoding = sniff_encoding(path)
-    if encoding == "cp1252":
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                if _NOT_CP1252.search(chunk):
-                    return None
-    return encoding
-
-
 def _utf8_copy(path: Path, workdir: Path) -> Path:
     """A UTF-8 copy of a cp1252 file (DuckDB reads only UTF-8 and strict latin-1)."""
     target = workdir / f"{path.stem}.utf8.csv"
@@ -320,8 +302,12 @@ def view_problems(con: Any, view: str, kind: FileKind) -> int:
     return int(count)
 
 
-def measures_scan(path: Path) -> tuple[Header, str]:
+def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, str]:
     """The file's header and a SELECT of the columns the measures read, typed by DuckDB.
+
+    ``employee_hours=False`` leaves out the ``_emp`` hours columns, which
+    the measures read only to check that no hours are negative (see
+    ``filebytes``).
 
     Parsed the cheapest way: a WorkDate of eight digits is read as an integer
     (``strptime`` on text is the costliest step of the typed scan), MDScensus
@@ -331,7 +317,7 @@ def measures_scan(path: Path) -> tuple[Header, str]:
     careful loader. The file is read in place whatever its encoding: every
     column read here is ASCII in a valid file, and DuckDB checks UTF-8 only in
     the columns it reads, so the caller must check the encoding
-    (``sniff_encoding``), which it can do while DuckDB reads.
+    (``filebytes.read_file_bytes``), which it can do while DuckDB reads.
     """
     name = str(path)
     with path.open("rb") as handle:
@@ -342,6 +328,8 @@ def measures_scan(path: Path) -> tuple[Header, str]:
     names = next(csv.reader([first]))
     header = normalise_header(names, file=name)
     hours = hour_columns(header.kind)
+    if not employee_hours:
+        hours = [c for c in hours if not c.endswith("_emp")]
     row = next(csv.reader([second]), []) if second else []
     date_at = header.sources["workdate"][0]
     compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
