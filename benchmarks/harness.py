@@ -2,7 +2,9 @@
 
 Absolute times drift on shared machines, so every target is a ratio between
 processes measured in the same run; each command runs ``repeat`` times and the
-best wall time counts (the least disturbed run), with its peak RSS.
+best wall time counts (the least disturbed run), with its peak RSS. Where a
+target is close, the ratio within each round (``paired_ratios``: the
+commands of a round ran seconds apart) is reported too, and its median.
 """
 
 from __future__ import annotations
@@ -79,14 +81,37 @@ def run_side_by_side(commands: list[Command], *, repeat: int = 3) -> list[Timing
     Interleaving the rounds (A, B, A, B...) exposes every command to the same
     drift of a shared machine, which a ratio between them then cancels.
     """
-    best = [float("inf")] * len(commands)
-    peak = [0.0] * len(commands)
+    return best_of(run_rounds(commands, repeat=repeat))
+
+
+def run_rounds(commands: list[Command], *, repeat: int = 3) -> list[list[Timing]]:
+    """Every round's timings: ``repeat`` rounds, each running the commands in turn.
+
+    The commands of one round ran seconds apart, under the same load, so a
+    ratio within a round (``paired_ratios``) cancels drift that the best
+    times of different rounds may not.
+    """
+    rounds = []
     for _ in range(repeat):
-        for i, cmd in enumerate(commands):
+        timings = []
+        for cmd in commands:
             elapsed, rss = _run_once(cmd)
-            best[i] = min(best[i], elapsed)
-            peak[i] = max(peak[i], rss)
-    return [Timing(c.label, b, p) for c, b, p in zip(commands, best, peak, strict=True)]
+            timings.append(Timing(cmd.label, elapsed, rss))
+        rounds.append(timings)
+    return rounds
+
+
+def best_of(rounds: list[list[Timing]]) -> list[Timing]:
+    """Per command, its best wall time over the rounds and its largest peak RSS."""
+    return [
+        Timing(runs[0].label, min(t.seconds for t in runs), max(t.peak_mib for t in runs))
+        for runs in zip(*rounds, strict=True)
+    ]
+
+
+def paired_ratios(rounds: list[list[Timing]], top: int, bottom: int) -> list[float]:
+    """Per round, command ``top``'s wall time over command ``bottom``'s, sorted."""
+    return sorted(r[top].seconds / r[bottom].seconds for r in rounds)
 
 
 def run_timed(
