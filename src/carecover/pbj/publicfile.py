@@ -4,9 +4,9 @@ Traps handled here (peers-and-public-files.md): cp1252 text (names with 0x92
 and 0x96) and UTF-8 with a byte-order mark; header drift (``columns``); a
 trailing empty column.
 
-- ``scan_view``: DuckDB reads the file in place, typed and in parallel; a
-  cp1252 file is first copied to UTF-8 (DuckDB's reader takes only UTF-8 and
-  strict latin-1). ``view_problems`` counts rows breaking a loader rule.
+- ``scan_view``: DuckDB reads the file in place, typed and in parallel (the
+  encoding told by ``filebytes``); a cp1252 file is first copied to UTF-8
+  (DuckDB's reader takes only UTF-8 and strict latin-1). ``view_problems`` counts rows breaking a loader rule.
 - ``measures_scan``: a leaner scan for ``pbj measures``: only the columns the
   measures read, parsed the cheapest way; the loader rules it does not
   enforce while reading are checked in the measures' own aggregate
@@ -31,6 +31,7 @@ from typing import Any
 
 from carecover.errors import InputError
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
+from carecover.pbj.filebytes import read_file_bytes
 
 __all__ = [
     "Staged",
@@ -38,7 +39,6 @@ __all__ = [
     "fingerprint",
     "measures_scan",
     "scan_view",
-    "sniff_encoding",
     "stage",
     "view_problems",
 ]
@@ -192,28 +192,6 @@ def _first_line(path: Path, encoding: str) -> str:
     return line.decode(encoding, errors="replace")
 
 
-def sniff_encoding(path: Path) -> str | None:
-    """``utf-8``, ``cp1252`` or ``None`` (NUL bytes, or a BOM followed by bad UTF-8)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        first = handle.read(65536)
-        if b"\x00" in first:
-            return None
-        bom = first.startswith(_BOM)
-        chunk = first
-        try:
-            while chunk:
-                # An ASCII chunk can be skipped only when no multi-byte
-                # sequence is pending from the previous chunk.
-                if not chunk.isascii() or decoder.getstate()[0]:
-                    decoder.decode(chunk)
-                chunk = handle.read(_CHUNK)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return None if bom else "cp1252"
-    return "utf-8"
-
-
 def _utf8_copy(path: Path, workdir: Path) -> Path:
     """A UTF-8 copy of a cp1252 file (DuckDB reads only UTF-8 and strict latin-1)."""
     target = workdir / f"{path.stem}.utf8.csv"
@@ -237,7 +215,7 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     finds the rest.
     """
     name = str(path)
-    encoding = sniff_encoding(path)
+    encoding = read_file_bytes(path).encoding
     if encoding is None:
         decode(path.read_bytes(), file=name)  # raises the precise error
         raise InputError("cannot read this file's encoding", file=name)
