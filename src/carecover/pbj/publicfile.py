@@ -6,7 +6,8 @@ trailing empty column.
 
 - ``scan_view``: DuckDB reads the file in place, typed and in parallel (the
   encoding told by ``filebytes``); a cp1252 file is first copied to UTF-8
-  (DuckDB's reader takes only UTF-8 and strict latin-1). ``view_problems`` counts rows breaking a loader rule.
+  (DuckDB's reader takes only UTF-8 and strict latin-1). ``view_problems``
+  counts rows breaking a loader rule.
 - ``measures_scan``: a leaner scan for ``pbj measures``: only the columns the
   measures read, parsed the cheapest way; the loader rules it does not
   enforce while reading are checked in the measures' own aggregate
