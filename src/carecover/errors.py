@@ -11,7 +11,9 @@ field. Anything else escaping is a bug.
     │   └── ValidationError   a record broke one or more rules (holds every problem)
     ├── RuleError             a request the rules forbid (e.g. editing a submitted report)
     ├── ConfigError           a setting or reference file is missing or malformed
-    └── NotFoundError         a code, report or record that does not exist
+    ├── NotFoundError         a code, report or record that does not exist
+    └── StoreError            a store file cannot be opened or written (corrupt, disk full)
+        └── StoreBusyError    another process holds the store; retrying later can work
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = [
     "InputError",
     "NotFoundError",
     "RuleError",
+    "StoreBusyError",
+    "StoreError",
     "ValidationError",
 ]
 
@@ -100,3 +104,29 @@ class ConfigError(CarecoverError):
 
 class NotFoundError(CarecoverError):
     """The thing asked for does not exist."""
+
+
+class StoreError(CarecoverError):
+    """A store file cannot be opened or written: not a store, corrupt, or the disk is full."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+        self.reason = message
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store for writing; the same request can be retried.
+
+    ``holder`` describes that process as DuckDB reports it (e.g. ``PID 4242``),
+    or ``None`` when it did not say.
+    """
+
+    def __init__(self, path: str, *, holder: str | None = None) -> None:
+        self.holder = holder
+        who = f"another process ({holder})" if holder else "another process"
+        super().__init__(
+            f"the store is in use by {who}; retry when it has finished, or wait for it"
+            " with --wait SECONDS",
+            path=path,
+        )
