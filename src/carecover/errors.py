@@ -125,8 +125,4 @@ class StoreBusyError(StoreError):
     def __init__(self, path: str, *, holder: str | None = None) -> None:
         self.holder = holder
         who = f"another process ({holder})" if holder else "another process"
-        super().__init__(
-            f"the store is in use by {who}; retry when it has finished, or wait for it"
-            " with --wait SECONDS",
-            path=path,
-        )
+        super().__init__(f"the store is in use by {who}; try again when it has finished", path=path)
