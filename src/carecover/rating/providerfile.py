@@ -291,13 +291,10 @@ class ProviderFile:
             admin_departures=self.number("admin_departures"),
             forced_one_star=one_star,
             forced_no_rating=no_rating,
-            # The weekend exclusion on aides needs weekend aide HPRD, which the
-            # provider file does not publish; the other tests use reported HPRD.
-            reported={
-                "total": self.number("reported_total"),
-                "aide": self.number("reported_aide"),
-                "weekend_total": self.number("reported_weekend_total"),
-            },
+            # No ``reported`` HPRD: the implausible-value exclusions are for the
+            # hours CMS computes from PBJ, and a published row has already passed
+            # them (issue 14 §5: 16 of the August 2021 file's facilities with
+            # adjusted total HPRD 8.5-13 were rated 4-5 stars by CMS).
             policy={
                 "total_nurse_turnover_pct": self._turnover_policy("total_turnover_fn"),
                 "rn_turnover_pct": self._turnover_policy("rn_turnover_fn"),
