@@ -75,7 +75,8 @@ def test_a_malformed_value_is_named_but_never_echoed(api_as: ApiClient) -> None:
 def test_it_files_for_a_member_named_by_opaque_id(api_as: ApiClient) -> None:
     first = _create(api_as)
     member_id = first["member_id"]
-    payload = report_payload(member=None, member_id=member_id)
+    # Another service the same day: the same one would be a duplicate.
+    payload = report_payload(member=None, member_id=member_id, service_code="H2015")
     response = api_as("manager").post("/api/reports", payload, content_type=JSON)
     assert response.status_code == 201
     assert response.json()["member"]["last_name"] == "Dixon"

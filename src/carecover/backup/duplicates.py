@@ -3,7 +3,8 @@
 Domain notes §7: "one report per (provider, member, incident date[, service])
 - reject/merge duplicates". Two reports with the same key describe the same
 missed service twice and would be counted twice in the MCO's quarterly
-report.
+report. A day has 24 hours, so one member's reports for one date can never
+add up to more than 24 hours without staff (``check_day_hours``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ from carecover.backup.report import BackupReport
 from carecover.errors import RuleError
 
 __all__ = [
+    "HOURS_IN_A_DAY",
+    "DayHoursError",
     "DuplicateKey",
     "DuplicateReportError",
+    "check_day_hours",
     "check_not_duplicate",
     "duplicate_key",
     "find_duplicates",
+    "incident_key",
     "reused_ids",
 ]
+
+#: The most hours without staff one member can have on one date, over all reports.
+HOURS_IN_A_DAY = 24.0
 
 #: (provider_id, member Medicaid id, incident date, service code)
 DuplicateKey = tuple[str, str, date, str]
@@ -36,6 +44,12 @@ def duplicate_key(report: BackupReport) -> DuplicateKey:
         report.incident_date,
         normalise_code(report.service_code),
     )
+
+
+def incident_key(report: BackupReport) -> str:
+    """``duplicate_key`` as one string: what a store can hold under a unique constraint."""
+    provider, medicaid_id, day, service = duplicate_key(report)
+    return f"{provider}|{medicaid_id}|{day.isoformat()}|{service}"
 
 
 class DuplicateReportError(RuleError):
@@ -74,6 +88,39 @@ def check_not_duplicate(report: BackupReport, existing: Iterable[BackupReport]) 
     for other in existing:
         if other.report_id != report.report_id and duplicate_key(other) == key:
             raise DuplicateReportError(report, other)
+
+
+class DayHoursError(RuleError):
+    """One member's reports for one date add up to more hours than the day has."""
+
+    def __init__(self, report: BackupReport, others: list[BackupReport], total: float) -> None:
+        self.report = report
+        self.others = others
+        self.total = total
+        ids = ", ".join(other.report_id for other in others)
+        super().__init__(
+            f"{report.report_id}: with {ids} the member would have {total:g} hours without "
+            f"staff on {report.incident_date.isoformat()}; one date has at most "
+            f"{HOURS_IN_A_DAY:g} hours"
+        )
+
+
+def check_day_hours(report: BackupReport, existing: Iterable[BackupReport]) -> None:
+    """Raise ``DayHoursError`` if the member's reports for the date add up to over 24 hours.
+
+    ``existing`` may hold any reports: only other reports (by id) for the same
+    provider, member and date count.
+    """
+    provider, medicaid_id, day, _ = duplicate_key(report)
+    others = [
+        other
+        for other in existing
+        if other.report_id != report.report_id
+        and duplicate_key(other)[:3] == (provider, medicaid_id, day)
+    ]
+    total = report.hours_without_staff + sum(other.hours_without_staff for other in others)
+    if others and total > HOURS_IN_A_DAY:
+        raise DayHoursError(report, others, total)
 
 
 def reused_ids(reports: Iterable[BackupReport]) -> list[tuple[BackupReport, BackupReport]]:

@@ -173,16 +173,21 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
             made = _org_users(org, roles, hashed)
             orgs[provider.provider_id], filer[provider.provider_id] = org, made[0]
             users.extend(made)
-        members = {
-            m.medicaid_id: Member.objects.create(
-                first_name=m.first_name,
-                last_name=m.last_name,
-                date_of_birth=m.date_of_birth,
-                medicaid_id=m.medicaid_id,
-                ssn_last4=m.ssn_last4,
-            )
-            for m in data.members
-        }
+        people = {m.medicaid_id: m for m in data.members}
+        # Each organisation keeps its own record of each member it serves.
+        members: dict[tuple[str, str], Member] = {}
+        for report in data.reports:
+            key = (report.provider_id, report.member.medicaid_id)
+            if key not in members:
+                m = people[report.member.medicaid_id]
+                members[key] = Member.objects.create(
+                    organisation=orgs[report.provider_id],
+                    first_name=m.first_name,
+                    last_name=m.last_name,
+                    date_of_birth=m.date_of_birth,
+                    medicaid_id=m.medicaid_id,
+                    ssn_last4=m.ssn_last4,
+                )
         last_numbers: dict[int, int] = {}
         for report in data.reports:
             if report.submitted_at is not None:
@@ -190,12 +195,11 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
                 report = replace(report, submitted_at=timezone.make_aware(report.submitted_at))
             row = Report(
                 organisation=orgs[report.provider_id],
-                member=members[report.member.medicaid_id],
+                member=members[(report.provider_id, report.member.medicaid_id)],
                 created_by=filer[report.provider_id],
             )
             apply(row, report)
             row.save()
-            row.member.organisations.add(row.organisation)
             ReportVersion.objects.create(
                 report=row,
                 version=report.version,

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from carecover.portal.incidents.models import Member, ServiceBreak
+from tests.portal.conftest import report_form
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,6 @@ Login = Callable[[str], Client]
 def logged(as_persona: Login) -> ServiceBreak:
     """A vacation logged through the reportable check for a PRV001 member."""
     client = as_persona("submitter")
-    from tests.portal.conftest import report_form
-
     assert client.post("/reports/new/", report_form()).status_code == 302
     response = client.post(
         "/reports/service-breaks/new/",
@@ -61,13 +60,16 @@ def test_another_organisation_cannot_open_the_member_record(
 
 
 def test_a_shared_member_shows_each_organisation_only_its_own_breaks(
-    as_persona: Login, logged: ServiceBreak, orgs: dict[str, object]
+    as_persona: Login, logged: ServiceBreak
 ) -> None:
-    member = Member.objects.get(pk=logged.member_id)
-    member.organisations.add(orgs["other"])  # type: ignore[arg-type]
-    page = as_persona("other_provider").get(f"/reports/members/{member.pk}/service-breaks/")
+    other = as_persona("other_provider")
+    form = report_form(site="", contact_email="quality@prv002.example")
+    assert other.post("/reports/new/", form).status_code == 302
+    own = Member.objects.exclude(pk=logged.member_id).get(medicaid_id="900001234A")
+    page = other.get(f"/reports/members/{own.pk}/service-breaks/")
     assert page.status_code == 200
     assert b"Beach week" not in page.content
+    assert other.get(f"/reports/members/{logged.member_id}/service-breaks/").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,31 @@ class Attestation(models.Model):
         return f"attestation {self.organisation_id} {self.period_start}"
 
 
+class AttestationWithdrawal(models.Model):
+    """An attestation withdrawn because a report was submitted into its period.
+
+    The attestation itself is removed (the period now has a filing); this row
+    is the note the MCO reads, with who attested and which report withdrew it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="attestation_withdrawals"
+    )
+    period_start = models.DateField()
+    attested_at = models.DateTimeField()
+    attested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField()
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    #: The BUS id of the report whose submission withdrew the attestation.
+    report_id = models.CharField(max_length=20)
+
+    class Meta:
+        ordering: ClassVar = ["-withdrawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"withdrawn attestation {self.organisation_id} {self.period_start}"
+
+
 class PlanStatus(models.TextChoices):
     """Where a plan of correction stands."""
 

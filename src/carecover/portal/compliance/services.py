@@ -195,7 +195,8 @@ def attest_no_incidents(
 
     ``period`` is a ``ReportingPeriod`` or any day inside one. Refused
     (``RuleError``) before the period has ended, when the organisation filed a
-    report for it, or when it was already attested. ``PermissionDenied`` unless
+    report for it, holds a draft in it (submit or delete it first), or when it
+    was already attested. ``PermissionDenied`` unless
     ``user`` files reports for ``organisation``. Audited.
     """
     _may_file_for(user, organisation)
@@ -213,6 +214,22 @@ def attest_no_incidents(
         if filed:
             raise RuleError(
                 f"you filed {filed} report(s) for {chosen.label}: there is nothing to attest"
+            )
+        drafts = list(
+            Report.objects.filter(
+                organisation=organisation,
+                incident_date__range=(chosen.start, chosen.end),
+                status=ReportStatus.DRAFT,
+            )
+            .order_by("report_id")
+            .values_list("report_id", flat=True)
+        )
+        if drafts:
+            # A draft is an incident the organisation has not finished reporting:
+            # attesting "no incidents" over it would contradict it.
+            raise RuleError(
+                f"you have {len(drafts)} draft report(s) for {chosen.label} "
+                f"({', '.join(drafts)}): submit or delete them before attesting no incidents"
             )
         existing = Attestation.objects.filter(
             organisation=organisation, period_start=chosen.start

@@ -27,14 +27,13 @@ from carecover.errors import FieldProblem, ValidationError
 from carecover.portal.accounts.api import api_user
 from carecover.portal.accounts.models import User
 from carecover.portal.apierrors import ERRORS
-from carecover.portal.audit.models import Action
-from carecover.portal.audit.recording import record
+from carecover.portal.audit.identity import members_shown
 from carecover.portal.converters import ROW_ID_MAX
 from carecover.portal.incidents import filing
 from carecover.portal.incidents.access import visible_reports
 from carecover.portal.incidents.conversion import to_domain
 from carecover.portal.incidents.forms import ReportForm
-from carecover.portal.incidents.lookup import visible_members
+from carecover.portal.incidents.members import visible_members
 from carecover.portal.incidents.models import Member, Report
 
 __all__ = ["router"]
@@ -99,10 +98,18 @@ class ReportIn(Schema):
     reason_other: str | None = Field(default=None, max_length=2000)
     declined_by: DeclinedBy | None = None
     declined_reason: str | None = Field(default=None, max_length=2000)
+    correct_member_record: bool = Field(
+        default=False,
+        description=(
+            "When the member differs from your organisation's record of them (name, birth "
+            "date, SSN ending): correct the record to what is sent (audited). Without it such "
+            "a difference is a 422 naming each field."
+        ),
+    )
 
 
 class MemberOut(Schema):
-    """A member's identifying data (reading it is audited)."""
+    """The member as filed on the report (reading it is audited)."""
 
     id: int
     first_name: str
@@ -194,19 +201,19 @@ def _summary(row: Report) -> dict[str, Any]:
 
 def _full(user: User, row: Report) -> ReportOut:
     """The whole report; it shows the member's identity, so reading it is audited."""
-    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(row.member_id))
-    member = row.member
+    members_shown(user, [row.member_id])
     return ReportOut(
         **_summary(row),
         site_id=row.site.code if row.site else None,
         contact=ContactOut(name=row.contact_name, phone=row.contact_phone, email=row.contact_email),
+        # The member as filed: a later correction of the record does not rewrite it.
         member=MemberOut(
-            id=member.pk,
-            first_name=member.first_name,
-            last_name=member.last_name,
-            date_of_birth=member.date_of_birth,
-            medicaid_id=member.medicaid_id,
-            ssn_last4=member.ssn_last4,
+            id=row.member_id,
+            first_name=row.member_first_name,
+            last_name=row.member_last_name,
+            date_of_birth=row.member_date_of_birth,
+            medicaid_id=row.member_medicaid_id,
+            ssn_last4=row.member_ssn_last4,
         ),
         scheduled_start=row.scheduled_start,
         scheduled_end=row.scheduled_end,
@@ -274,6 +281,7 @@ def _form_data(user: User, payload: ReportIn) -> dict[str, str]:
         "reason_other": payload.reason_other or "",
         "declined_by": payload.declined_by.value if payload.declined_by else "",
         "declined_reason": payload.declined_reason or "",
+        "correct_member_record": "on" if payload.correct_member_record else "",
     }
 
 
@@ -332,7 +340,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     user = _filer(request)
     form = _checked_form(user, payload)
     assert form.report is not None
-    row = filing.create_draft(user, form.report, today=timezone.localdate())
+    row = filing.create_draft(
+        user, form.report, today=timezone.localdate(), correct_member=form.correct_member
+    )
     return Status(201, _full(user, row))
 
 
@@ -352,7 +362,8 @@ def update_report(request: HttpRequest, report_id: str, payload: ReportIn) -> Re
     row = get_object_or_404(visible_reports(user), report_id=report_id)
     form = _checked_form(user, payload, row)
     assert form.report is not None
-    return _full(user, filing.change_draft(user, row, form.report))
+    changed = filing.change_draft(user, row, form.report, correct_member=form.correct_member)
+    return _full(user, changed)
 
 
 @router.post(

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from carecover.backup.compliance import FILED_STATUSES
+from carecover.backup.duplicates import incident_key
 from carecover.backup.report import (
     BackupReport,
     BackupStatus,
@@ -33,6 +35,18 @@ def member_of(member: models.Member) -> Member:
     )
 
 
+def filed_member(report: models.Report) -> Member:
+    """The member as filed on the report (not the member record as it is now)."""
+    return Member(
+        first_name=report.member_first_name,
+        last_name=report.member_last_name,
+        date_of_birth=report.member_date_of_birth,
+        medicaid_id=report.member_medicaid_id,
+        ssn_hash=report.member_ssn_hash,
+        ssn_last4=report.member_ssn_last4,
+    )
+
+
 def to_domain(report: models.Report) -> BackupReport:
     """The ``BackupReport`` a report row holds."""
     return BackupReport(
@@ -41,7 +55,7 @@ def to_domain(report: models.Report) -> BackupReport:
         provider_id=report.provider_id,
         provider_name=report.provider_name,
         contact=Contact(report.contact_name, report.contact_phone, report.contact_email),
-        member=member_of(report.member),
+        member=filed_member(report),
         incident_date=report.incident_date,
         service_code=report.service_code,
         scheduled_start=report.scheduled_start,
@@ -62,8 +76,17 @@ def to_domain(report: models.Report) -> BackupReport:
 
 
 def apply(row: models.Report, report: BackupReport) -> None:
-    """Copy the domain report's fields onto ``row`` (member and site are set by the caller)."""
+    """Copy the domain report's fields onto ``row`` (member record and site: the caller's)."""
     row.report_id = report.report_id
+    row.member_first_name = report.member.first_name
+    row.member_last_name = report.member.last_name
+    row.member_date_of_birth = report.member.date_of_birth
+    row.member_medicaid_id = report.member.medicaid_id
+    row.member_ssn_hash = report.member.ssn_hash
+    row.member_ssn_last4 = report.member.ssn_last4
+    # Filed reports hold their incident under a unique key: the database's
+    # own guard against two concurrent submissions of one incident.
+    row.filed_incident = incident_key(report) if report.status in FILED_STATUSES else None
     row.reporter_kind = report.reporter_kind.value
     row.provider_id = report.provider_id
     row.provider_name = report.provider_name

@@ -2,6 +2,14 @@
 
 Every step runs in one transaction, appends a ``ReportVersion`` and writes an
 audit event with the before and after.
+
+Members: a filing reads and writes only the member record of the filer's own
+organisation (``members.record_for``). One report per incident: creating,
+changing and submitting a report each run ``duplicates.check_not_duplicate``
+and ``duplicates.check_day_hours`` against the organisation's reports of that
+member and date; ``Report.filed_incident`` (unique) stops two concurrent
+submissions of one incident. Submitting into an attested period withdraws the
+attestation (``compliance.withdrawals``).
 """
 
 from __future__ import annotations
@@ -10,18 +18,22 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from carecover.backup import lifecycle
+from carecover.backup.duplicates import check_day_hours, check_not_duplicate, incident_key
 from carecover.backup.ids import ReportIdIssuer
 from carecover.backup.report import BackupReport
 from carecover.backup.split import reports_for_range
-from carecover.portal.accounts.models import Site, User
+from carecover.errors import RuleError
+from carecover.portal.accounts.models import Organisation, Site, User
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
+from carecover.portal.compliance.withdrawals import withdraw_attestation
 from carecover.portal.incidents.conversion import apply, snapshot, to_domain
 from carecover.portal.incidents.ledger import DjangoIdLedger
-from carecover.portal.incidents.models import Member, Report, ReportVersion
+from carecover.portal.incidents.members import record_for
+from carecover.portal.incidents.models import Report, ReportVersion
 
 #: What a provider writes on a report; everything else is the life cycle's.
 _CONTENT_FIELDS = (
@@ -41,27 +53,26 @@ _CONTENT_FIELDS = (
 )
 
 
-def _member_row(report: BackupReport, user: User) -> Member:
-    """The member row for the report's member, created or updated, linked to the org."""
-    member = report.member
-    row, _ = Member.objects.get_or_create(
-        medicaid_id=member.medicaid_id,
-        defaults={
-            "first_name": member.first_name,
-            "last_name": member.last_name,
-            "date_of_birth": member.date_of_birth,
-        },
+def same_day_reports(organisation: Organisation, report: BackupReport) -> list[BackupReport]:
+    """The organisation's other reports of the report's member and incident date."""
+    rows = (
+        Report.objects.select_related("site")
+        .filter(
+            organisation=organisation,
+            member_medicaid_id__iexact=report.member.medicaid_id.strip(),
+            incident_date=report.incident_date,
+        )
+        .exclude(report_id=report.report_id)
+        .order_by("id")
     )
-    row.first_name = member.first_name
-    row.last_name = member.last_name
-    row.date_of_birth = member.date_of_birth
-    if member.ssn_last4:
-        row.ssn_hash = member.ssn_hash
-        row.ssn_last4 = member.ssn_last4
-    row.save()
-    if user.organisation is not None:
-        row.organisations.add(user.organisation)
-    return row
+    return [to_domain(row) for row in rows]
+
+
+def _guard(organisation: Organisation, report: BackupReport) -> None:
+    """One report per incident, and at most 24 hours without staff per member and date."""
+    existing = same_day_reports(organisation, report)
+    check_not_duplicate(report, existing)
+    check_day_hours(report, existing)
 
 
 def _site(user: User, code: str | None) -> Site | None:
@@ -82,19 +93,28 @@ def _store(row: Report, report: BackupReport, user: User) -> None:
     )
 
 
-def create_draft(user: User, report: BackupReport, *, today: date) -> Report:
-    """Save a new draft under a freshly issued BUS id (valid per ``validation``)."""
+def create_draft(
+    user: User, report: BackupReport, *, today: date, correct_member: bool = False
+) -> Report:
+    """Save a new draft under a freshly issued BUS id (valid per ``validation``).
+
+    Refused (``DuplicateReportError``, ``DayHoursError``) when it would be a
+    second report of one incident or take the member's date over 24 hours;
+    ``ValidationError`` when the member differs from the organisation's record
+    and ``correct_member`` is not set (then the record is corrected, audited).
+    """
     with transaction.atomic():
         report = replace(report, report_id=ReportIdIssuer(DjangoIdLedger()).issue(today))
-        return _create(user, report)
+        return _create(user, report, correct_member=correct_member)
 
 
-def _create(user: User, report: BackupReport) -> Report:
+def _create(user: User, report: BackupReport, *, correct_member: bool) -> Report:
     assert user.organisation is not None
     with transaction.atomic():
+        _guard(user.organisation, report)
         row = Report(
             organisation=user.organisation,
-            member=_member_row(report, user),
+            member=record_for(user, report.member, correct=correct_member),
             site=_site(user, report.site_id),
             created_by=user,
         )
@@ -109,8 +129,13 @@ def _create(user: User, report: BackupReport) -> Report:
     return row
 
 
-def create_range(user: User, template: BackupReport, last: date, *, today: date) -> list[Report]:
-    """One draft per date from the template's incident date to ``last`` (``split``)."""
+def create_range(
+    user: User, template: BackupReport, last: date, *, today: date, correct_member: bool = False
+) -> list[Report]:
+    """One draft per date from the template's incident date to ``last`` (``split``).
+
+    All or none: a duplicate on any date refuses the whole range.
+    """
     with transaction.atomic():
         drafts = reports_for_range(
             template,
@@ -119,16 +144,22 @@ def create_range(user: User, template: BackupReport, last: date, *, today: date)
             issuer=ReportIdIssuer(DjangoIdLedger()),
             today=today,
         )
-        return [_create(user, draft) for draft in drafts]
+        return [_create(user, draft, correct_member=correct_member) for draft in drafts]
 
 
-def change_draft(user: User, row: Report, changed: BackupReport) -> Report:
-    """Save the provider's corrections as the next version (``lifecycle.amend``)."""
+def change_draft(
+    user: User, row: Report, changed: BackupReport, *, correct_member: bool = False
+) -> Report:
+    """Save the provider's corrections as the next version (``lifecycle.amend``).
+
+    The same guards as ``create_draft``.
+    """
     with transaction.atomic():
         row = Report.objects.select_for_update().get(pk=row.pk)
         current = to_domain(row)
         amended = lifecycle.amend(current, **{f: getattr(changed, f) for f in _CONTENT_FIELDS})
-        row.member = _member_row(amended, user)
+        _guard(row.organisation, amended)
+        row.member = record_for(user, amended.member, correct=correct_member)
         row.site = _site(user, amended.site_id)
         _store(row, amended, user)
         record(
@@ -161,9 +192,34 @@ def _step(
     return row
 
 
+def _submitted(user: User, row: Report, *, now: datetime, today: date) -> Report:
+    with transaction.atomic():
+        _guard(row.organisation, to_domain(row))
+        row = _step(user, row, Action.SUBMIT, lambda r: lifecycle.submit(r, now=now, today=today))
+        withdraw_attestation(user, row.organisation, row.incident_date, row.report_id, now=now)
+    return row
+
+
 def submit(user: User, row: Report, *, now: datetime, today: date) -> Report:
-    """Send a draft or returned report to the MCO (``lifecycle.submit`` validates it)."""
-    return _step(user, row, Action.SUBMIT, lambda r: lifecycle.submit(r, now=now, today=today))
+    """Send a draft or returned report to the MCO (``lifecycle.submit`` validates it).
+
+    Refused like ``create_draft`` when another report of the organisation
+    describes the same incident, also when that one is being submitted at the
+    same moment (the unique ``filed_incident``). A submission into a period the
+    organisation attested withdraws that attestation.
+    """
+    try:
+        return _submitted(user, row, now=now, today=today)
+    except IntegrityError as exc:
+        key = incident_key(to_domain(row))
+        other = Report.objects.filter(filed_incident=key).exclude(pk=row.pk).first()
+        if other is None:
+            raise
+        raise RuleError(
+            f"{row.report_id} duplicates {other.report_id}: one report per provider, member, "
+            f"date and service ({row.incident_date.isoformat()}, {row.service_code}); "
+            f"correct {other.report_id} instead"
+        ) from exc
 
 
 def accept(user: User, row: Report, *, now: datetime) -> Report:

@@ -26,6 +26,8 @@ from carecover.backup.split import reports_for_range
 from carecover.backup.validation import FIELD_HELP, problems
 from carecover.errors import CarecoverError, InputError
 from carecover.portal.accounts.models import Organisation, OrganisationKind
+from carecover.portal.incidents.members import mismatches
+from carecover.portal.queryparams import DayField, RowIdField
 
 
 class _DryRunLedger:
@@ -98,6 +100,14 @@ class ReportForm(forms.Form):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_help("member_ssn"),
     )
+    correct_member_record = forms.BooleanField(
+        required=False,
+        label="Correct the member record",
+        help_text=(
+            "Tick only when the member record is wrong: it is changed to what you typed, "
+            "and the correction is audited. Reports already filed keep the member as filed."
+        ),
+    )
     incident_date = forms.DateField(help_text=_help("incident_date"))
     last_date = forms.DateField(
         required=False,
@@ -166,6 +176,8 @@ class ReportForm(forms.Form):
         self.base = base
         self.report: BackupReport | None = None
         self.range_end: date | None = None
+        #: The filer asked to correct the member record to what they typed.
+        self.correct_member = False
         if base is not None:
             del self.fields["last_date"]  # a saved report covers its one date
         sites = [(s.code, s.name) for s in organisation.sites.all()]
@@ -191,7 +203,12 @@ class ReportForm(forms.Form):
         except InputError as exc:
             self.add_error(form_field(exc.field) if exc.field else None, exc.reason)
             return data
-        for problem in problems(report, today=self.today):
+        found = list(problems(report, today=self.today))
+        if not data.get("correct_member_record"):
+            # A difference from the organisation's own record is shown, never
+            # written over silently (``incidents.members``).
+            found.extend(mismatches(self.organisation, report.member))
+        for problem in found:
             name = form_field(problem.field)
             if name in self.fields:
                 self.add_error(name, problem.message)
@@ -214,6 +231,7 @@ class ReportForm(forms.Form):
             self.range_end = last
         if not self.errors:
             self.report = report
+            self.correct_member = bool(data.get("correct_member_record"))
         return data
 
     def _report(self, data: dict[str, Any]) -> BackupReport:
@@ -303,9 +321,8 @@ class ReportFilterForm(forms.Form):
     """Filters of the report list; every one is optional (``listing.apply_filters``)."""
 
     provider = forms.CharField(required=False, max_length=40, label="Provider number")
-    member = forms.IntegerField(
+    member = RowIdField(
         required=False,
-        min_value=1,
         label="Member record no.",
         help_text="The member's record number (ids only: no names in web addresses).",
     )
@@ -325,10 +342,10 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=_blank_first([(s.value, s.value.capitalize()) for s in ReportStatus]),
     )
-    incident_from = forms.DateField(
+    incident_from = DayField(
         required=False, label="Incident from", widget=forms.DateInput(attrs={"type": "date"})
     )
-    incident_to = forms.DateField(
+    incident_to = DayField(
         required=False, label="Incident to", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -16,7 +16,7 @@ from carecover.backup.classify import Backup, Cause, OutcomeKind, causes, classi
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 from carecover.portal.incidents.access import files_reports, portal_user
-from carecover.portal.incidents.lookup import visible_members
+from carecover.portal.incidents.members import visible_members
 from carecover.portal.incidents.models import ServiceBreak
 
 _BACKUP_CHOICES = [

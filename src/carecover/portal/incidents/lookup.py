@@ -6,16 +6,15 @@ that returns members is audited as a view of identifying data.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from carecover.backup.catalogue import search_services
-from carecover.portal.accounts.models import User
-from carecover.portal.audit.models import Action
-from carecover.portal.audit.recording import record
+from carecover.portal import queryparams
+from carecover.portal.audit.identity import members_shown
 from carecover.portal.incidents.access import any_role, files_reports, portal_user
+from carecover.portal.incidents.members import visible_members
 from carecover.portal.incidents.models import Member
 
 #: At most this many members per search: enough to pick from, too few to browse.
@@ -26,18 +25,9 @@ MEMBER_LIMIT = 10
 @require_GET
 def service_options(request: HttpRequest) -> HttpResponse:
     """``<option>`` elements for the service codes matching what was typed."""
-    text = request.GET.get("service_code", "")[:40]
+    text = queryparams.text(request.GET, "service_code", max_length=queryparams.MAX_TEXT)[:40]
     services = search_services(text, limit=10) if text.strip() else []
     return render(request, "incidents/service_options.html", {"services": services})
-
-
-def visible_members(user: User) -> QuerySet[Member]:
-    """The members ``user`` may look up: their organisation's, or all for the MCO."""
-    if user.is_mco:
-        return Member.objects.all()
-    if user.files_reports:
-        return Member.objects.filter(organisations=user.organisation)
-    return Member.objects.none()
 
 
 @files_reports
@@ -54,6 +44,5 @@ def member_search(request: HttpRequest) -> HttpResponse:
         if first:
             found = found.filter(first_name__istartswith=first)
         members = list(found.order_by("last_name", "first_name", "date_of_birth")[:MEMBER_LIMIT])
-    for member in members:
-        record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member.pk))
+    members_shown(user, [member.pk for member in members])
     return render(request, "incidents/member_results.html", {"members": members})

@@ -3,6 +3,12 @@
 The rules live in ``carecover.backup``; these tables only hold what it
 decides. A member's SSN is never stored: only its keyed hash and last four
 digits (``carecover.backup.identity``).
+
+A member record belongs to one organisation: two organisations serving the
+same person each keep their own record under the same Medicaid id, and no
+filing of one ever reads or writes the other's. A report keeps the member's
+identity as it was filed (``member_*`` columns and each version's snapshot),
+so correcting a member record never rewrites a filed report.
 """
 
 from __future__ import annotations
@@ -22,18 +28,23 @@ def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
 
 
 class Member(models.Model):
-    """A member of NC Innovations, seen by the organisations that serve them."""
+    """One organisation's record of a member of NC Innovations it serves."""
 
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, db_index=True)
     date_of_birth = models.DateField()
-    medicaid_id = models.CharField(max_length=20, unique=True)
+    medicaid_id = models.CharField(max_length=20, db_index=True)
     ssn_hash = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     ssn_last4 = models.CharField(max_length=4, null=True, blank=True)
-    organisations = models.ManyToManyField(Organisation, related_name="members", blank=True)
 
     class Meta:
         ordering: ClassVar = ["last_name", "first_name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "medicaid_id"], name="one_member_record_per_organisation"
+            )
+        ]
 
     def __str__(self) -> str:
         # Ids only: a member's name must not reach logs through repr/str.
@@ -47,6 +58,18 @@ class Report(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reports")
+    # The member as filed on this report: a later correction of the member
+    # record does not change what was reported.
+    member_first_name = models.CharField(max_length=100)
+    member_last_name = models.CharField(max_length=100)
+    member_date_of_birth = models.DateField()
+    member_medicaid_id = models.CharField(max_length=20)
+    member_ssn_hash = models.CharField(max_length=64, null=True, blank=True)
+    member_ssn_last4 = models.CharField(max_length=4, null=True, blank=True)
+    #: ``duplicates.incident_key`` while the report is filed (submitted, accepted,
+    #: returned), else null: unique, so two concurrent submissions of one
+    #: incident cannot both be stored.
+    filed_incident = models.CharField(max_length=120, null=True, blank=True, unique=True)
     reporter_kind = models.CharField(max_length=10, choices=_choices(ReporterKind))
     provider_id = models.CharField(max_length=40)
     provider_name = models.CharField(max_length=200)
@@ -90,6 +113,9 @@ class Report(models.Model):
             models.Index(fields=["service_code", "-incident_date"], name="report_service_newest"),
             models.Index(fields=["reason", "-incident_date"], name="report_reason_newest"),
             models.Index(fields=["backup_status", "-incident_date"], name="report_type_newest"),
+            # One member's reports for one date: the duplicate and 24-hour guards,
+            # and the MCO's probable duplicates across providers.
+            models.Index(fields=["member_medicaid_id", "incident_date"], name="report_member_day"),
         ]
 
     def __str__(self) -> str:

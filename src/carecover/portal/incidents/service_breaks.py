@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET
 
 from carecover.backup.classify import causes
 from carecover.portal.accounts.models import User
-from carecover.portal.audit.models import Action
-from carecover.portal.audit.recording import record
+from carecover.portal.audit.identity import members_shown
 from carecover.portal.incidents.access import any_role, portal_user
-from carecover.portal.incidents.models import Member, ServiceBreak
+from carecover.portal.incidents.members import visible_members
+from carecover.portal.incidents.models import ServiceBreak
 
 #: Most recent breaks on the organisation-wide log.
 RECENT_BREAKS = 100
@@ -43,20 +43,13 @@ def _labelled(breaks: QuerySet[ServiceBreak]) -> list[ServiceBreak]:
     return rows
 
 
-def _members(user: User) -> QuerySet[Member]:
-    if user.is_mco:
-        return Member.objects.all()
-    return Member.objects.filter(organisations=user.organisation_id)
-
-
 @any_role
 @require_GET
 def service_break_log(request: HttpRequest) -> HttpResponse:
     """The latest service breaks the user may see, across members."""
     user = portal_user(request)
     breaks = _labelled(visible_breaks(user)[:RECENT_BREAKS])
-    for member_id in sorted({entry.member_id for entry in breaks}):
-        record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member_id))
+    members_shown(user, [entry.member_id for entry in breaks])
     return render(request, "incidents/service_breaks.html", {"breaks": breaks, "member": None})
 
 
@@ -65,8 +58,8 @@ def service_break_log(request: HttpRequest) -> HttpResponse:
 def member_service_breaks(request: HttpRequest, member_id: int) -> HttpResponse:
     """One member's record: the service breaks logged for them (404 if not one's member)."""
     user = portal_user(request)
-    member = get_object_or_404(_members(user).distinct(), pk=member_id)
-    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(member.pk))
+    member = get_object_or_404(visible_members(user), pk=member_id)
+    members_shown(user, [member.pk])
     breaks = _labelled(visible_breaks(user).filter(member=member))
     context = {"breaks": breaks, "member": member}
     return render(request, "incidents/service_breaks.html", context)

@@ -66,15 +66,32 @@ def report_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, organisation=user.organisation, today=today, initial=initial
     )
     if request.method == "POST" and form.is_valid() and form.report is not None:
-        if form.range_end is not None:
-            rows = filing.create_range(user, form.report, form.range_end, today=today)
-            ids = ", ".join(row.report_id for row in rows)
-            messages.success(request, f"{len(rows)} drafts saved, one per date: {ids}.")
-            return redirect("incidents:list")
-        row = filing.create_draft(user, form.report, today=today)
-        messages.success(request, f"Draft {row.report_id} saved.")
-        return redirect("incidents:detail", report_id=row.report_id)
+        correct = form.correct_member
+        try:
+            if form.range_end is not None:
+                rows = filing.create_range(
+                    user, form.report, form.range_end, today=today, correct_member=correct
+                )
+                ids = ", ".join(row.report_id for row in rows)
+                messages.success(request, f"{len(rows)} drafts saved, one per date: {ids}.")
+                return redirect("incidents:list")
+            row = filing.create_draft(user, form.report, today=today, correct_member=correct)
+        except CarecoverError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Draft {row.report_id} saved.")
+            return redirect("incidents:detail", report_id=row.report_id)
     return render(request, "incidents/report_form.html", {"form": form, "report": None})
+
+
+def _refused(form: ReportForm, exc: CarecoverError) -> None:
+    """Show why filing refused (a duplicate, a member mismatch) on the form itself."""
+    if isinstance(exc, ValidationError):
+        for problem in exc.problems:
+            name = form_field(problem.field)
+            form.add_error(name if name in form.fields else None, problem.message)
+    else:
+        form.add_error(None, str(exc))
 
 
 @any_role
@@ -113,9 +130,13 @@ def report_edit(request: HttpRequest, report_id: str) -> HttpResponse:
         initial=initial_from(current),
     )
     if request.method == "POST" and form.is_valid() and form.report is not None:
-        filing.change_draft(user, row, form.report)
-        messages.success(request, f"{row.report_id} saved.")
-        return redirect("incidents:detail", report_id=row.report_id)
+        try:
+            filing.change_draft(user, row, form.report, correct_member=form.correct_member)
+        except CarecoverError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{row.report_id} saved.")
+            return redirect("incidents:detail", report_id=row.report_id)
     return render(request, "incidents/report_form.html", {"form": form, "report": row})
 
 
