@@ -119,10 +119,17 @@ class StoreBusyError(StoreError):
     """Another process holds the store for writing; the same request can be retried.
 
     ``holder`` describes that process as DuckDB reports it (e.g. ``PID 4242``),
-    or ``None`` when it did not say.
+    or ``None`` when it did not say; ``waited``: seconds spent waiting for it.
     """
 
-    def __init__(self, path: str, *, holder: str | None = None) -> None:
+    def __init__(self, path: str, *, holder: str | None = None, waited: float = 0.0) -> None:
         self.holder = holder
+        self.waited = waited
         who = f"another process ({holder})" if holder else "another process"
-        super().__init__(f"the store is in use by {who}; try again when it has finished", path=path)
+        after = f" after waiting {waited:g} s" if waited else ""
+        super().__init__(
+            f"the store is still in use by {who}{after}; try again when it has finished"
+            if waited
+            else f"the store is in use by {who}; try again when it has finished",
+            path=path,
+        )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import sys
+from typing import Any
 
 import typer
 
+from carecover.cli.failure import escaped_error, message
 from carecover.errors import CarecoverError
 
 
@@ -13,17 +16,19 @@ def run(app: typer.Typer, argv: list[str]) -> int:
     """Run ``app`` with ``argv``; translate errors into exit statuses.
 
     0 success, 1 a carecover error (or a command's own "invalid input" result),
-    2 a usage error (Typer prints the usage), 130 interrupted.
+    2 a usage error (Typer prints the usage), 130 interrupted. The command runs
+    in a context of its own, so settings it makes for itself (``--wait``) end
+    with it.
     """
     command = typer.main.get_command(app)
     try:
         # Standalone mode lets Typer print usage errors and --help itself.
-        command.main(args=argv, prog_name="carecover", standalone_mode=True)
+        contextvars.copy_context().run(_main, command, argv)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except CarecoverError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -33,4 +38,14 @@ def run(app: typer.Typer, argv: list[str]) -> int:
         name = f": {exc.filename}" if exc.filename else ""
         print(f"error: {exc.strerror or exc}{name}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        failure = escaped_error(exc)
+        if failure is None:
+            raise
+        print(f"error: {message(failure)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _main(command: Any, argv: list[str]) -> None:
+    command.main(args=argv, prog_name="carecover", standalone_mode=True)

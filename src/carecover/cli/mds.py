@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from carecover.cli import mds_report
-from carecover.cli.options import parse_date
+from carecover.cli.options import WaitOption, parse_date, wait_for_stores
 from carecover.mds import DEFAULT_STORE, census_from_files, connect, load_files, open_store
 from carecover.mds.census import write_census_csv
 
@@ -25,8 +25,10 @@ DbOption = Annotated[
 def load(
     files: Annotated[list[Path], typer.Argument(help="MDS extract CSV, MDS XML or ZIP files.")],
     db: DbOption = None,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Load MDS files into the store (one transaction per file; same bytes load once)."""
+    wait_for_stores(wait)
     con = connect(db or DEFAULT_STORE)
     try:
         for r in load_files(con, files):
@@ -50,8 +52,10 @@ def census(
         str | None, typer.Option("--facility", help="Only this CCN (A0100B).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    wait: WaitOption = 0.0,
 ) -> None:
     """Daily resident census per facility (A0100B) and date."""
+    wait_for_stores(wait)
     if fmt not in {"table", "csv", "json"}:
         raise typer.BadParameter("choose table, csv or json", param_hint="--format")
     first, last = parse_date(start, "--from"), parse_date(end, "--to")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from carecover.cli.options import optional_date, parse_date
+from carecover.cli.options import WaitOption, optional_date, parse_date, wait_for_stores
 from carecover.errors import ConfigError
 from carecover.mds.census_risk import DEFAULT_HORIZON_DAYS, census_risk
 from carecover.mds.movements import admissions, discharges
@@ -155,8 +155,10 @@ def report(
         typer.Option("--threshold", min=0.0, max=1.0, help="duplicates: least match probability."),
     ] = 0.8,
     fmt: FormatOption = Format.TABLE,
+    wait: WaitOption = 0.0,
 ) -> None:
     """CASPER-style reports: roster, admissions, discharges, missing, risk, duplicates, errors."""
+    wait_for_stores(wait)
     as_of = optional_date(on, "--on") or date.today()
     last = optional_date(end, "--to") or as_of
     first = optional_date(start, "--from") or last - timedelta(days=29)
@@ -206,8 +208,10 @@ def reconcile(
     db: DbOption = None,
     facility: FacilityOption = None,
     fmt: FormatOption = Format.TABLE,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Our MDS census against the PBJ public file's MDScensus: the days that differ."""
+    wait_for_stores(wait)
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     con = open_store(files or [], db)
     try:

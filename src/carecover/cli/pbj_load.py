@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from carecover.cli.options import WaitOption, wait_for_stores
+
 if TYPE_CHECKING:
     from carecover.pbj.ingest import AnyLoadResult, LoadProgress
 
@@ -67,8 +69,10 @@ def load(
             help="Day assumed when validating PBJ XML (default today).",
         ),
     ] = None,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Load PBJ public files (Daily Nurse / Non-Nurse Staffing) or PBJ XML into the store."""
+    wait_for_stores(wait)
     from rich.console import Console
     from rich.progress import (
         BarColumn,

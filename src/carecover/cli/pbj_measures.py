@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from carecover.cli.options import WaitOption, wait_for_stores
 from carecover.cli.pbj_measures_quick import print_quarterly
 from carecover.cli.pbj_render import Format, render
 from carecover.pbj.calendar import Quarter
@@ -53,8 +54,10 @@ def measures(
     facility: FacilityOption = None,
     daily: Annotated[bool, typer.Option("--daily", help="One row per facility-day.")] = False,
     fmt: FormatOption = Format.TABLE,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Staffing measures per facility-quarter (or per day with --daily)."""
+    wait_for_stores(wait)
     if not daily:
         # The same function as the quick path (``carecover pbj measures FILE``).
         print_quarterly(_source(files, db), quarter, facility, fmt)
@@ -71,8 +74,10 @@ def coverage(
     quarter: QuarterOption = None,
     facility: FacilityOption = None,
     fmt: FormatOption = Format.TABLE,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Calendar of days without an RN and with under 8 RN hours, weekends marked."""
+    wait_for_stores(wait)
     from carecover.pbj.coverage import month_grid, rn_coverage
 
     days = rn_coverage(_source(files, db), quarter=_quarter(quarter), facility=facility)

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from carecover.cli.failure import escaped_error, message
 from carecover.cli.pbj_render import Format, render_tuples
 from carecover.errors import CarecoverError
 
@@ -95,7 +96,7 @@ def run(argv: Sequence[str]) -> int | None:
         print_quarterly(files, values.get("--quarter"), values.get("--facility"), fmt)
         sys.stdout.flush()
     except CarecoverError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130  # as Typer: Exit(130), no message
@@ -107,5 +108,11 @@ def run(argv: Sequence[str]) -> int | None:
             return 1
         name = f": {exc.filename}" if exc.filename else ""
         print(f"error: {exc.strerror or exc}{name}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        failure = escaped_error(exc)
+        if failure is None:
+            raise
+        print(f"error: {message(failure)}", file=sys.stderr)
         return 1
     return 0

@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from carecover.cli.options import parse_date
-from carecover.cli.rating_stars import CardFormat, MethodOption
+from carecover.cli.options import WaitOption, parse_date, wait_for_stores
+from carecover.cli.rating_stars import CardFormat
 
 DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
 
@@ -39,13 +39,24 @@ def project(
             "--schedule", help="CSV date,census,rn_hours,total_hours of planned days.", exists=True
         ),
     ] = None,
-    method: MethodOption = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            help="2018-04, 2019-04, 2022-07 or 2024-07 (default: the method of the release "
+            "that rates the quarter, see --release).",
+        ),
+    ] = None,
     cmi_ratio: Annotated[
         float | None, typer.Option("--cmi-ratio", help="Nursing case-mix index ratio (default 1).")
     ] = None,
     release: Annotated[
         str | None,
-        typer.Option("--release", help="National figures of this release (e.g. 2024-08)."),
+        typer.Option(
+            "--release",
+            help="Care Compare release (YYYY-MM, e.g. 2024-07) whose method and national "
+            "figures rate the quarter (default: the release that will rate it).",
+        ),
     ] = None,
     total_turnover: Annotated[
         float | None, typer.Option("--total-turnover", help="Total nurse turnover %.")
@@ -64,18 +75,19 @@ def project(
         bool, typer.Option("--audit-failed", help="What-if: a PBJ audit found inaccuracies.")
     ] = False,
     fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Project a quarter in progress: measures, stars, RN-day allowance, hours for the next star."""
+    wait_for_stores(wait)
     from carecover.pbj.calendar import Quarter
     from carecover.rating.methods import method as get_method
-    from carecover.rating.methods import method_on
     from carecover.rating.projection import pbj_days
     from carecover.rating.projection import project as run_projection
     from carecover.rating.schedule import read_schedule
 
     day = parse_date(as_of, "--as-of")
     q = Quarter.parse(quarter)
-    m = get_method(method) if method else method_on(day)
+    m = get_method(method) if method else None
     source = list(files) if files else db.expanduser()
     ccn = facility.strip().upper()
     result = run_projection(
@@ -113,8 +125,10 @@ def turnover_cmd(
         str | None, typer.Option("--facility", help="Only this facility id.")
     ] = None,
     fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Nurse, RN and administrator turnover from six quarters of employee-level PBJ."""
+    wait_for_stores(wait)
     from dataclasses import asdict
 
     from carecover.pbj.calendar import Quarter

@@ -33,6 +33,7 @@ from carecover.mds.census import refresh_census_cache
 from carecover.mds.extract import RawRecord, read_extract, read_header
 from carecover.mds.validation import Assessment, validate_record
 from carecover.mds.xmlfile import is_zip, read_xml_assessments
+from carecover.storefile import abort, open_store_file
 
 __all__ = [
     "DEFAULT_STORE",
@@ -98,7 +99,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
         if read_only and not file.exists():
             raise NotFoundError(f"no MDS store at {file} (load files with `mds load`)")
         file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(file), read_only=read_only)
+        con = open_store_file(file, read_only=read_only)
     con.execute("SET enable_progress_bar = false")
     if not read_only:
         create_mds_schema(con)
@@ -218,9 +219,8 @@ def _load_staged(con: Any, path: Path, sha: str, header: list[str] | None) -> Lo
                 [sha, str(path), loaded + loaded_in_sql, len(quarantine)],
             )
             con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            abort(con, exc)
     total = loaded + loaded_in_sql
     return LoadResult(
         str(path), sha, total, len(quarantine), already_loaded=False, loaded_in_bulk=loaded_in_sql

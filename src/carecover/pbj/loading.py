@@ -30,9 +30,17 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
+from carecover.pbj.plausible import (
+    census_too_large_sql,
+    hours_limit_sql,
+    too_many_hours_sql,
+    value_bounds,
+)
 from carecover.pbj.publicfile import Staged, fingerprint, scan_view, stage, view_problems
+from carecover.storefile import abort
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files"]
+
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes done, bytes total) after each file."""
@@ -108,8 +116,14 @@ def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
         ),
         (
             "mdscensus",
-            "census IS NULL OR census < 0 OR census <> floor(census)",
+            "census IS NULL OR NOT isfinite(census) OR census < 0 OR census <> floor(census)",
             "'not a whole number of residents: ' || coalesce(mdscensus, '')",
+        ),
+        (
+            "mdscensus",
+            f"isfinite(census) AND {census_too_large_sql('census')}",
+            f"'implausible census ' || {_shown('mdscensus')} || "
+            f"' (more than {value_bounds().max_census} residents)'",
         ),
     ]
     for column in hour_columns(kind):
@@ -120,8 +134,31 @@ def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
                 f"'not a number: ' || {column}",
             )
         )
-        checks.append((column, f"h_{column} < 0", f"'negative hours: ' || {column}"))
+        checks.append((column, f"h_{column} < 0", f"'negative hours: ' || {_shown(column)}"))
+        checks.append(
+            (
+                column,
+                too_many_hours_sql(f"h_{column}", "census"),
+                f"CASE WHEN isfinite(h_{column}) THEN 'implausible hours ' || {_shown(column)} "
+                f"|| ' in one day for ' || census::BIGINT || ' resident(s) (at most ' || "
+                f"{hours_limit_sql('census')} || ': {_limit_text()})' "
+                f"ELSE 'not a finite number: ' || {_shown(column)} END",
+            )
+        )
     return checks
+
+
+def _limit_text() -> str:
+    b = value_bounds()
+    return f"{b.hours_per_resident_day:g} h per resident plus {b.hours_margin_per_day:g} h a day"
+
+
+def _shown(column: str) -> str:
+    """SQL of the raw text of ``column``, cut short (a 400-digit number is not echoed whole)."""
+    return (
+        f"CASE WHEN length({column}) > 40 THEN left({column}, 20) || '... (' || "
+        f"length({column}) || ' characters)' ELSE {column} END"
+    )
 
 
 def _typed_sql(staged: Staged) -> str:
@@ -300,9 +337,8 @@ def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadRe
                 [staged.sha256, staged.file, kind.value, loaded, len(bad), ",".join(quarters)],
             )
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            abort(con, exc)
     finally:
         con.execute("DROP TABLE IF EXISTS checked")
         con.execute("DROP TABLE IF EXISTS pbj_staging")

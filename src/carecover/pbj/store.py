@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.pbj.columns import FileKind, hour_columns
+from carecover.storefile import open_store_file
 
 __all__ = [
     "DEFAULT_STORE",
@@ -151,7 +152,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
 
             raise NotFoundError(f"no staffing store at {file} (load files with `pbj load`)")
         file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(file), read_only=read_only)
+        con = open_store_file(file, read_only=read_only)
     # The CLI draws its own progress bar; DuckDB's would garble it.
     con.execute("SET enable_progress_bar = false")
     if not read_only:

@@ -23,6 +23,7 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import FileKind
 from carecover.pbj.store import daily_table_ddl
+from carecover.storefile import abort
 
 __all__ = ["TABLE", "build_submission_days"]
 
@@ -122,9 +123,8 @@ def build_submission_days(
         ).fetchall()
         con.execute("DROP TABLE _submission_census")
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    except BaseException as exc:
+        abort(con, exc)
     return int(count)
 
 

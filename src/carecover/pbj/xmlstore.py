@@ -54,6 +54,7 @@ from carecover.pbj.reader import (
 from carecover.pbj.submission import Header, header_from_raw
 from carecover.pbj.validation import ValidationReport, validate_submission
 from carecover.pbj.xmlsafe import ByteStream, Limits, XmlSource, open_sources, pbj_schema
+from carecover.storefile import abort
 
 __all__ = [
     "BATCH",
@@ -448,9 +449,8 @@ def _commit(
             [digest, str(file), KIND, totals[0], ",".join(sorted(quarters))],
         )
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    except BaseException as exc:
+        abort(con, exc)
     loaded, removed, outside, employees = totals
     return XmlLoadResult(
         str(file),

@@ -1,0 +1,40 @@
+"""The words of a failure on the command line, shared by Typer's edge and the quick path.
+
+Kept free of Typer so that ``pbj measures FILE`` (``pbj_measures_quick``)
+words its errors exactly as every other command does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from carecover.errors import CarecoverError, StoreBusyError
+
+__all__ = ["escaped_error", "message"]
+
+
+def message(exc: CarecoverError) -> str:
+    """The text after ``error: `` for ``exc``, with the CLI's own hint where one helps."""
+    if isinstance(exc, StoreBusyError) and not exc.waited:
+        return f"{exc} (or let the command wait for it with --wait SECONDS)"
+    return str(exc)
+
+
+def escaped_error(exc: Exception) -> CarecoverError | None:
+    """A DuckDB error that escaped a command, told as a ``StoreError`` or one plain line.
+
+    The stores translate what they can (``carecover.storefile``); this is the
+    backstop for the rest (for example a lock met by ``ATTACH``).
+    """
+    if not type(exc).__module__.lstrip("_").startswith("duckdb"):
+        return None
+    from carecover.storefile import describe_failure
+
+    text = str(exc)
+    # DuckDB names the file it failed on: 'Could not set lock on file "/x.duckdb"'.
+    quoted = re.search(r'file "([^"]+)"', text)
+    failure = describe_failure(exc, quoted[1] if quoted else "the store")
+    if failure is not None:
+        return failure
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return CarecoverError(f"DuckDB could not run the command: {first}")
