@@ -15,6 +15,9 @@ How the parts fit:
   reported, attested, was late or is missing, ``correction`` issues plans of
   correction, ``rollup`` builds the MCO's monthly and quarterly reports and
   ``export`` renders them (CSV, JSON, XLSX, text) safely.
+- ``visits`` turns EVV visit records (read by ``visit_layout`` through a
+  generic layout or a vendor's mapping file) into interruptions, each
+  classified; ``synth_visits`` makes a month of them.
 - ``synth`` makes realistic demo data.
 """
 

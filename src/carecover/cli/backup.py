@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from carecover.cli import backup_compliance, backup_reports, backup_rules
+from carecover.cli import backup_compliance, backup_reports, backup_rules, backup_visits
 
 app = typer.Typer(
     help="Backup staffing (NC Innovations): classify, validate, roll up.", no_args_is_help=True
@@ -12,3 +12,4 @@ app = typer.Typer(
 backup_rules.register(app)
 backup_reports.register(app)
 backup_compliance.register(app)
+backup_visits.register(app)
