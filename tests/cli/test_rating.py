@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -193,3 +194,74 @@ def test_turnover_without_a_store_fails_cleanly(cli: Cli, tmp_path: Path) -> Non
     result = cli("rating", "turnover", "--quarter", "2024Q2", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no staffing store")
+
+
+def pbj_quarter_csv(tmp_path: Path, quarter: str, first: str, days: int, zero_rn: int) -> Path:
+    """A hand-made PBJ daily file: ``days`` days from ``first``, the first ``zero_rn`` no RN."""
+    header = AUG_HEADER
+    start = date.fromisoformat(first)
+    lines = [header]
+    for i in range(days):
+        day = (start + timedelta(days=i)).strftime("%Y%m%d")
+        rn = "0.00" if i < zero_rn else "48.00"
+        lines.append(
+            f"Z00001,HAND-MADE,TOWN,AL,Franklin,59,{quarter},{day},40,0.00,0.00,0.00,"
+            f"0.00,0.00,0.00,{rn},{rn},0.00,0.00,0.00,0.00,32.00,32.00,0.00,"
+            "100.00,100.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00"
+        )
+    path = tmp_path / f"PBJ_Daily_Nurse_Staffing_CY{quarter}.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+AUG_HEADER = (
+    (FIXTURES / "PBJ_Daily_Nurse_Staffing_CY2024Q2_Z00001_partial.csv").read_text().splitlines()[0]
+)
+
+
+def test_project_rates_2018q4_by_the_april_2019_release_and_its_four_day_rule(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = pbj_quarter_csv(tmp_path, "2018Q4", "2018-10-01", 92, zero_rn=5)
+    args = ("rating", "project", path, "--facility", "Z00001", "--quarter", "2018Q4")
+    result = cli(*args, "--as-of", "2018-12-31", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["release"], data["method"]) == ("2019-04", "2019-04")
+    assert data["card"]["staffing_rating"] == 1
+    text = cli(*args, "--as-of", "2018-12-31").stdout
+    assert "release 2019-04" in text
+    chosen = json.loads(
+        cli(*args, "--as-of", "2018-12-31", "--release", "2019-01", "--format", "json").stdout
+    )
+    assert (chosen["release"], chosen["method"]) == ("2019-01", "2018-04")
+    assert chosen["card"]["staffing_rating"] != 1
+
+
+def test_project_of_2018q1_is_not_refused(cli: Cli, tmp_path: Path) -> None:
+    path = pbj_quarter_csv(tmp_path, "2018Q1", "2018-01-01", 45, zero_rn=0)
+    result = cli(
+        "rating", "project", path, "--facility", "Z00001", "--quarter", "2018Q1",
+        "--as-of", "2018-02-14", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["release"] == "2018-07"
+
+
+def test_project_of_a_quarter_no_release_rated_fails_cleanly(cli: Cli, tmp_path: Path) -> None:
+    path = pbj_quarter_csv(tmp_path, "2023Q4", "2023-10-01", 30, zero_rn=0)
+    result = cli(
+        "rating", "project", path, "--facility", "Z00001", "--quarter", "2023Q4",
+        "--as-of", "2023-10-30",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "error: no Care Compare release rated 2023Q4" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_project_help_names_the_release_not_the_processing_date(cli: Cli) -> None:
+    result = cli("rating", "project", "--help")
+    assert result.exit_code == 0
+    words = " ".join(result.stdout.replace("│", " ").split())
+    assert "Processing Date" not in words
+    assert "default: the method of the release that rates the quarter" in words

@@ -25,7 +25,8 @@ MethodOption = Annotated[
     str | None,
     typer.Option(
         "--method",
-        help="2018-04, 2019-04, 2022-07 or 2024-07 (default: in force on the Processing Date).",
+        help="2018-04, 2019-04, 2022-07 or 2024-07 (default: the method of the Care Compare "
+        "release in force on the file's Processing Date).",
     ),
 ]
 

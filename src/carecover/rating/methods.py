@@ -5,13 +5,18 @@ Each version is one TOML file in ``carecover/data/rating/methods/`` (``2018-04``
 confidence for every value (P, S, observed, UNCONFIRMED). Code only interprets
 them: ``method(name)`` picks a version by name, ``method_on(day)`` the one in
 force on a date, ``load_method(path)`` reads a user's own file of the same shape.
+
+A version may carry dated ``[[revisions]]``: values CMS changed within the
+version at a later Care Compare release (e.g. the administrator exclusion of
+July 2023). ``Method.on(day)`` gives the version as revised by that day;
+``method_on`` and the release calendar (``releases``) apply it.
 """
 
 from __future__ import annotations
 
 import csv
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -29,6 +34,7 @@ __all__ = [
     "OverallRule",
     "PointsBand",
     "PointsRule",
+    "Revision",
     "TurnoverRule",
     "data_text",
     "load_method",
@@ -146,6 +152,18 @@ class CasemixSettings:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """Values of a method changed from a later release on (``turnover`` / ``points`` keys)."""
+
+    effective_from: date
+    title: str
+    source: str
+    confidence: str
+    turnover: tuple[tuple[str, Any], ...] = ()
+    points: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Method:
     """One version of the Five-Star staffing methodology."""
 
@@ -169,6 +187,21 @@ class Method:
     turnover: TurnoverRule | None
     casemix: CasemixSettings
     facts: tuple[Fact, ...]
+    revisions: tuple[Revision, ...] = ()
+    revised: tuple[str, ...] = ()  # titles of the revisions applied (``on``)
+
+    def on(self, day: date) -> Method:
+        """This version as revised by ``day`` (its revisions dated on or before it)."""
+        m = replace(self, revised=())
+        for rev in self.revisions:
+            if rev.effective_from > day:
+                continue
+            if rev.turnover and m.turnover is not None:
+                m = replace(m, turnover=replace(m.turnover, **dict(rev.turnover)))
+            if rev.points and m.points is not None:
+                m = replace(m, points=replace(m.points, **dict(rev.points)))
+            m = replace(m, revised=(*m.revised, f"{rev.effective_from}: {rev.title}"))
+        return m
 
     def in_force(self, day: date) -> bool:
         """Whether the method applies on ``day``."""
@@ -287,6 +320,50 @@ def _turnover_rule(r: _Reader) -> TurnoverRule | None:
     )
 
 
+_REVISABLE = {
+    "turnover": {f.name for f in fields(TurnoverRule)},
+    "points": {f.name for f in fields(PointsRule)} - {"bands", "star_bands"},
+}
+
+
+def _revisions(doc: dict[str, Any], file: str) -> tuple[tuple[Revision, ...], list[Fact]]:
+    """The ``[[revisions]]`` of a method file, checked: known keys, dated, in order."""
+    out: list[Revision] = []
+    facts: list[Fact] = []
+    for raw in doc.get("revisions", []):
+        day = raw.get("from")
+        if not isinstance(day, date):
+            raise ConfigError(f"{file}: a revision needs a date 'from'")
+        changes: dict[str, tuple[tuple[str, Any], ...]] = {}
+        for section, allowed in _REVISABLE.items():
+            values = dict(raw.get(section, {}))
+            unknown = sorted(set(values) - allowed)
+            if unknown:
+                raise ConfigError(f"{file}: revision {day} cannot change {section}.{unknown[0]}")
+            changes[section] = tuple(values.items())
+            facts.extend(
+                Fact(
+                    f"revisions.{day}.{section}.{key}",
+                    value,
+                    str(raw.get("source", "")),
+                    str(raw.get("confidence", "")),
+                )
+                for key, value in values.items()
+            )
+        out.append(
+            Revision(
+                day,
+                str(raw.get("title", "")),
+                str(raw.get("source", "")),
+                str(raw.get("confidence", "")),
+                **changes,
+            )
+        )
+    if [r.effective_from for r in out] != sorted(r.effective_from for r in out):
+        raise ConfigError(f"{file}: revisions must be in date order")
+    return tuple(out), facts
+
+
 def _parse(doc: dict[str, Any], file: str) -> Method:
     r = _Reader(doc, file)
     head = doc.get("method")
@@ -344,7 +421,8 @@ def _parse(doc: dict[str, Any], file: str) -> Method:
         casemix=casemix,
         facts=(),
     )
-    return replace(m, facts=tuple(r.facts))
+    revisions, revision_facts = _revisions(doc, file)
+    return replace(m, facts=(*r.facts, *revision_facts), revisions=revisions)
 
 
 def load_method(path: str | Path) -> Method:
@@ -377,10 +455,10 @@ def methods() -> tuple[Method, ...]:
 
 
 def method_on(day: date) -> Method:
-    """The shipped method in force on ``day``."""
+    """The shipped method in force on ``day``, with its revisions of that day applied."""
     for m in methods():
         if m.in_force(day):
-            return m
+            return m.on(day)
     raise NotFoundError(
         f"no PBJ-based staffing method was in force on {day} (the first began 2018-04-25)"
     )

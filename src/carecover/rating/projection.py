@@ -11,6 +11,10 @@ a star, and the weekend gap.
 Adjustment: adjusted = reported × national average ÷ (CMI ratio × case-mix
 HPRD at ratio 1) with the release's figures (``casemix.py``); without a CMI
 ratio the facility is taken as average (ratio 1).
+
+The quarter is rated as CMS will rate it: by the Care Compare release that
+uses its PBJ data (``releases.release_for_quarter``), under that release's
+method and national figures, unless a method or release is chosen.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from carecover.errors import InputError
+from carecover.errors import InputError, NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.rating.casemix import NationalFigure, release_figures
 from carecover.rating.explain import Explanation, explain
 from carecover.rating.measures import FacilityMeasures, late_submission
 from carecover.rating.methods import Method
+from carecover.rating.releases import Release, release_for_quarter
+from carecover.rating.releases import release as release_named
 from carecover.rating.scoring import next_bands, rate
 
 __all__ = ["DayFigures", "PlannedDay", "Projection", "pbj_days", "project"]
@@ -86,6 +92,7 @@ class Projection:
     weekend_gap_hprd: float | None
     extra_weekend_hours_per_weekend_day_for_next_band: float | None
     notes: list[str] = field(default_factory=list)
+    release: str = ""  # the Care Compare release that rates the quarter ("" if none)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
@@ -99,8 +106,10 @@ class Projection:
         def fmt(v: float | None, places: int = 3) -> str:
             return "-" if v is None else f"{v:.{places}f}"
 
+        rated_by = f" — release {self.release}" if self.release else ""
         lines = [
-            f"facility {self.provnum} — {self.quarter}, as of {self.as_of} — method {self.method}",
+            f"facility {self.provnum} — {self.quarter}, as of {self.as_of} — method {self.method}"
+            + rated_by,
             f"days reported so far: {self.days_so_far}; remaining: {self.days_remaining} "
             f"({self.days_scheduled} from the schedule, "
             f"{self.days_assumed} assumed like the days so far)",
@@ -200,12 +209,34 @@ def _factors(method: Method, ratio: float, release: str | None) -> dict[str, flo
     return out
 
 
+def _rated_by(
+    quarter: Quarter, method: Method | None, release: str | None
+) -> tuple[Method, Release | None, str | None, list[str]]:
+    """The method, release and national figures that rate ``quarter``, with notes."""
+    try:
+        rel = release_named(release) if release else release_for_quarter(quarter)
+    except NotFoundError:
+        if method is None or release:
+            raise
+        return method, None, method.casemix.release, [f"no release rated {quarter}"]
+    chosen = method or rel.method
+    notes = [rel.describe()]
+    figures = chosen.casemix.release
+    if release or rel.method_name == chosen.name:
+        figures = rel.national_figures or figures
+    if rel.method_name != chosen.name:
+        notes.append(f"method {chosen.name} chosen instead of the release's {rel.method_name}")
+    if rel.pbj_quarter != quarter:
+        notes.append(f"release {rel.name} rates {rel.pbj_quarter}, not {quarter}")
+    return chosen, rel, figures, notes
+
+
 def project(
     provnum: str,
     quarter: Quarter,
     as_of: date,
     days: Sequence[DayFigures],
-    method: Method,
+    method: Method | None = None,
     *,
     schedule: Sequence[DayFigures] = (),
     cmi_ratio: float | None = None,
@@ -218,11 +249,14 @@ def project(
 ) -> Projection:
     """Project ``provnum``'s quarter from ``days`` up to ``as_of`` and the ``schedule``.
 
-    ``submitted_on`` (default: on time — the quarter is not over) and
-    ``audit_failed`` let a user see the one-star overrides in the projection.
+    ``method`` and ``release`` (a Care Compare release, ``YYYY-MM``) default to
+    the release that will rate the quarter and its method. ``submitted_on``
+    (default: on time — the quarter is not over) and ``audit_failed`` let a user
+    see the one-star overrides in the projection.
     """
     if not quarter.contains(as_of):
         raise InputError(f"--as-of {as_of} is not in {quarter}", field="as_of")
+    method, rated_by, figures_of, release_notes = _rated_by(quarter, method, release)
     so_far = sorted(
         (d for d in days if quarter.start <= d.workdate <= as_of), key=lambda d: d.workdate
     )
@@ -241,7 +275,7 @@ def project(
     ahead = sorted([*planned.values(), *assumed], key=lambda d: d.workdate)
 
     ratio = cmi_ratio if cmi_ratio else 1.0
-    factor = _factors(method, ratio, release)
+    factor = _factors(method, ratio, figures_of)
     base_now = _sums(so_far)
     base_ahead = _sums(ahead)
     n_ahead = len(ahead)
@@ -331,7 +365,7 @@ def project(
     if projected["total"] is not None and projected["weekend_total"] is not None:
         gap = projected["total"] - projected["weekend_total"]
     threshold = method.zero_rn_days_one_star
-    notes = []
+    notes = release_notes
     if cmi_ratio is None:
         notes.append("no CMI ratio given: the facility is taken as of average case-mix (ratio 1)")
     if zero_so_far >= threshold:
@@ -358,6 +392,7 @@ def project(
         weekend_gap_hprd=gap,
         extra_weekend_hours_per_weekend_day_for_next_band=weekend_extra,
         notes=notes,
+        release=rated_by.name if rated_by is not None else "",
     )
 
 

@@ -18,9 +18,10 @@ import numpy as np
 
 from carecover.errors import ConfigError
 from carecover.rating.explain import Explanation, explain
-from carecover.rating.methods import Method, method, method_on
+from carecover.rating.methods import Method, method
 from carecover.rating.overall import overall_rating
 from carecover.rating.providerfile import ProviderFile, read_provider_info
+from carecover.rating.releases import release_on
 from carecover.rating.scoring import Ratings, rate
 
 __all__ = ["STARS_COLUMNS", "Recomputed", "recompute"]
@@ -116,7 +117,11 @@ class Recomputed:
 
 
 def recompute(path: str | Path, method_name: str | None = None) -> Recomputed:
-    """Rate every facility of ``path`` with ``method_name`` (default: in force on its date)."""
+    """Rate every facility of ``path`` with ``method_name``.
+
+    The default is the method of the Care Compare release in force on the file's
+    Processing Date (``releases.release_on``), revised to that date.
+    """
     pf = read_provider_info(path)
     if method_name:
         m = method(method_name)
@@ -124,5 +129,5 @@ def recompute(path: str | Path, method_name: str | None = None) -> Recomputed:
         day = pf.processing_date()
         if day is None:
             raise ConfigError(f"{path}: no Processing Date in the file; give --method")
-        m = method_on(day)
+        m = release_on(day).method
     return Recomputed(pf, rate(pf.measures(), m))

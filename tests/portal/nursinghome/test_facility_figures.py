@@ -204,3 +204,39 @@ def test_the_mds_lists_are_taken_on_the_quarters_last_day(loaded_facility: Facil
         expected = missing_assessments(con, QUARTER.end, facility="100000")
     assert figures.missing == expected
     assert figures.missing
+
+
+def test_the_star_card_rates_a_quarter_as_the_release_that_rated_it(
+    loaded_facility: Facility,
+) -> None:
+    # The facility's days moved to 2018Q4 (as long as 2026Q3), five of them without an RN:
+    # CMS rated 2018Q4 in the April 2019 release under the 4-day rule, not 2018's 7 days.
+    old, new = Quarter(2018, 4), QUARTER.start - Quarter(2018, 4).start
+    with facility_store(loaded_facility) as con:
+        con.execute(
+            f"UPDATE {TABLE} SET workdate = workdate - ?::INTEGER, quarter = ?",
+            [new.days, str(old)],
+        )
+    for day in range(5):
+        set_rn_hours(loaded_facility, old.start + timedelta(days=7 * day), 0)
+    figures = facility_figures(loaded_facility, old, today=TODAY)
+    assert figures.method == "2019-04"
+    assert figures.star is not None
+    assert figures.star.card.staffing_rating == 1
+    assert figures.star.card.decided_by == "one star: 4 or more days without an RN"
+    assert any("release 2019-04" in n for n in figures.star.notes)
+
+
+def test_a_quarter_no_release_rated_has_no_star_card_and_says_why(
+    loaded_facility: Facility,
+) -> None:
+    never = Quarter(2023, 4)  # staffing was held in April 2024: 2023Q4 was never rated
+    shift = QUARTER.start - never.start
+    with facility_store(loaded_facility) as con:
+        con.execute(
+            f"UPDATE {TABLE} SET workdate = workdate - ?::INTEGER, quarter = ?",
+            [shift.days, str(never)],
+        )
+    figures = facility_figures(loaded_facility, never, today=TODAY)
+    assert figures.star is None
+    assert any("never rated" in n for n in figures.notices)

@@ -45,13 +45,13 @@ from carecover.rating import (
     Method,
     Projection,
     facility_cmi_from_store,
-    method_on,
     overall_steps,
     pbj_days,
     project,
     release_figures,
     turnover,
 )
+from carecover.rating.releases import release_for_quarter
 
 __all__ = [
     "CalendarCell",
@@ -334,13 +334,19 @@ def _ratings(
     con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, what_if: WhatIf
 ) -> None:
     """The star card of the quarter's days and the projection with the what-if applied."""
-    method = method_on(quarter.end)
+    try:
+        # Rated as CMS rates it: by the release that uses the quarter's PBJ data.
+        release = release_for_quarter(quarter)
+    except CarecoverError as exc:
+        figures.notices.append(f"No star card: {exc}.")
+        return
+    method = release.method
     figures.method = method.name
     figures.zero_rn_one_star_at = method.zero_rn_days_one_star
     days = pbj_days(ibis_table(con, OWN_TABLE), facility.ccn, quarter)
     if not days:
         return
-    ratio, source = _cmi_ratio(con, facility, quarter, method)
+    ratio, source = _cmi_ratio(con, facility, release.mds_period, method)
     staff_turnover = _turnover(con, facility, quarter, method)
     # As of the quarter's last day, no day is left to assume: the card rates the days held.
     card = project(
@@ -363,7 +369,10 @@ def _ratings(
                 method,
             )
         )
-    notes = ["PBJ is taken as submitted on time; the what-if below shows a late submission."]
+    notes = [
+        release.describe(),
+        "PBJ is taken as submitted on time; the what-if below shows a late submission.",
+    ]
     if not staff_turnover:
         notes.append("no turnover figures: the store holds too few quarters of PBJ hours")
     figures.star = StarCard(card, ratio, source, steps, tuple(notes))
