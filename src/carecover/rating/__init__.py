@@ -15,6 +15,8 @@ How the parts fit:
 - ``providerfile``: CMS's NH_ProviderInfo of any release, with the footnotes
   that decide a rating (``footnotes``).
 - ``projection`` (with ``schedule``): a quarter in progress, rated.
+- ``releases``: the Care Compare release calendar (``releases.csv``): the
+  release that rates a quarter, its method (revised to its date) and figures.
 
 Framework-free: no Django, Typer or Rich here.
 """
@@ -35,6 +37,7 @@ from carecover.rating.methods import Method, load_method, method, method_on, met
 from carecover.rating.overall import overall_rating, overall_steps
 from carecover.rating.projection import DayFigures, Projection, pbj_days, project
 from carecover.rating.providerfile import ProviderFile, read_provider_info
+from carecover.rating.releases import Release, release, release_for_quarter, release_on, releases
 from carecover.rating.schedule import read_schedule
 from carecover.rating.scoring import Ratings, rate
 from carecover.rating.turnover import Turnover, turnover
@@ -48,6 +51,7 @@ __all__ = [
     "Projection",
     "ProviderFile",
     "Ratings",
+    "Release",
     "Turnover",
     "adjusted_hprd",
     "casemix_hprd",
@@ -68,6 +72,10 @@ __all__ = [
     "rate",
     "read_provider_info",
     "read_schedule",
+    "release",
     "release_figures",
+    "release_for_quarter",
+    "release_on",
+    "releases",
     "turnover",
 ]
