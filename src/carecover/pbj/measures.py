@@ -34,6 +34,7 @@ from typing import Any
 
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
+from carecover.pbj.plausible import census_too_large, too_many_hours
 
 __all__ = [
     "QUARTERLY_COLUMNS",
@@ -248,6 +249,12 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
         # some hours column is, and NULL when every one is NULL (not counted).
         if negatives:
             extra["_negative"] = ibis.least(*(t[c] for c in _NURSE_HOURS)) < 0
+        # NaN, inf, 1e308 or more hours than the day's census allows, and an
+        # implausible census (``plausible``): one GREATEST, like LEAST above.
+        read = [c for c in _NURSE_HOURS if negatives or not c.endswith("_emp")]
+        extra["_implausible"] = too_many_hours(
+            ibis.greatest(*(t[c] for c in read)), census
+        ) | census_too_large(census)
     return t.select(
         provnum=t.provnum,
         quarter=t.quarter,
@@ -310,10 +317,12 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     ``checked`` adds a ``_clean`` column: true when the facility-quarter's rows
     pass every loader rule that the fast file scan cannot enforce while
     reading (a 6-character CCN, a quarter like 2024Q2, every row dated inside
-    it, no duplicated day, a whole census >= 0, and with ``negatives`` no
-    negative hours). The checks ride in the same aggregate, so a file is
-    read once. ``negatives=False`` is for rows known to hold no negative
-    number (``filebytes``): the ``_emp`` columns are then not read at all.
+    it, no duplicated day, a whole census >= 0 and <= ``max_census``, no
+    hours that are NaN, infinite or above the day's limit (``plausible``), and
+    with ``negatives`` no negative hours). The checks ride in the same
+    aggregate, so a file is read once. ``negatives=False`` leaves the
+    ``_emp`` columns out (no check reads them): only for rows whose ``_emp``
+    values are known to be good.
     """
     d = _per_day(t, checked=checked, negatives=negatives)
     checks = {}
@@ -327,6 +336,7 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
         }
         if negatives:
             checks["_negative"] = d.count(where=d._negative)
+        checks["_implausible"] = d.count(where=d._implausible)
         # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): the
         # sum of the days' bits exceeds their OR exactly when a day's bit is
         # added twice (see _per_day).
@@ -389,6 +399,7 @@ def _clean(m: Any, *, negatives: bool) -> Any:
     )
     if negatives:
         clean = clean & (m._negative == 0)
+    clean = clean & (m._implausible == 0)
     for part in ("early", "late"):
         clean = clean & (m[f"_bits_or_{part}"] == m[f"_bits_sum_{part}"])
     return clean.fill_null(False)

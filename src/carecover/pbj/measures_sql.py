@@ -291,13 +291,17 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
     """``fetch(con, source, negatives)`` of files read in one pass; ``None``: read them carefully.
 
     ``source`` is a SELECT of the files' daily rows for the quarterly SQL
-    (``_bind``), leaving out the ``_emp`` columns unless ``negatives``;
-    ``fetch`` runs the checked measures over it, with the no-negative-hours
-    check when ``negatives``, and returns ``None`` when a facility-quarter
-    is not clean. The first run leaves that check out while a Python thread
-    reads the files' bytes (``filebytes``): their encoding, and whether any
-    field may hold a negative number. Only a file that may (rare: hyphenated
-    names and ISO dates do not count) is read again with the full check.
+    (``_bind``), every hours column included; ``fetch`` runs the checked
+    measures over it (``negatives=True``: every loader rule, the no-negative
+    and plausible-value checks of the ``_emp`` columns too) and returns
+    ``None`` when a facility-quarter is not clean. While DuckDB reads, a
+    Python thread reads the files' bytes (``filebytes``) for their encoding.
+
+    The ``_emp`` columns are read although no measure uses them: skipping
+    them (a byte pass proving that no field holds a minus sign) saved about
+    a tenth of the run, but no byte pass can prove that no ``_emp`` value is
+    NaN, infinite or implausible, and a file ``pbj load`` refuses must not
+    get measures here (issue 12 §1).
     """
     from carecover.pbj.columns import FileKind
     from carecover.pbj.duckcore import core
@@ -331,16 +335,13 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
     reader = threading.Thread(target=read_all)
     reader.start()
     try:
-        result = run(negatives=False)
+        result = run(negatives=True)
     finally:
         reader.join()
     if len(facts) != len(paths) or any(f.encoding is None for f in facts):
         # Neither UTF-8 nor cp1252 (or the file could not be read): the
         # careful loader names the byte or the error.
         return None
-    signed = [f.minus_signs for path, f in zip(paths, facts, strict=True) if path in nurse]
-    if result is not None and any(signed):
-        result = run(negatives=True)
     return result
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
 from carecover.pbj.filebytes import read_file_bytes
+from carecover.pbj.plausible import any_too_many_hours_sql, census_too_large_sql
 
 __all__ = [
     "Staged",
@@ -264,14 +265,16 @@ def _col(header: Header, column: str) -> str:
 def view_problems(con: Any, view: str, kind: FileKind) -> int:
     """How many rows of ``view`` break a loader rule (0 = the fast path is safe)."""
     negative = " OR ".join(f"{c} < 0" for c in hour_columns(kind))
+    # NaN, inf, 1e308 and implausible hours or census (``plausible``).
+    implausible = any_too_many_hours_sql(hour_columns(kind), "mdscensus")
     ((count,),) = con.execute(
         "SELECT coalesce(count_if(provnum IS NULL "
         "OR NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')"
         f" OR workdate IS NULL OR NOT regexp_full_match(quarter, '[0-9]{{4}}Q[1-4]')"
         f" OR year(workdate) <> TRY_CAST(left(quarter, 4) AS INTEGER)"
         f" OR quarter(workdate) <> TRY_CAST(right(quarter, 1) AS INTEGER)"
-        f" OR mdscensus IS NULL OR mdscensus < 0"
-        f" OR {negative}), 0) FROM {view}"
+        f" OR mdscensus IS NULL OR mdscensus < 0 OR {census_too_large_sql('mdscensus')}"
+        f" OR {negative} OR {implausible}), 0) FROM {view}"
     ).fetchall()
     ((duplicates,),) = con.execute(
         f"SELECT coalesce(sum(n - 1), 0) FROM "
