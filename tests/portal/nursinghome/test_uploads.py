@@ -8,6 +8,7 @@ The plain functions at the top are shared with the view and browser tests.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -446,6 +447,21 @@ def test_a_public_file_row_that_cannot_be_read_is_named_by_line_and_column(
     upload = receive(UploadKind.PUBLIC_FILE, "puf.csv", ("\n".join(lines) + "\n").encode())
     assert upload.status == "rejected"
     assert upload.report["message"].startswith("puf.csv:6: CY_Qtr:")
+    assert store_counts(oakwood).get("daily_nurse_staffing", 0) == 0
+
+
+@pytest.mark.parametrize(("column", "value"), [("Hrs_RN", "nan"), ("MDScensus", "3000000000")])
+def test_a_public_file_with_a_bad_number_is_refused_by_line_and_column(
+    receive: Receive, oakwood: Facility, tmp_path: Path, column: str, value: str
+) -> None:
+    # The same rule as ``pbj load`` (issue 12 §1): never computed, never stored.
+    rows = list(csv.reader(io.StringIO(public_file(tmp_path, ("100000",)).decode())))
+    rows[5][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    upload = receive(UploadKind.PUBLIC_FILE, "puf.csv", out.getvalue().encode())
+    assert upload.status == "rejected"
+    assert upload.report["message"].startswith(f"puf.csv:6: {column}: ")
     assert store_counts(oakwood).get("daily_nurse_staffing", 0) == 0
 
 
