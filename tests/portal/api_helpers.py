@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from carecover.portal.accounts.models import User
+from carecover.portal.accounts.models import TokenScope, User
 from carecover.portal.accounts.tokens import issue_token
 
 ApiClient = Callable[[str], Client]
@@ -41,8 +41,11 @@ def report_payload(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def tokens(personas: dict[str, User]) -> dict[str, str]:
-    """A live API token per persona (in clear, as shown once on creation)."""
-    return {name: issue_token(user, name="vendor", by=user)[1] for name, user in personas.items()}
+    """A live read-and-file API token per persona (in clear, as shown once on creation)."""
+    return {
+        name: issue_token(user, name="vendor", by=user, scope=TokenScope.FILE)[1]
+        for name, user in personas.items()
+    }
 
 
 @pytest.fixture

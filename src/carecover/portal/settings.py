@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A query parameter out of bounds (``queryparams.BadQuery``) is a 400 page, never a 500.
+    "carecover.portal.queryparams.BadQueryMiddleware",
     # django-axes must come last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,7 +122,13 @@ ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
 
 AXES_FAILURE_LIMIT = env_int("CARECOVER_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One user name from one address, and one address across user names (a sprayed
+# password): ``accounts.throttling`` holds the second, higher limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("CARECOVER_LOGIN_ATTEMPTS_PER_ADDRESS", 20)
+AXES_HANDLER = "carecover.portal.accounts.throttling.AddressCappedHandler"
+# An administrator's one-time password-reset link works for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -167,7 +175,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line": {"()": "carecover.portal.requestlog.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # Request logs name paths only; paths hold ids, never member data.
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # A 403 or 400 is one line, without a traceback (``requestlog``).
+    "loggers": {"django.request": {"filters": ["one_line"]}},
 }

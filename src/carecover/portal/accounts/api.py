@@ -4,7 +4,8 @@ A vendor sends ``Authorization: Bearer cc_...``; such requests need no CSRF
 token (no cookie is involved). A signed-in browser may call the API with
 its session cookie too, and then Django's CSRF check applies to every
 unsafe method (ninja's ``SessionAuth``). Either way the ``User`` handed to
-the endpoint is marked with the channel for the audit trail.
+the endpoint is marked with the channel for the audit trail. A token's scope
+is enforced here, for every endpoint at once: a ``read`` token may only GET.
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from carecover.portal.accounts.models import ApiToken, User
+from carecover.portal.accounts.models import ApiToken, TokenScope, User
 from carecover.portal.accounts.tokens import revoke, user_for_token
 from carecover.portal.apierrors import ERRORS
 from carecover.portal.audit.recording import mark_via
 from carecover.portal.converters import ROW_ID_MAX
 
-__all__ = ["PortalSessionAuth", "TokenAuth", "api_user", "router"]
+__all__ = ["READ_METHODS", "PortalSessionAuth", "TokenAuth", "api_user", "router"]
+
+#: What a ``read`` token may do.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``: a live token of an active user."""
+    """``Authorization: Bearer <token>``: a live token of an active user, within its scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         """The token's user, marked ``api-token <prefix>``; ``None`` answers 401."""
@@ -36,6 +40,9 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         user, api_token = found
+        if api_token.scope != TokenScope.FILE and request.method not in READ_METHODS:
+            # Every endpoint that changes anything is a POST or PUT: one check covers them all.
+            raise HttpError(403, "this token may only read: filing needs a read-and-file token")
         return mark_via(user, f"api-token {api_token.prefix}")
 
 
@@ -76,6 +83,8 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scope: str
+    expires_at: datetime
 
 
 router = Router(tags=["account"])
@@ -102,6 +111,8 @@ def _token_out(token: ApiToken) -> TokenOut:
         created_at=token.created_at,
         last_used_at=token.last_used_at,
         revoked_at=token.revoked_at,
+        scope=token.scope,
+        expires_at=token.expires_at,
     )
 
 

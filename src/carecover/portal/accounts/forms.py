@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
+from carecover.portal.accounts.service_accounts import SERVICE_PREFIX
 
 #: Which roles each kind of organisation has (issue 3, "Who can do what").
 ROLES_BY_KIND = {
@@ -44,6 +45,11 @@ class AccountForm(forms.Form):
         username: str = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("this user name is taken")
+        if username.lower().startswith(SERVICE_PREFIX):
+            # The prefix names service accounts in the audit log: people never have it.
+            raise forms.ValidationError(
+                f"user names starting {SERVICE_PREFIX} are service accounts"
+            )
         return username
 
     def clean(self) -> dict[str, Any]:

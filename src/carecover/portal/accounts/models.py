@@ -6,6 +6,7 @@ MCO users see all (issue 3, "Who can do what").
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -90,6 +91,10 @@ class User(AbstractUser):
         Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    #: A service account: an integration (scheduling or EVV vendor) of one
+    #: organisation, created by its manager; it never signs in, it only holds
+    #: tokens. Its user name starts with ``svc-`` so the audit log names it.
+    is_service_account = models.BooleanField(default=False)
 
     @property
     def is_mco(self) -> bool:
@@ -107,11 +112,19 @@ class User(AbstractUser):
         return self.role in NURSING_HOME_ROLES and self.organisation_id is not None
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: read only, or read and file (create, change, submit, attest)."""
+
+    READ = "read", "Read"
+    FILE = "file", "Read and file"
+
+
 class ApiToken(models.Model):
     """A per-user API token for scheduling and EVV vendors.
 
     Only a SHA-256 digest is stored: the token itself is shown once, when it
-    is created (``accounts.tokens``). A revoked token stays listed, unusable.
+    is created (``accounts.tokens``). A revoked or expired token stays listed,
+    unusable. A ``read`` token may only read (GET); filing needs ``file``.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -123,6 +136,9 @@ class ApiToken(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    #: After this the token no longer authenticates (default: 90 days after creation).
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -132,5 +148,9 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        """Not revoked."""
+        """Not revoked (it may still have expired: ``is_live``)."""
         return self.revoked_at is None
+
+    def is_live(self, now: datetime) -> bool:
+        """Neither revoked nor expired at ``now``."""
+        return self.revoked_at is None and now < self.expires_at

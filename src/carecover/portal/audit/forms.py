@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from carecover.portal.audit.models import Action, AuditEvent
+from carecover.portal.queryparams import DayField
 
 
 class AuditFilterForm(forms.Form):
@@ -19,8 +20,8 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(required=False, max_length=40, label="Object type")
     object_id = forms.CharField(required=False, max_length=40, label="Object id")
     via = forms.CharField(required=False, max_length=40, label="Via")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = DayField(required=False, label="From")
+    date_to = DayField(required=False, label="To")
 
     def events(self) -> QuerySet[AuditEvent]:
         """The events matching the (valid) filters, newest first."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from carecover.backup.rollup import KINDS, Cell, Rollup, RollupKind, Table
 from carecover.errors import InputError
+from carecover.portal import queryparams
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 from carecover.portal.compliance import charts, reporting
@@ -31,6 +32,11 @@ def _kind(kind: str) -> RollupKind:
         return RollupKind(kind)
     except ValueError:
         raise Http404 from None
+
+
+def _period(request: HttpRequest, kind: RollupKind) -> str | None:
+    """``?period=``, within ``queryparams``' bounds (``9999-12`` would overflow the trend)."""
+    return queryparams.period(request.GET, "period", quarterly=KINDS[kind].quarterly)
 
 
 def _number(cell: Cell) -> float:
@@ -78,9 +84,8 @@ def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
     form = RollupPeriodForm(request.GET or {"period": reporting.default_period(chosen, today)})
     period = reporting.default_period(chosen, today)
     status = 200
-    if form.is_valid():
-        period = form.cleaned_data["period"].strip()
     try:
+        period = _period(request, chosen) or period
         page = reporting.rollup_for(chosen, period, as_of=today)
     except InputError as exc:
         form.add_error("period", exc.reason)
@@ -133,7 +138,8 @@ def rollup_print(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _rollup(request: HttpRequest, kind: RollupKind) -> reporting.RollupPage:
     today = timezone.localdate()
-    period = request.GET.get("period", "").strip() or reporting.default_period(kind, today)
+    # A period out of bounds is a 400 page (``queryparams.BadQueryMiddleware``).
+    period = _period(request, kind) or reporting.default_period(kind, today)
     try:
         return reporting.rollup_for(kind, period, as_of=today)
     except InputError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
 from carecover.portal.compliance import plan_views, report_views, views
 
 app_name = "compliance"
@@ -15,9 +16,9 @@ urlpatterns = [
     path("providers/download.csv", views.providers_csv, name="providers_csv"),
     path("plans/", plan_views.plan_list, name="plans"),
     path("plans/issue/", plan_views.plan_issue, name="plan_issue"),
-    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
-    path("plans/<int:pk>/answer/", plan_views.plan_answer, name="plan_answer"),
-    path("plans/<int:pk>/close/", plan_views.plan_close, name="plan_close"),
+    path("plans/<id:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<id:pk>/answer/", plan_views.plan_answer, name="plan_answer"),
+    path("plans/<id:pk>/close/", plan_views.plan_close, name="plan_close"),
     path("reports/<str:kind>/", report_views.rollup_page, name="rollup"),
     path("reports/<str:kind>/print/", report_views.rollup_print, name="rollup_print"),
     path("reports/<str:kind>/download.csv", report_views.rollup_csv, name="rollup_csv"),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carecover.backup.lifecycle import EDITABLE_STATUSES
 from carecover.backup.report import ReportStatus
 from carecover.errors import CarecoverError, InputError, ValidationError
-from carecover.portal.audit.models import Action
-from carecover.portal.audit.recording import record
+from carecover.portal import queryparams
+from carecover.portal.audit.identity import members_shown
 from carecover.portal.incidents import filing
 from carecover.portal.incidents.access import (
     any_role,
@@ -45,7 +45,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filters = ReportFilterForm(request.GET or None)
     if filters.is_valid():
         reports = apply_filters(reports, filters.cleaned_data)
-    page = keyset_page(reports, after=request.GET.get("after"), before=request.GET.get("before"))
+    page = keyset_page(
+        reports,
+        after=queryparams.cursor(request.GET, "after"),
+        before=queryparams.cursor(request.GET, "before"),
+    )
     query = request.GET.copy()
     for cursor in ("after", "before", "page"):
         query.pop(cursor, None)
@@ -61,7 +65,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     assert user.organisation is not None
     today = timezone.localdate()
     # "File the report" from the reportable check preselects the report type.
-    initial = {"backup_status": request.GET.get("backup_status", "")}
+    initial = {"backup_status": queryparams.text(request.GET, "backup_status", max_length=20)}
     form = ReportForm(
         request.POST or None, organisation=user.organisation, today=today, initial=initial
     )
@@ -100,7 +104,7 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     """One report; showing it shows the member's identity, so the view is audited."""
     user = portal_user(request)
     row = get_object_or_404(visible_reports(user), report_id=report_id)
-    record(user, Action.VIEW_IDENTITY, object_type="member", object_id=str(row.member_id))
+    members_shown(user, [row.member_id])
     context = {
         "report": row,
         "versions": row.versions.order_by("version"),
@@ -137,6 +141,8 @@ def report_edit(request: HttpRequest, report_id: str) -> HttpResponse:
         else:
             messages.success(request, f"{row.report_id} saved.")
             return redirect("incidents:detail", report_id=row.report_id)
+    # The form is filled in with the member's name, birth date and Medicaid id.
+    members_shown(user, [row.member_id])
     return render(request, "incidents/report_form.html", {"form": form, "report": row})
 
 

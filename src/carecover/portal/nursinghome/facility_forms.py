@@ -6,12 +6,13 @@ from django import forms
 
 from carecover.portal.nursinghome.figures import WhatIf
 from carecover.portal.nursinghome.models import Facility
+from carecover.portal.queryparams import DayField
 
 
 class WhatIfForm(forms.Form):
     """What-if inputs of the projection; every field is optional."""
 
-    submitted_on = forms.DateField(
+    submitted_on = DayField(
         required=False,
         label="PBJ submitted on",
         help_text="After the deadline, the staffing rating is one star.",

@@ -21,7 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import QUARTERLY_COLUMNS
+from carecover.portal import queryparams
 from carecover.portal.accounts.models import Role, User
+from carecover.portal.audit.identity import residents_shown
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 from carecover.portal.nursinghome.access import facility_for, nursing_home_user, portal_user
@@ -46,13 +48,10 @@ SETTINGS_ROLES = frozenset({Role.NH_ADMINISTRATOR, Role.CORPORATE})
 
 def _quarter(request: HttpRequest) -> tuple[Quarter | None, str]:
     """The ``?quarter=`` asked for (None: the latest) and a message when it is not a quarter."""
-    text = request.GET.get("quarter", "").strip()
-    if not text:
-        return None, ""
     try:
-        return Quarter.parse(text[:20]), ""
+        return queryparams.quarter(request.GET, "quarter"), ""
     except InputError as exc:
-        return None, f"{exc.reason}: showing the latest quarter."
+        return None, f"{exc}: showing the latest quarter."
 
 
 def _uploads(facility: Facility, quarter: Quarter | None) -> dict[str, Any]:
@@ -109,6 +108,14 @@ def facility_page(request: HttpRequest, ccn: str) -> HttpResponse:
     form = WhatIfForm(request.GET if "whatif" in request.GET else None)
     what_if = form.what_if() if form.is_bound and form.is_valid() else WhatIf()
     figures = facility_figures(facility, quarter, today=today, what_if=what_if)
+    residents_shown(
+        user,
+        facility.ccn,
+        {
+            "census_risk": [r.resident_key for r in figures.census_risk],
+            "missing_assessments": [r.resident_key for r in figures.missing],
+        },
+    )
     notices = [problem] if problem else []
     notices += figures.notices
     shown = figures.quarter
