@@ -6,9 +6,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from carecover.errors import InputError
 from carecover.mds import connect
 from carecover.mds.bulk import is_plain_csv
 from carecover.mds.store import load_file
@@ -88,12 +90,17 @@ def test_a_file_with_quotes_or_blank_lines_takes_the_per_record_path(tmp_path: P
     assert (load_file(con, path).loaded, load_file(con, blank).loaded_in_bulk) == (2, 0)
 
 
-def test_a_row_with_more_fields_than_the_header_still_loads(tmp_path: Path) -> None:
+def test_a_row_with_more_fields_than_the_header_is_refused_by_both_paths(
+    tmp_path: Path,
+) -> None:
+    # Extra fields are never dropped silently (issue 12 §2): the line is named, nothing loads.
     path = write_extract(tmp_path / "w.csv", [raw(), raw(A2300="20260302")])
     path.write_text(path.read_text().rstrip("\n") + ",extra\n")
-    fast, slow = connect(None), connect(None)
-    assert load_file(fast, path).loaded == load_file(slow, path, bulk=False).loaded == 2
-    assert _dump(fast) == _dump(slow)
+    for bulk in (True, False):
+        con = connect(None)
+        with pytest.raises(InputError, match=r"w\.csv:3: 21 fields, more than the header's 20"):
+            load_file(con, path, bulk=bulk)
+        assert con.execute("SELECT count(*) FROM mds_assessments").fetchall() == [(0,)]
 
 
 def test_rows_of_blank_cells_are_skipped_like_the_csv_reader_does(tmp_path: Path) -> None:

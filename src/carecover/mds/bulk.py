@@ -72,13 +72,14 @@ def _lit(text: str) -> str:
 def stage_extract(con: Any, path: Path, header: list[str]) -> None:
     """Read the data rows of ``path`` into the temp table ``mds_stage`` (file order).
 
-    A DuckDB error here (a row with more fields than the header) means the
-    file is not plain after all; the caller falls back to per-record Python.
+    A DuckDB error here (a row with more or fewer fields than the header)
+    means the file is not plain after all; the caller falls back to the
+    per-record reader, which names the line (``extract.read_extract``).
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM read_csv(?, header=false,"
-        f" skip=1, delim=',', quote='', escape='', all_varchar=true, null_padding=true,"
+        f" skip=1, delim=',', quote='', escape='', all_varchar=true, null_padding=false,"
         f" auto_detect=false, columns={{{columns}}})",
         [str(path)],
     )
@@ -132,7 +133,9 @@ def _name(column: str) -> str:
 def _rows_sql(header: list[str]) -> str:
     index = {name: header.index(name) for name in COLUMNS}
     cells = ", ".join(f"trim(coalesce(c{index[c]}, '')) AS {c}" for c in COLUMNS)
-    everything = " || ".join(f"coalesce(c{i}, '')" for i in range(len(header)))
+    # concat(), not a chain of ||: a chain nests one level per column, and
+    # DuckDB's parser stops at about 980 levels (a wide extract).
+    everything = "concat(" + ", ".join(f"c{i}" for i in range(len(header))) + ")"
     return (
         f"SELECT rowid + 2 AS line, {cells} FROM {STAGE}"
         f" WHERE trim({everything}) <> ''"  # read_extract skips rows with only blanks

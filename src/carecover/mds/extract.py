@@ -10,14 +10,15 @@ empty = missing; dates ``YYYYMMDD`` or ISO ``YYYY-MM-DD``)::
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
+from carecover.csvrecords import check_header_width, records
 from carecover.errors import InputError
+from carecover.filekind import require_text
 
-__all__ = ["COLUMNS", "RawRecord", "read_extract", "read_header"]
+__all__ = ["COLUMNS", "MAX_COLUMNS", "RawRecord", "read_extract", "read_header"]
 
 COLUMNS = (
     "STATE_CD",
@@ -45,13 +46,18 @@ COLUMNS = (
 RawRecord = dict[str, str]
 
 
-def _header(reader: Any, path: Path) -> list[str]:
+# The contract has 20 columns; a full MDS item set has about 900. More than
+# this is not an MDS extract (and a header of 100,000 names is refused at once).
+MAX_COLUMNS = 2_000
+
+
+def _header(rows: Iterator[tuple[int, list[str]]], path: Path) -> list[str]:
     try:
-        header = [h.strip().upper() for h in next(reader)]
+        _, names = next(rows)
     except StopIteration:
         raise InputError("the file is empty", file=str(path)) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"not a readable CSV file: {exc}", file=str(path)) from None
+    header = [h.strip().upper() for h in names]
+    check_header_width(header, limit=MAX_COLUMNS, file=str(path), what="an MDS extract")
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(
@@ -60,28 +66,48 @@ def _header(reader: Any, path: Path) -> list[str]:
     return header
 
 
+def _rows(handle: Iterable[str], path: Path) -> Iterator[tuple[int, list[str]]]:
+    return records(handle, file=str(path), one_line=True)
+
+
+def _open(path: Path) -> TextIO:
+    require_text(path, what="an MDS extract CSV file")
+    return path.open(encoding="utf-8-sig", newline="")
+
+
 def read_header(path: Path) -> list[str]:
     """The header row, upper-cased; ``InputError`` when a contract column is missing."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return _header(csv.reader(handle), path)
+    with _open(path) as handle:
+        return _header(_rows(_header_line(handle, path), path), path)
+
+
+def _header_line(handle: TextIO, path: Path) -> list[str]:
+    """The first line of ``handle`` only: the header is checked before the rest is read."""
+    try:
+        return [handle.readline()]
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the header is not UTF-8 text: {exc.reason}", file=str(path)) from None
 
 
 def read_extract(path: Path) -> Iterator[tuple[int, RawRecord]]:
-    """Yield ``(line, record)`` for each data row; header problems raise ``InputError``."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = _header(reader, path)
-        index = [header.index(c) for c in COLUMNS]
+    """Yield ``(line, record)`` for each data row; a broken file raises ``InputError``.
+
+    Nothing is yielded past a structure error (an unterminated quote, a row of
+    another width than the header, a NUL byte): the caller's transaction then
+    stores nothing from the file.
+    """
+    with _open(path) as handle:
+        line = 1
         try:
-            for row in reader:
+            rows = _rows(handle, path)
+            header = _header(rows, path)
+            index = [header.index(c) for c in COLUMNS]
+            for line, row in rows:
                 if not any(cell.strip() for cell in row):
                     continue
-                cells = row + [""] * (len(header) - len(row))
-                yield (
-                    reader.line_num,
-                    {c: cells[i].strip() for c, i in zip(COLUMNS, index, strict=True)},
-                )
-        except (csv.Error, UnicodeDecodeError) as exc:
+                yield line, {c: row[i].strip() for c, i in zip(COLUMNS, index, strict=True)}
+        except UnicodeDecodeError as exc:
             raise InputError(
-                f"not a readable CSV file: {exc}", file=str(path), line=reader.line_num
+                f"not UTF-8 text ({exc.reason}) after line {line}; save the file as UTF-8",
+                file=str(path),
             ) from None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError, NotFoundError, ValidationError
+from carecover.filekind import Kind, require_xml, sniff
 from carecover.mds.bulk import (
     check_staged,
     drop_stage,
@@ -32,7 +33,7 @@ from carecover.mds.bulk import (
 from carecover.mds.census import refresh_census_cache
 from carecover.mds.extract import RawRecord, read_extract, read_header
 from carecover.mds.validation import Assessment, validate_record
-from carecover.mds.xmlfile import is_zip, read_xml_assessments
+from carecover.mds.xmlfile import read_xml_assessments
 from carecover.storefile import abort, open_store_file
 
 __all__ = [
@@ -106,14 +107,30 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
     return con
 
 
+def _is_extract(path: Path) -> bool:
+    """Whether ``path`` is an extract CSV (else XML or a ZIP), from its bytes and name.
+
+    The bytes decide (``filekind``); the name only says what the user meant,
+    so that a damaged ``.xml`` gets an XML message, not a CSV one.
+    """
+    suffix = path.suffix.lower()
+    if suffix in {".xml", ".zip"}:
+        require_xml(path, what="an MDS XML assessment or a ZIP of them")
+        return False
+    found = sniff(path)
+    if found.kind in (Kind.XML, Kind.ZIP):
+        return False
+    if suffix != ".csv":
+        raise InputError("expected an MDS extract .csv, an MDS .xml or a .zip", file=str(path))
+    return True
+
+
 def _records(path: Path) -> Iterator[tuple[str, RawRecord]]:
-    if path.suffix.lower() == ".csv":
+    if _is_extract(path):
         for line, raw in read_extract(path):
             yield f"line {line}", raw
-    elif path.suffix.lower() in {".xml", ".zip"} or is_zip(path):
-        yield from read_xml_assessments(path)
     else:
-        raise InputError("expected an MDS extract .csv, an MDS .xml or a .zip", file=str(path))
+        yield from read_xml_assessments(path)
 
 
 def _sha256(path: Path) -> str:
@@ -136,7 +153,7 @@ def _stage_plain_csv(con: Any, path: Path) -> list[str] | None:
     """Stage a plain extract CSV for bulk validation; its header, or None for the slow path."""
     import duckdb
 
-    if path.suffix.lower() != ".csv":
+    if not _is_extract(path):
         return None
     header = read_header(path)
     if not is_plain_csv(path):

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from carecover.errors import InputError
+from carecover.filekind import HEAD_BYTES, Kind, declares_doctype, sniff, sniff_bytes
 from carecover.mds.extract import COLUMNS, RawRecord
 
 __all__ = ["XmlLimits", "is_zip", "parse_assessment_xml", "read_xml_assessments"]
@@ -41,12 +42,19 @@ def _parser() -> etree.XMLParser:
 
 def parse_assessment_xml(data: bytes, name: str) -> RawRecord:
     """The items of one MDS XML assessment document, as a raw record."""
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    found = sniff_bytes(data[:HEAD_BYTES])
+    if found.kind is not Kind.XML:
+        raise InputError(f"not an XML document ({found.kind.value} file)", file=name)
+    # Decoded, so a UTF-16 document cannot hide its DOCTYPE from the check.
+    if declares_doctype(data[:HEAD_BYTES]):
         raise InputError("a DOCTYPE or entity declaration is not allowed", file=name)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise InputError(f"not well-formed XML: {exc}", file=name) from None
+    # Backstop for an encoding the check above cannot decode: what the parser saw.
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise InputError("a DOCTYPE or entity declaration is not allowed", file=name)
     wanted = set(COLUMNS)
     record = dict.fromkeys(COLUMNS, "")
     for element in root.iter():
@@ -60,8 +68,7 @@ def parse_assessment_xml(data: bytes, name: str) -> RawRecord:
 
 def is_zip(path: Path) -> bool:
     """Whether ``path`` starts like a ZIP archive."""
-    with path.open("rb") as handle:
-        return handle.read(2) == b"PK"
+    return sniff(path).kind is Kind.ZIP
 
 
 def read_xml_assessments(

@@ -1,0 +1,215 @@
+"""What a file is, told from its first bytes: one detector for every loader.
+
+Loaders must not trust a file's name, and must not let the wrong reader be
+the one that complains (a UTF-16 XML file called "not a text CSV file", an
+empty ``.xml`` given a CSV header message). Every loader asks ``sniff``
+first and refuses what it cannot read with ``require_text`` or
+``require_xml``, in the same words everywhere:
+
+- ``EMPTY``: no bytes, or only whitespace;
+- ``ZIP``: starts with a ZIP signature (``PK\\x03\\x04``, or ``PK\\x05\\x06``
+  for an empty archive);
+- ``XML``: after an optional byte-order mark and whitespace, the first
+  character is ``<``, in UTF-8, UTF-16 or UTF-32, with or without a BOM
+  (BOM-less UTF-16 is told by its zero bytes: ``<\\x00?\\x00`` or
+  ``\\x00<\\x00?``);
+- ``TEXT``: anything else that decodes (UTF-8, UTF-16 or UTF-32 with a BOM
+  or told by its zero bytes, or a single-byte code page) and holds no NUL
+  character or other control character that text files never contain;
+- ``BINARY``: the rest.
+
+``declares_doctype`` looks for a DOCTYPE or entity declaration in the
+*decoded* start of a document, so a UTF-16 file cannot hide one from a
+byte search; XML parsers then check the parsed document's own DOCTYPE as a
+backstop (``pbj.reader``, ``mds.xmlfile``).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from carecover.errors import InputError
+
+__all__ = [
+    "HEAD_BYTES",
+    "Kind",
+    "Sniffed",
+    "declares_doctype",
+    "require_text",
+    "require_xml",
+    "sniff",
+    "sniff_bytes",
+]
+
+# Bytes read to tell a file's kind (and to look for a DOCTYPE).
+HEAD_BYTES = 64 * 1024
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Control characters no text file holds (tab, newline, CR, form feed and
+# the cp1252 range 0x80-0x9f are fine).
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f", "\x1a"}
+
+
+class Kind(StrEnum):
+    """What a file holds."""
+
+    EMPTY = "empty"
+    ZIP = "zip"
+    XML = "xml"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the first bytes of a file tell."""
+
+    kind: Kind
+    encoding: str | None
+    """The text encoding (``utf-8``, ``utf-16-le``...), ``None`` for ZIP, binary
+    or undecided single-byte text; ``bom`` says whether a BOM announced it."""
+    bom: bool = False
+
+    @property
+    def wide(self) -> bool:
+        """The text is UTF-16 or UTF-32 (CSV readers want UTF-8 or cp1252)."""
+        return self.encoding is not None and self.encoding.startswith(("utf-16", "utf-32"))
+
+
+def _bomless_wide(head: bytes) -> str | None:
+    """UTF-16/32 without a BOM, told by where the zero bytes fall in ASCII text."""
+    sample = head[:512]
+    if len(sample) < 4:
+        return None
+    if sample[:4] == b"<\x00\x00\x00":
+        return "utf-32-le"
+    if sample[:4] == b"\x00\x00\x00<":
+        return "utf-32-be"
+    even = sample[0::2]
+    odd = sample[1::2]
+    # ASCII in UTF-16: every other byte is zero (the high byte).
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decoded(head: bytes, encoding: str) -> str:
+    # Cut to whole code units: the head may end in the middle of a character.
+    unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+    return head[: len(head) - len(head) % unit].decode(encoding, errors="replace")
+
+
+def sniff_bytes(head: bytes) -> Sniffed:
+    """The kind of a file whose first bytes are ``head`` (up to ``HEAD_BYTES``)."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return Sniffed(Kind.ZIP, None)
+    encoding, bom = None, False
+    for mark, name in _BOMS:
+        if head.startswith(mark):
+            encoding, bom, head = name, True, head[len(mark) :]
+            break
+    if encoding is None:
+        encoding = _bomless_wide(head)
+    if encoding is None:
+        try:
+            # A multi-byte character cut at the end of the head is still UTF-8.
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = None  # a single-byte code page, or binary
+    text = _decoded(head, encoding) if encoding else head.decode("latin-1")
+    stripped = text.lstrip()
+    if not stripped:
+        return Sniffed(Kind.EMPTY, encoding, bom)
+    if stripped.startswith("<"):
+        return Sniffed(Kind.XML, encoding or "utf-8", bom)
+    if any(c in _CONTROL for c in text):
+        return Sniffed(Kind.BINARY, None)
+    return Sniffed(Kind.TEXT, encoding, bom)
+
+
+def sniff(path: Path) -> Sniffed:
+    """The kind of the file at ``path``, from its first ``HEAD_BYTES`` bytes."""
+    if path.is_dir():
+        raise InputError("this is a directory, not a file", file=str(path))
+    with path.open("rb") as handle:
+        return sniff_bytes(handle.read(HEAD_BYTES))
+
+
+def declares_doctype(head: bytes) -> bool:
+    """Whether the start of a document declares a DOCTYPE or entities, in any encoding."""
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        return True
+    found = sniff_bytes(head)
+    if found.encoding is None or found.encoding == "utf-8":
+        return False
+    start = len(next((m for m, n in _BOMS if n == found.encoding), b"")) if found.bom else 0
+    text = _decoded(head[start:], found.encoding)
+    return "<!DOCTYPE" in text or "<!ENTITY" in text
+
+
+_WHAT = {
+    Kind.EMPTY: "the file is empty",
+    Kind.ZIP: "this is a ZIP archive",
+    Kind.XML: "this is an XML document",
+    Kind.BINARY: "this is a binary file, not text",
+}
+
+
+def _nul_line(path: Path) -> int | None:
+    """The line of the first NUL byte of a file that is otherwise text, else ``None``."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    at = head.find(b"\x00")
+    # Mostly NUL bytes is a binary file (or UTF-16 the sniffer could not tell).
+    if at < 0 or head.count(b"\x00") > len(head) // 100:
+        return None
+    return head[:at].count(b"\n") + 1
+
+
+def require_text(path: Path, *, what: str = "a CSV file") -> Sniffed:
+    """The sniffed kind of ``path`` if it is UTF-8 or single-byte text; else ``InputError``.
+
+    ``what`` names what the loader expected, for the message.
+    """
+    found = sniff(path)
+    if found.kind is Kind.TEXT and not found.wide:
+        return found
+    if found.kind is Kind.TEXT:
+        reason = f"the text is {found.encoding.upper() if found.encoding else 'UTF-16'}"
+        raise InputError(
+            f"{reason}, not UTF-8; save it as UTF-8 (CSV UTF-8) and try again", file=str(path)
+        )
+    line = _nul_line(path) if found.kind is Kind.BINARY else None
+    if line is not None:
+        raise InputError(
+            f"a NUL byte, which no text file holds (a damaged file?); expected {what}",
+            file=str(path),
+            line=line,
+        )
+    raise InputError(f"{_WHAT[found.kind]}; expected {what}", file=str(path))
+
+
+def require_xml(path: Path, *, what: str = "an XML document") -> Sniffed:
+    """The sniffed kind of ``path`` if it is XML or a ZIP; else ``InputError`` saying what it is."""
+    found = sniff(path)
+    if found.kind in (Kind.XML, Kind.ZIP):
+        return found
+    if found.kind is Kind.TEXT:
+        raise InputError(
+            f"this does not start like XML (the first character is not '<'); expected {what}",
+            file=str(path),
+        )
+    raise InputError(f"{_WHAT[found.kind]}; expected {what}", file=str(path))
