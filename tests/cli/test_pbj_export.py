@@ -182,3 +182,26 @@ def test_a_missing_csv_is_an_error_naming_the_file(cli: Cli, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
     assert "nope.csv" in result.stderr
+
+
+def test_an_ambiguous_job_title_is_refused_listing_the_titles_to_map(
+    cli: Cli, tmp_path: Path
+) -> None:
+    source = tmp_path / "clock.csv"
+    source.write_text(
+        "employee_id,job_title,pay_type_code,work_date,hours\n"
+        "E1,Infection Preventionist,2,2026-07-01,8\n"
+        "E2,Staff Development Coordinator,2,2026-07-01,8\n"
+    )
+    out = tmp_path / "pbj.xml"
+    result = _export(cli, source, out)
+    assert result.exit_code == 1
+    assert "'Infection Preventionist': 6 (" in result.stderr
+    assert "'Staff Development Coordinator': 6 (" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    mapping = tmp_path / "map.csv"
+    mapping.write_text(
+        "job_title,job_title_code\nInfection Preventionist,8\nStaff Development Coordinator,6\n"
+    )
+    assert _export(cli, source, out, "--mapping", mapping).exit_code == 0

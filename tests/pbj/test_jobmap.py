@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 
 from carecover.errors import InputError, NotFoundError
-from carecover.pbj.jobmap import load_job_mapping, normalize_title
+from carecover.pbj.jobmap import ambiguous_titles, load_job_mapping, normalize_title
+from carecover.pbj.timeclock import read_timeclock
+from tests.conftest import REPO
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj" / "timeclock"
 
@@ -21,7 +25,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj" / "timecl
         ("CNA", 10),
         ("DON", 5),
         ("Director of Nursing", 5),
-        ("MDS Coordinator", 6),
+        ("RN MDS Coordinator", 6),
+        ("LPN MDS Coordinator", 8),
         ("Administrator", 1),
         ("Med Tech", 12),
     ],
@@ -73,7 +78,7 @@ def test_it_rejects_a_mapping_file_without_its_columns(tmp_path: Path) -> None:
 
 def test_the_shipped_mapping_holds_many_titles_all_with_valid_codes() -> None:
     mapping = load_job_mapping()
-    assert len(mapping) > 90
+    assert len(mapping) > 80
     assert set(mapping.codes.values()) <= set(range(1, 41))
 
 
@@ -82,3 +87,66 @@ def test_it_says_a_mapping_file_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("job_title,job_title_code\nEnfermer\xeda,7\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_job_mapping(path)
+
+
+AMBIGUOUS = (
+    "MDS Coordinator",
+    "Unit Manager",
+    "Nurse Manager",
+    "Infection Preventionist",
+    "Staff Development Coordinator",
+    "ADON",
+)
+
+
+@pytest.mark.parametrize("title", AMBIGUOUS)
+def test_an_unprefixed_nursing_management_title_is_never_defaulted(title: str) -> None:
+    mapping = load_job_mapping()
+    assert title not in mapping
+    assert mapping.is_ambiguous(title)
+    with pytest.raises(NotFoundError, match=rf"'{title}': 6 \(.*\) or 8 \("):
+        mapping.code_for(title)
+
+
+def test_the_shipped_mapping_and_the_ambiguous_list_do_not_overlap_and_cite_a_source() -> None:
+    mapping = load_job_mapping()
+    assert not set(mapping.codes) & set(ambiguous_titles())
+    rows = list(csv.DictReader(io.StringIO(_data("job_title_mapping.csv"))))
+    assert all(r["source"].strip() for r in rows)
+    for row in csv.DictReader(io.StringIO(_data("ambiguous_job_titles.csv"))):
+        assert len(row["candidate_codes"].split()) >= 2, row
+        assert row["source"].strip()
+
+
+def test_a_users_mapping_decides_an_ambiguous_title(tmp_path: Path) -> None:
+    path = tmp_path / "map.csv"
+    path.write_text("job_title,job_title_code\nMDS Coordinator,8\n", encoding="utf-8")
+    mapping = load_job_mapping(path)
+    assert mapping.code_for("mds  coordinator") == 8
+    assert not mapping.is_ambiguous("MDS Coordinator")
+
+
+def test_a_time_clock_file_with_ambiguous_titles_lists_them_all_in_one_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "clock.csv"
+    path.write_text(
+        "employee_id,job_title,pay_type_code,work_date,hours\n"
+        "E1,RN,2,2026-07-01,8\n"
+        "E2,Unit Manager,2,2026-07-01,8\n"
+        "E3,ADON,1,2026-07-01,8\n"
+        "E4,unit  manager,2,2026-07-02,8\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_timeclock(path)
+    error = caught.value
+    assert (error.line, error.field) == (3, "job_title")
+    assert "'Unit Manager': 6 (" in error.reason
+    assert "'ADON': 6 (" in error.reason
+    assert "--mapping" in error.reason
+    assert "more problem" not in error.reason
+
+
+def _data(name: str) -> str:
+    return (REPO / "src" / "carecover" / "data" / "pbj" / name).read_text(encoding="utf-8")

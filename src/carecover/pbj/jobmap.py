@@ -1,13 +1,21 @@
 """Payroll job titles mapped to PBJ ``jobTitleCode`` values (1–40).
 
 Payroll systems name jobs their own way ("Staff RN", "STNA", "Med Tech").
-A mapping file turns those names into PBJ codes; it is a CSV with exactly the
-columns ``job_title,job_title_code``. Titles match case-insensitively, with
-surrounding spaces trimmed and runs of inner spaces collapsed. A default
-mapping of common titles ships in ``carecover/data/pbj/job_title_mapping.csv``;
-it is a convenience, not CMS text — each facility must check that its titles
-land on the code the PBJ Policy Manual asks for (e.g. an RN MDS coordinator is
-code 6, not 7; cms-staffing-methodology.md §1.4).
+A mapping file turns those names into PBJ codes; it is a CSV with the columns
+``job_title,job_title_code`` (others, e.g. ``source``, are ignored). Titles
+match case-insensitively, with surrounding spaces trimmed and runs of inner
+spaces collapsed. A default mapping of common titles ships in
+``carecover/data/pbj/job_title_mapping.csv``; it is a convenience, not CMS
+text, and holds only titles whose code the title itself settles, each with
+its source.
+
+Job titles are never guessed. Titles whose code depends on who holds the job
+("MDS Coordinator": 6 for an RN, 8 for an LPN; cms-staffing-methodology.md
+§1.4) are listed with their candidate codes in ``ambiguous_job_titles.csv``:
+with the default mapping such a title is refused (``JobMapping.ambiguous``,
+``unmapped_error``), and the facility maps it in its own file. Defaulting an
+LPN's "Unit Manager" hours to code 6 would raise RN hours and hide days
+without an RN: an audit finding.
 """
 
 from __future__ import annotations
@@ -21,9 +29,17 @@ from pathlib import Path
 from carecover.errors import InputError, NotFoundError
 from carecover.pbj.codes import job_title
 
-__all__ = ["DEFAULT_MAPPING_NAME", "JobMapping", "load_job_mapping", "normalize_title"]
+__all__ = [
+    "AMBIGUOUS_TITLES_NAME",
+    "DEFAULT_MAPPING_NAME",
+    "JobMapping",
+    "ambiguous_titles",
+    "load_job_mapping",
+    "normalize_title",
+]
 
 DEFAULT_MAPPING_NAME = "job_title_mapping.csv"
+AMBIGUOUS_TITLES_NAME = "ambiguous_job_titles.csv"
 _COLUMNS = ("job_title", "job_title_code")
 
 
@@ -32,20 +48,58 @@ def normalize_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+def _data_text(name: str) -> str:
+    return resources.files("carecover").joinpath("data", "pbj", name).read_text(encoding="utf-8")
+
+
+def ambiguous_titles() -> dict[str, tuple[int, ...]]:
+    """Titles (normalized) whose PBJ code depends on the holder, with the candidate codes."""
+    out: dict[str, tuple[int, ...]] = {}
+    for row in csv.DictReader(io.StringIO(_data_text(AMBIGUOUS_TITLES_NAME))):
+        out[normalize_title(row["job_title"])] = tuple(
+            job_title(c).code for c in row["candidate_codes"].split()
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class JobMapping:
-    """Payroll job titles (normalized) to PBJ job title codes."""
+    """Payroll job titles (normalized) to PBJ job title codes.
+
+    ``ambiguous`` (the shipped default only) holds titles the user must map.
+    """
 
     codes: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    ambiguous: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def code_for(self, title: str) -> int:
-        """The PBJ code for ``title``; ``NotFoundError`` when the mapping lacks it."""
-        try:
-            return self.codes[normalize_title(title)]
-        except KeyError:
-            where = f" in {self.source}" if self.source else ""
-            raise NotFoundError(f"job title {title.strip()!r} is not mapped{where}") from None
+        """The PBJ code for ``title``; ``NotFoundError`` when unmapped or ambiguous."""
+        key = normalize_title(title)
+        if key in self.codes:
+            return self.codes[key]
+        if key in self.ambiguous:
+            raise NotFoundError(self.unmapped_error([title]))
+        where = f" in {self.source}" if self.source else ""
+        raise NotFoundError(f"job title {title.strip()!r} is not mapped{where}")
+
+    def is_ambiguous(self, title: str) -> bool:
+        """Whether ``title`` is one the user must map (its code depends on the holder)."""
+        key = normalize_title(title)
+        return key not in self.codes and key in self.ambiguous
+
+    def unmapped_error(self, titles: list[str]) -> str:
+        """The message that lists ambiguous ``titles`` to map, with candidate codes."""
+        parts = []
+        for title in dict.fromkeys(" ".join(t.split()) for t in titles):
+            codes = self.ambiguous.get(normalize_title(title), ())
+            named = " or ".join(f"{c} ({job_title(str(c)).title})" for c in codes)
+            parts.append(f"{title!r}: {named}")
+        return (
+            "job titles to map: the PBJ code depends on who holds the job, so carecover does "
+            "not guess it; give a mapping file (--mapping, columns job_title,job_title_code) "
+            "with " + "; ".join(parts)
+        )
 
     def __contains__(self, title: object) -> bool:
         return isinstance(title, str) and normalize_title(title) in self.codes
@@ -62,12 +116,9 @@ def load_job_mapping(path: Path | None = None) -> JobMapping:
     the facility meant.
     """
     if path is None:
-        text = (
-            resources.files("carecover")
-            .joinpath("data", "pbj", DEFAULT_MAPPING_NAME)
-            .read_text(encoding="utf-8")
-        )
         name = f"carecover/data/pbj/{DEFAULT_MAPPING_NAME}"
+        mapping = _parse(_data_text(DEFAULT_MAPPING_NAME), name)
+        return JobMapping(mapping.codes, name, ambiguous_titles())
     else:
         name = str(path)
         try:

@@ -126,6 +126,7 @@ def parse_timeclock(
     name = str(path)
     rows: list[TimeclockRow] = []
     problems: list[InputError] = []
+    ambiguous: dict[str, int] = {}  # title -> first line: listed in one error, never guessed
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         try:
@@ -135,6 +136,10 @@ def parse_timeclock(
                 if not any(c.strip() for c in cells):
                     continue
                 values = dict(zip(header, (c.strip() for c in cells), strict=False))
+                title = values.get("job_title", "")
+                if not values.get("job_title_code") and mapping.is_ambiguous(title):
+                    ambiguous.setdefault(title, reader.line_num)
+                    continue
                 try:
                     rows.append(_row(values, reader.line_num, mapping))
                 except InputError as exc:
@@ -144,6 +149,10 @@ def parse_timeclock(
         except (UnicodeDecodeError, csv.Error) as exc:
             # Decoding runs ahead of the CSV reader, so no line number is reliable here.
             raise InputError(f"not a readable UTF-8 CSV ({exc})", file=name) from None
+    if ambiguous:
+        first = min(ambiguous.values())
+        message = mapping.unmapped_error(list(ambiguous))
+        problems.insert(0, InputError(message, file=name, line=first, field="job_title"))
     return rows, problems
 
 

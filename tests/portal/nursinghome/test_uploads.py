@@ -487,3 +487,23 @@ def test_the_users_file_name_is_shown_but_never_used_as_a_path(
     assert generated_xml_path(upload) == facility_stores / "100000" / "uploads" / f"{upload.pk}.xml"
     assert not (facility_stores.parent / "evil.csv").exists()
     assert list((facility_stores / "100000" / "incoming").iterdir()) == []
+
+
+def test_an_ambiguous_job_title_is_never_defaulted_and_the_users_mapping_decides(
+    receive: Receive, oakwood: Facility
+) -> None:
+    before = store_counts(oakwood)
+    rows = ["E1001,2020-01-06,,,MDS Coordinator,1,2026-07-01,8"]
+    without = receive(UploadKind.TIMECLOCK, "p.csv", timeclock_csv(rows), options=UploadOptions(Q3))
+    assert without.status == "rejected"
+    assert store_counts(oakwood) == before
+    assert "'MDS Coordinator': 6 (" in without.report["message"]
+    assert "or 8 (" in without.report["message"]
+    mapping = upload_file("titles.csv", b"job_title,job_title_code\nMDS Coordinator,8\n")
+    upload = receive(
+        UploadKind.TIMECLOCK,
+        "p.csv",
+        timeclock_csv(rows),
+        options=UploadOptions(Q3, "merge", mapping),
+    )
+    assert upload.status == "accepted", upload.report["message"]
