@@ -9,10 +9,11 @@ from carecover.portal.config import database_from_url, env_bool, env_int, env_li
 
 
 def test_it_reads_a_sqlite_url_as_a_file_path() -> None:
-    assert database_from_url("sqlite:////var/lib/carecover/portal.sqlite3") == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": "/var/lib/carecover/portal.sqlite3",
-    }
+    db = database_from_url("sqlite:////var/lib/carecover/portal.sqlite3")
+    assert (db["ENGINE"], db["NAME"]) == (
+        "django.db.backends.sqlite3",
+        "/var/lib/carecover/portal.sqlite3",
+    )
 
 
 def test_it_reads_a_postgres_url_with_credentials() -> None:

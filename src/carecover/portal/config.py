@@ -13,6 +13,11 @@ CARECOVER_DEBUG            ``true``/``false`` (default false); never true in pro
 CARECOVER_ALLOWED_HOSTS    comma-separated host names (default ``localhost,127.0.0.1``)
 CARECOVER_HTTPS            default true: secure cookies, HSTS, redirect to https
 CARECOVER_SESSION_MINUTES  inactivity before a session expires (default 30)
+CARECOVER_SITE_URL         the portal's address, for links in e-mails
+CARECOVER_EMAIL_BACKEND    ``smtp`` (default), ``console`` (the demo) or ``none``
+CARECOVER_EMAIL_HOST/PORT  the SMTP server (default localhost:25); ``_USER``,
+                           ``_PASSWORD``, ``_TLS``, ``_FROM`` as needed
+CARECOVER_REMINDER_MINUTES how often the worker scans for reminders (default 60)
 ========================== =========================================================
 """
 
@@ -29,8 +34,10 @@ from carecover.errors import ConfigError
 
 __all__ = [
     "DEFAULT_SQLITE_PATH",
+    "SQLITE_OPTIONS",
     "database_from_url",
     "env_bool",
+    "env_choice",
     "env_int",
     "env_list",
     "env_secret",
@@ -38,12 +45,32 @@ __all__ = [
 ]
 
 DEFAULT_SQLITE_PATH = Path.home() / ".local" / "share" / "carecover" / "portal.sqlite3"
+#: SQLite as a server's database: gunicorn's workers and threads write at once.
+#: WAL lets readers go on while one writer commits; IMMEDIATE takes the write
+#: lock when a transaction begins, so two writers queue on ``timeout`` (seconds)
+#: instead of one failing "database is locked" when it upgrades a read lock.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    # synchronous stays FULL: a filed report survives a power cut once answered.
+    "init_command": "PRAGMA journal_mode=WAL",
+}
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
 def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if environ is None else environ
+
+
+def env_choice(
+    name: str, default: str, choices: list[str], environ: Mapping[str, str] | None = None
+) -> str:
+    """One of ``choices`` (case-insensitive), or ``default`` when unset."""
+    value = _env(environ).get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def env_str(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
@@ -108,7 +135,11 @@ def database_from_url(url: str) -> dict[str, Any]:
             raise ConfigError(
                 f"CARECOVER_DATABASE_URL: a SQLite URL is sqlite:///path, not {url!r}"
             )
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
     if parts.scheme in ("postgres", "postgresql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:
