@@ -57,8 +57,14 @@ def test_csv_puts_each_table_after_its_title() -> None:
     titles = [line for line in text.splitlines() if line.startswith("# ")]
     assert titles[0].startswith("# Monthly Quality of Care Committee snapshot: 2026-10-01..")
     assert "# By provider / EOR" in titles
-    assert "figure,label,value,previous,change" in text
+    assert "Figure (code),Figure,Value,Previous period,Change" in text
     assert "reports,Reports,2,1,1" in text
+
+
+def test_csv_heads_columns_with_labels_or_on_request_with_codes() -> None:
+    tables = rollup_tables(rollup())
+    assert "Provider / EOR number,Provider / EOR,Reporter kind (code)" in to_csv(tables)
+    assert "provider_id,provider_name,reporter_kind" in to_csv(tables, codes=True)
 
 
 def test_xlsx_has_one_sheet_per_table_and_neutralised_names(tmp_path: Path) -> None:
@@ -71,9 +77,15 @@ def test_xlsx_has_one_sheet_per_table_and_neutralised_names(tmp_path: Path) -> N
         "by_service",
         "by_period",
         "repeated_members",
+        "details",
     ]
     sheet = book["by_provider"]
-    assert [c.value for c in sheet[3]][:3] == ["provider_id", "provider_name", "reporter_kind"]
+    assert [c.value for c in sheet[3]][:4] == [
+        "Provider / EOR number",
+        "Provider / EOR",
+        "Reporter kind (code)",
+        "Reporter kind",
+    ]
     assert sheet["B4"].value == "'" + EVIL
     assert sheet["B4"].data_type == "s"
     assert book["headline"]["C4"].value == 2
@@ -103,9 +115,9 @@ def test_compliance_rows_render_as_csv_json_and_text() -> None:
         date(2026, 10, 1),
         as_of=date(2026, 11, 1),
     )
-    text = to_csv([compliance_table(rows)])
+    text = to_csv([compliance_table(rows)], codes=True)
     assert text.splitlines()[1] == (
-        "P1,Provider P1,2026-10-01,2026-10-15,2026-10-20,late,1,1,no,2026-10-22T08:30,2"
+        "P1,Provider P1,2026-10-01,2026-10-15,2026-10-20,late,Late,1,1,no,2026-10-22T08:30,2"
     )
     assert compliance_json(rows)[0]["status"] == "late"
     assert "late" in to_text([compliance_table(rows)])
@@ -113,6 +125,6 @@ def test_compliance_rows_render_as_csv_json_and_text() -> None:
 
 def test_the_text_table_shows_unknown_values_as_n_a_and_empty_tables_as_none() -> None:
     text = to_text(rollup_tables(monthly_snapshot([], date(2026, 10, 1))))
-    assert "late_submissions" in text
+    assert "Late provider-periods" in text
     assert "n/a" in text
     assert "(none)" in text

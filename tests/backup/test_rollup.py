@@ -8,7 +8,9 @@ import pytest
 from carecover.backup.compliance import Attestation, ProviderRef, period_compliance
 from carecover.backup.report import BackupReport, BackupStatus, ReportStatus
 from carecover.backup.rollup import (
+    Cell,
     RollupKind,
+    Table,
     build_rollup,
     monthly_snapshot,
     quarterly_hrc,
@@ -42,23 +44,37 @@ def october() -> list[BackupReport]:
             # filed 2026-10-25, after the 2026-10-20 due date
             submitted_at=datetime(2026, 10, 25, 9, 0),
         ),
-        # Not counted: a draft, a returned report, one from another month.
+        # Counted: a returned report was filed (the MCO asked for a correction).
+        report(
+            provider_id="P1",
+            medicaid_id="444444444D",
+            status=ReportStatus.RETURNED,
+            incident_date=date(2026, 10, 6),
+            mco_comment="fix the time",
+        ),
+        # Not counted: a draft, one from another month.
         report(provider_id="P1", status=ReportStatus.DRAFT, incident_date=date(2026, 10, 5)),
-        report(provider_id="P1", status=ReportStatus.RETURNED, incident_date=date(2026, 10, 6)),
         report(provider_id="P1", medicaid_id=ANN, incident_date=date(2026, 9, 20)),
     ]
 
 
-def test_the_monthly_snapshot_counts_only_submitted_and_accepted_reports_of_the_month() -> None:
+def rows_by(table: Table, key: str) -> dict[Cell, dict[str, Cell]]:
+    """A table's rows as dicts by column code, keyed by column ``key``."""
+    at = table.columns.index(key)
+    return {row[at]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
+
+
+def test_the_monthly_snapshot_counts_every_filed_report_of_the_month_returned_included() -> None:
     rollup = monthly_snapshot(october(), OCT)
     figures = {f.name: f.value for f in rollup.figures}
-    assert figures["reports"] == 4
-    assert figures["members_affected"] == 3
+    assert figures["reports"] == 5
+    assert figures["returned"] == 1
+    assert figures["members_affected"] == 4
     assert figures["members_with_repeated_failures"] == 1
     assert figures["highest_reports_one_member"] == 2
-    assert figures["hours_without_staff_total"] == 20.0
-    assert figures["hours_without_staff_median"] == 5.0
-    assert (figures["not_available"], figures["offered_declined"]) == (3, 1)
+    assert figures["hours_without_staff_total"] == 24.0
+    assert figures["hours_without_staff_median"] == 4.0
+    assert (figures["not_available"], figures["offered_declined"]) == (4, 1)
     assert figures["late_reports"] == 1
     assert figures["late_submissions"] is None
     assert figures["missing_submissions"] is None
@@ -68,9 +84,9 @@ def test_it_compares_each_figure_with_the_previous_month() -> None:
     rollup = monthly_snapshot(october(), OCT)
     assert (rollup.previous_start, rollup.previous_end) == (date(2026, 9, 1), date(2026, 9, 30))
     reports = rollup.figure("reports")
-    assert (reports.value, reports.previous, reports.change) == (4, 1, 3)
+    assert (reports.value, reports.previous, reports.change) == (5, 1, 4)
     median = rollup.figure("hours_without_staff_median")
-    assert (median.previous, median.change) == (4.0, 1.0)
+    assert (median.previous, median.change) == (4.0, 0.0)
 
 
 def test_an_empty_month_has_no_median_and_no_change_for_it() -> None:
@@ -83,18 +99,54 @@ def test_an_empty_month_has_no_median_and_no_change_for_it() -> None:
 
 def test_it_breaks_the_month_down_by_provider_reason_service_and_period() -> None:
     rollup = monthly_snapshot(october(), OCT)
-    by_provider = {row[0]: row for row in rollup.table("by_provider").rows}
-    assert by_provider["P2"][3:9] == (2, 1, 1, 14.0, 2, 1)
-    reasons = {(row[0], row[1]): row[2] for row in rollup.table("by_reason").rows}
+    p2 = rows_by(rollup.table("by_provider"), "provider_id")["P2"]
+    counts = ("reports", "not_available", "offered_declined", "hours_without_staff")
+    assert [p2[c] for c in (*counts, "members_affected", "late_reports")] == [2, 1, 1, 14.0, 2, 1]
+    reasons = {(row[0], row[2]): row[4] for row in rollup.table("by_reason").rows}
     assert reasons == {
-        ("not_available", "backup_staff_unavailable"): 2,
+        ("not_available", "backup_staff_unavailable"): 3,
         ("not_available", "other"): 1,
         ("offered_declined", "declined_by_member"): 1,
     }
-    services = {row[0]: row[1] for row in rollup.table("by_service").rows}
-    assert services == {"H2015": 1, "T2013TF": 3}
+    services = {row[0]: row[2] for row in rollup.table("by_service").rows}
+    assert services == {"H2015": 1, "T2013TF": 4}
     periods = [(row[0], row[1]) for row in rollup.table("by_period").rows]
-    assert periods == [("2026-10-01..2026-10-15", 3), ("2026-10-16..2026-10-31", 1)]
+    assert periods == [("2026-10-01..2026-10-15", 4), ("2026-10-16..2026-10-31", 1)]
+
+
+def test_reasons_services_and_statuses_carry_labels_beside_their_codes() -> None:
+    rollup = monthly_snapshot(october(), OCT)
+    reasons = rows_by(rollup.table("by_reason"), "reason")
+    assert reasons["other"]["reason_label"] == "Other (explain)"
+    assert reasons["declined_by_member"]["reason_label"] == "Declined by the member"
+    assert reasons["declined_by_member"]["backup_status_label"] == (
+        "Backup staff offered but declined"
+    )
+    services = rows_by(rollup.table("by_service"), "service_code")
+    assert services["H2015"]["service_name"] == "Community Networking"
+    assert rollup.table("by_reason").headers[:4] == (
+        "Backup status (code)",
+        "Backup status",
+        "Reason (code)",
+        "Reason",
+    )
+
+
+def test_the_monthly_snapshot_lists_every_counted_report_of_the_month() -> None:
+    reports = october()
+    details = monthly_snapshot(reports, OCT).table("details")
+    assert details.columns[:2] == ("report_id", "provider_id")
+    listed = [dict(zip(details.columns, row, strict=True)) for row in details.rows]
+    assert [d["incident_date"] for d in listed] == [date(2026, 10, d) for d in (2, 3, 4, 6, 20)]
+    returned = next(d for d in listed if d["status"] == "returned")
+    assert returned["status_label"] == "Returned for correction"
+    assert returned["report_id"] == reports[4].report_id
+    declined = next(d for d in listed if d["service_code"] == "H2015")
+    assert (declined["service_name"], declined["hours_without_staff"]) == (
+        "Community Networking",
+        6.0,
+    )
+    assert declined["reason_label"] == "Declined by the member"
 
 
 def test_repeated_failures_list_members_by_medicaid_id_only() -> None:
@@ -112,7 +164,7 @@ def test_the_state_report_carries_no_member_identifiers_at_all() -> None:
     assert (rollup.start, rollup.end) == (date(2026, 10, 1), date(2026, 12, 31))
     assert [t.name for t in rollup.tables] == ["by_provider", "by_reason", "by_service", "by_month"]
     assert "111111111A" not in repr(asdict(rollup))
-    assert rollup.figure("members_affected").value == 3
+    assert rollup.figure("members_affected").value == 4
 
 
 def test_the_quarterly_reports_compare_with_the_previous_quarter_and_trend_by_month() -> None:
@@ -120,7 +172,7 @@ def test_the_quarterly_reports_compare_with_the_previous_quarter_and_trend_by_mo
     assert (rollup.previous_start, rollup.previous_end) == (date(2026, 7, 1), date(2026, 9, 30))
     assert rollup.figure("reports").previous == 1
     months = [(row[0], row[1]) for row in rollup.table("by_month").rows]
-    assert months == [("2026-10", 4), ("2026-11", 0), ("2026-12", 0)]
+    assert months == [("2026-10", 5), ("2026-11", 0), ("2026-12", 0)]
 
 
 @pytest.mark.parametrize(
@@ -149,9 +201,9 @@ def test_it_counts_late_and_missing_provider_periods_from_compliance_rows() -> N
     assert rollup.figure("late_submissions").value == 1  # P2, first half of October
     # P1 second half is reported; P2 second half, P3 both halves missing
     assert rollup.figure("missing_submissions").value == 3
-    by_provider = {row[0]: row for row in rollup.table("by_provider").rows}
-    assert by_provider["P3"][3] == 0
-    assert by_provider["P3"][-2:] == (0, 2)
+    p3 = rows_by(rollup.table("by_provider"), "provider_id")["P3"]
+    assert p3["reports"] == 0
+    assert (p3["late_periods"], p3["missing_periods"]) == (0, 2)
 
 
 def test_build_rollup_checks_compliance_when_given_providers_or_attestations() -> None:

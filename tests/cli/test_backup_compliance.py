@@ -35,16 +35,17 @@ def test_summary_json_counts_filed_reports_and_compares_with_last_month(cli: Cli
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     figures = {name: f["value"] for name, f in data["figures"].items()}
-    # 5 submitted/accepted October reports; the draft and the returned report are left out.
-    assert figures["reports"] == 5
+    # 6 filed October reports (the returned one included); the draft is left out.
+    assert figures["reports"] == 6
+    assert figures["returned"] == 1
     assert figures["members_affected"] == 4
-    assert figures["members_with_repeated_failures"] == 1
-    assert figures["hours_without_staff_total"] == 19.5
-    assert figures["hours_without_staff_median"] == 3.0
-    assert (figures["not_available"], figures["offered_declined"]) == (4, 1)
+    assert figures["members_with_repeated_failures"] == 2
+    assert figures["hours_without_staff_total"] == 23.5
+    assert figures["hours_without_staff_median"] == 3.5
+    assert (figures["not_available"], figures["offered_declined"]) == (4, 2)
     assert figures["late_reports"] == 1
     assert data["figures"]["reports"]["previous"] == 2
-    assert data["figures"]["reports"]["change"] == 3
+    assert data["figures"]["reports"]["change"] == 4
 
 
 def test_summary_counts_late_and_missing_periods_given_providers_and_attestations(
@@ -71,7 +72,15 @@ def test_the_state_report_takes_a_quarter_and_has_no_member_ids(cli: Cli) -> Non
     assert data["period"] == {"start": "2026-10-01", "end": "2026-12-31"}
     assert "repeated_members" not in data["tables"]
     assert "123456789A" not in result.stdout
-    assert data["figures"]["reports"]["value"] == 6
+    assert data["figures"]["reports"]["value"] == 7
+    # Every provider serves fewer than 11 members: folded (EORs apart), counts suppressed.
+    rows = data["tables"]["by_provider"]["rows"]
+    assert [r["provider_name"] for r in rows] == [
+        "Employers of Record (1)",
+        "Other providers (each under 11 members) (3)",
+    ]
+    assert {r["reports"] for r in rows} == {"<11"}
+    assert "Blue Ridge Care" not in result.stdout
 
 
 def test_the_hrc_report_accepts_a_month_inside_the_quarter(cli: Cli) -> None:

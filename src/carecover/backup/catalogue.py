@@ -15,6 +15,10 @@ source and whether it is verified:
   ... there must be an explanation").
 
 A malformed file raises ``ConfigError`` naming the file, line and column.
+
+``label_of`` gives every code a report carries (reason, service, backup
+status, who declined, report status, reporter kind) the words people read:
+committee papers and pages show labels, exports keep the code beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from functools import cache
 from importlib import resources
 from typing import TypeVar
 
+from carecover.backup.report import BackupStatus, DeclinedBy, ReporterKind, ReportStatus
 from carecover.errors import ConfigError, InputError, NotFoundError
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "ServiceUnit",
     "find_reason",
     "find_service",
+    "label_of",
     "load_reasons",
     "load_services",
     "normalise_code",
@@ -271,6 +277,53 @@ def find_reason(code: str, on: date | None = None) -> Reason:
     key = code.strip().lower()
     matches = [r for r in load_reasons(on) if r.code == key]
     return _latest(matches, key, on, "reason", any(r.code == key for r in _reasons()))
+
+
+#: Words for the codes of the report's fixed choices (the enums of ``report``).
+_FIXED_LABELS: dict[str, dict[str, str]] = {
+    "backup_status": {
+        BackupStatus.NOT_AVAILABLE: "Backup staff not available",
+        BackupStatus.OFFERED_DECLINED: "Backup staff offered but declined",
+    },
+    "declined_by": {
+        DeclinedBy.MEMBER: "Member",
+        DeclinedBy.LEGALLY_RESPONSIBLE_PERSON: "Legally responsible person",
+    },
+    "status": {
+        ReportStatus.DRAFT: "Draft",
+        ReportStatus.SUBMITTED: "Submitted",
+        ReportStatus.ACCEPTED: "Accepted",
+        ReportStatus.RETURNED: "Returned for correction",
+    },
+    "reporter_kind": {
+        ReporterKind.PROVIDER: "Provider agency",
+        ReporterKind.EOR: "Employer of Record",
+    },
+}
+
+
+@cache
+def _catalogue_labels() -> dict[str, dict[str, str]]:
+    # Without a date, the row that started last names the code.
+    reasons: dict[str, str] = {}
+    for r in sorted(_reasons(), key=lambda r: r.effective_from):
+        reasons[r.code] = r.label
+    for who, words in _FIXED_LABELS["declined_by"].items():
+        # Declined reports have no reason code; the roll-ups group them by who declined.
+        reasons[f"declined_by_{who}"] = f"Declined by the {words.lower()}"
+    reasons["(not given)"] = "(not given)"
+    services: dict[str, str] = {}
+    for s in sorted(_services(), key=lambda s: s.effective_from):
+        services[s.code] = s.name
+    return {"reason": reasons, "service_code": services, **_FIXED_LABELS}
+
+
+def label_of(kind: str, code: str | None) -> str:
+    """The words for ``code`` of ``kind`` (``reason``, ``service_code``, ``backup_status``,
+    ``declined_by``, ``status``, ``reporter_kind``); an unknown code is shown as it is."""
+    if code is None or code == "":
+        return ""
+    return _catalogue_labels().get(kind, {}).get(str(code), str(code))
 
 
 def search_services(text: str, *, limit: int = 10, on: date | None = None) -> list[Service]:

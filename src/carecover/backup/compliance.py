@@ -7,6 +7,16 @@ with neither is out of compliance and gets a Plan of Correction (``correction``)
 
 A report belongs to the period of its *incident date*; an attestation names
 its period by the period's first day (any day inside the period is accepted).
+
+The clock is fair (issue 13 §3):
+
+* A report's timeliness is its **first** submission's: a report filed on time,
+  returned by the MCO and corrected after the due date is not late.
+* A report whose provider learned of the incident later (``learned_on``: the
+  family told the supervisor days later) is due by the due date of the period
+  containing that day, if that is later than its incident period's.
+* Periods that ended before the requirement's effective date (``required_from``,
+  reporting resumed 1 July 2022) are not due at all: they get no row.
 """
 
 from __future__ import annotations
@@ -27,9 +37,12 @@ __all__ = [
     "Attestation",
     "ProviderPeriod",
     "ProviderPeriodStatus",
+    "ProviderRate",
     "ProviderRef",
+    "deadline",
     "filed_on",
     "period_compliance",
+    "provider_rates",
     "read_attestations",
     "read_providers",
 ]
@@ -91,11 +104,46 @@ class ProviderPeriod:
         return self.status in (ProviderPeriodStatus.LATE, ProviderPeriodStatus.MISSING)
 
 
+@dataclass(frozen=True)
+class ProviderRate:
+    """How often one provider met the clock over a run of periods.
+
+    ``rate`` is periods reported or attested on time over periods due (those
+    whose due date has passed); None when no period was due yet.
+    """
+
+    provider_id: str
+    provider_name: str
+    periods_due: int
+    on_time: int
+    attested_none: int
+    late: int
+    missing: int
+
+    @property
+    def rate(self) -> float | None:
+        """On-time periods / periods due, 0..1 (None when nothing was due)."""
+        return self.on_time / self.periods_due if self.periods_due else None
+
+
 def filed_on(report: BackupReport) -> datetime | None:
-    """When ``report`` was filed with the MCO, or None if it never was (drafts)."""
+    """When ``report`` was first filed with the MCO, or None if it never was (drafts).
+
+    The first submission decides: a correction re-submitted after the MCO
+    returned the report keeps the first filing time (``first_submitted_at``).
+    """
     if report.status not in FILED_STATUSES:
         return None
-    return report.submitted_at
+    return report.first_submitted_at or report.submitted_at
+
+
+def deadline(incident_date: date, learned_on: date | None, scheme: PeriodScheme) -> date:
+    """The day a report is due: its incident period's due date, or, when the provider
+    learned of the incident later, the due date of the period containing that day."""
+    due = scheme.period_for(incident_date).due
+    if learned_on is not None and learned_on > incident_date:
+        return max(due, scheme.period_for(learned_on).due)
+    return due
 
 
 def period_compliance(
@@ -108,14 +156,19 @@ def period_compliance(
     as_of: date,
     scheme: PeriodScheme | None = None,
     provider_names: Mapping[str, str] | None = None,
+    required_from: date | None = None,
 ) -> list[ProviderPeriod]:
     """One row per provider × period overlapping ``first``..``last``, as known on ``as_of``.
 
     Only filings (reports submitted/accepted/returned with a ``submitted_at``,
-    and attestations) made on or before ``as_of`` count. A filing is on time
-    when its date is on or before the period's due date. Precedence:
+    and attestations) made on or before ``as_of`` count, each at its *first*
+    submission (``filed_on``). A report is on time when that date is on or
+    before its ``deadline`` (its period's due date, later when the provider
+    learned of the incident later); an attestation when it is on or before the
+    period's due date. Periods ending before ``required_from`` (the
+    requirement's effective date) are left out. Precedence:
 
-    1. ``late``          — any report for the period was filed after the due date,
+    1. ``late``          — any report for the period was filed after its deadline,
                            or the only filing is an attestation filed after it;
     2. ``reported``      — at least one report filed on time (an attestation for
                            the same period is then simply contradicted);
@@ -124,16 +177,21 @@ def period_compliance(
     5. ``due``           — nothing filed yet and the due date has not passed.
     """
     scheme = scheme or PeriodScheme.semi_monthly()
-    periods = scheme.periods_between(first, last)
+    periods = [
+        p
+        for p in scheme.periods_between(first, last)
+        if required_from is None or p.end >= required_from
+    ]
     names = dict(provider_names or {})
-    by_key: dict[tuple[str, date], list[datetime]] = {}
+    by_key: dict[tuple[str, date], list[tuple[datetime, date]]] = {}
     for report in reports:
         when = filed_on(report)
         names.setdefault(report.provider_id, report.provider_name)
         if when is None or when.date() > as_of:
             continue
         start = scheme.period_for(report.incident_date).start
-        by_key.setdefault((report.provider_id, start), []).append(when)
+        due = deadline(report.incident_date, report.learned_on, scheme)
+        by_key.setdefault((report.provider_id, start), []).append((when, due))
     attested: dict[tuple[str, date], datetime] = {}
     for item in attestations:
         if item.attested_at.date() > as_of:
@@ -162,17 +220,17 @@ def _row(
     provider_id: str,
     name: str,
     period: ReportingPeriod,
-    filings: list[datetime],
+    filings: list[tuple[datetime, date]],
     attestation: datetime | None,
     as_of: date,
 ) -> ProviderPeriod:
-    late = [f for f in filings if f.date() > period.due]
-    everything = [*filings, *([attestation] if attestation else [])]
+    late = [(f.date() - due).days for f, due in filings if f.date() > due]
+    everything = [*(f for f, _ in filings), *([attestation] if attestation else [])]
     first = min(everything) if everything else None
     days_late = 0
     if late:
         status = ProviderPeriodStatus.LATE
-        days_late = (max(late).date() - period.due).days
+        days_late = max(late)
     elif filings:
         status = ProviderPeriodStatus.REPORTED
     elif attestation is not None and attestation.date() <= period.due:
@@ -196,6 +254,33 @@ def _row(
         first_submitted_at=first,
         days_late=days_late,
     )
+
+
+def provider_rates(rows: Iterable[ProviderPeriod]) -> list[ProviderRate]:
+    """Each provider's compliance rate over ``rows`` (``period_compliance``), by provider id.
+
+    A period is *due* once its due date has passed (every status but ``due``);
+    it counts as on time when ``reported`` or ``attested_none``.
+    """
+    by_provider: dict[str, list[ProviderPeriod]] = {}
+    for row in rows:
+        by_provider.setdefault(row.provider_id, []).append(row)
+    out = []
+    for pid in sorted(by_provider):
+        mine = [r.status for r in by_provider[pid]]
+        attested = mine.count(ProviderPeriodStatus.ATTESTED_NONE)
+        out.append(
+            ProviderRate(
+                provider_id=pid,
+                provider_name=by_provider[pid][0].provider_name,
+                periods_due=len(mine) - mine.count(ProviderPeriodStatus.DUE),
+                on_time=mine.count(ProviderPeriodStatus.REPORTED) + attested,
+                attested_none=attested,
+                late=mine.count(ProviderPeriodStatus.LATE),
+                missing=mine.count(ProviderPeriodStatus.MISSING),
+            )
+        )
+    return out
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

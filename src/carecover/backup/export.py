@@ -1,7 +1,11 @@
 """Render roll-ups and compliance rows as CSV, JSON, XLSX or a plain-text table.
 
 Every format starts from the same ``Table`` objects (``rollup_tables``,
-``compliance_table``). Spreadsheet outputs (CSV and XLSX) neutralise
+``compliance_table``). People's formats (CSV, XLSX, text) head each column
+with its label (``Table.headers``); JSON keeps the column codes as keys. Codes
+in cells keep their own column beside their label (``catalogue.label_of``).
+
+Spreadsheet outputs (CSV and XLSX) neutralise
 formula injection (OWASP "CSV Injection"): a text cell starting with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a
 provider name like ``=HYPERLINK(...)`` is shown, never run. Numbers are
@@ -19,10 +23,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from carecover.backup.compliance import ProviderPeriod
+from carecover.backup.compliance import ProviderPeriod, ProviderPeriodStatus
 from carecover.backup.rollup import Cell, Rollup, Table
 
 __all__ = [
+    "PERIOD_STATUS_LABELS",
     "compliance_json",
     "compliance_table",
     "neutralise",
@@ -34,6 +39,15 @@ __all__ = [
 ]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: ``ProviderPeriodStatus`` in words (the portal's pages use the same).
+PERIOD_STATUS_LABELS = {
+    ProviderPeriodStatus.REPORTED: "Reported",
+    ProviderPeriodStatus.ATTESTED_NONE: "Attested no incidents",
+    ProviderPeriodStatus.LATE: "Late",
+    ProviderPeriodStatus.MISSING: "Missing",
+    ProviderPeriodStatus.DUE: "Due",
+}
 
 
 def neutralise(value: Cell) -> Cell:
@@ -63,6 +77,7 @@ def compliance_table(rows: Sequence[ProviderPeriod]) -> Table:
         "period_end",
         "due",
         "status",
+        "status_label",
         "reports",
         "late_reports",
         "attested",
@@ -77,6 +92,7 @@ def compliance_table(rows: Sequence[ProviderPeriod]) -> Table:
             r.period.end,
             r.period.due,
             str(r.status),
+            PERIOD_STATUS_LABELS[r.status],
             r.reports,
             r.late_reports,
             "yes" if r.attested else "no",
@@ -96,8 +112,12 @@ def _plain(value: Cell) -> str:
     return str(value)
 
 
-def to_csv(tables: Sequence[Table]) -> str:
-    """CSV text: one table as header + rows; several, each after a ``# title`` row."""
+def to_csv(tables: Sequence[Table], *, codes: bool = False) -> str:
+    """CSV text: one table as header + rows; several, each after a ``# title`` row.
+
+    The header holds each column's label, or its code with ``codes`` (files
+    read by programs, such as ``backup periods --format csv``).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for n, table in enumerate(tables):
@@ -105,7 +125,7 @@ def to_csv(tables: Sequence[Table]) -> str:
             if n:
                 writer.writerow([])
             writer.writerow([neutralise(f"# {table.title}")])
-        writer.writerow(table.columns)
+        writer.writerow(table.columns if codes else table.headers)
         for row in table.rows:
             writer.writerow([_plain(neutralise(cell)) for cell in row])
     return buffer.getvalue()
@@ -156,7 +176,7 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
         sheet = book.create_sheet(title=table.name[:31])
         sheet.append([neutralise(table.title)])
         sheet.append([])
-        sheet.append(list(table.columns))
+        sheet.append(list(table.headers))
         for row in table.rows:
             sheet.append([neutralise(cell) for cell in row])
     book.save(path)
@@ -169,11 +189,11 @@ def to_text(tables: Sequence[Table]) -> str:
     for table in tables:
         cells = [[_plain(c) if c is not None else "n/a" for c in row] for row in table.rows]
         widths = [
-            max([len(col), *(len(row[i]) for row in cells)]) for i, col in enumerate(table.columns)
+            max([len(col), *(len(row[i]) for row in cells)]) for i, col in enumerate(table.headers)
         ]
         lines = [
             table.title,
-            "  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)),
+            "  ".join(c.ljust(w) for c, w in zip(table.headers, widths, strict=True)),
         ]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]

@@ -29,7 +29,9 @@ __all__ = [
 #: A provider may change a report only before submission or after the MCO returned it.
 EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 #: Set by the life cycle, never by an amendment.
-_LIFECYCLE_FIELDS = frozenset({"report_id", "status", "version", "submitted_at", "mco_comment"})
+_LIFECYCLE_FIELDS = frozenset(
+    {"report_id", "status", "version", "submitted_at", "first_submitted_at", "mco_comment"}
+)
 _FIELDS = frozenset(f.name for f in dataclasses.fields(BackupReport))
 
 
@@ -45,6 +47,8 @@ def submit(report: BackupReport, *, now: datetime, today: date) -> BackupReport:
         report,
         status=ReportStatus.SUBMITTED,
         submitted_at=now,
+        # A correction after a return keeps the first filing time: it decides timeliness.
+        first_submitted_at=report.first_submitted_at or now,
         mco_comment=None,  # the returned version keeps the MCO's comment
         version=report.version + 1,
     )
@@ -102,7 +106,12 @@ def amend(report: BackupReport, **changes: Any) -> BackupReport:
 def _content(report: BackupReport) -> BackupReport:
     """The report without its life-cycle fields: what a provider wrote."""
     return replace(
-        report, status=ReportStatus.DRAFT, version=1, submitted_at=None, mco_comment=None
+        report,
+        status=ReportStatus.DRAFT,
+        version=1,
+        submitted_at=None,
+        first_submitted_at=None,
+        mco_comment=None,
     )
 
 

@@ -59,12 +59,13 @@ COLUMNS: tuple[str, ...] = (
     "member_ssn", "member_ssn_last4",
     "incident_date", "service_code", "scheduled_start", "scheduled_end", "hours_without_staff",
     "backup_status", "reason", "reason_other", "declined_by", "declined_reason",
-    "status", "submitted_at", "version", "mco_comment",
+    "status", "submitted_at", "version", "mco_comment", "learned_on", "first_submitted_at",
 )
 #: Columns a file may leave out (or leave empty).
 OPTIONAL_COLUMNS = frozenset({
     "site_id", "member_ssn", "member_ssn_last4", "reason", "reason_other", "declined_by",
-    "declined_reason", "status", "submitted_at", "version", "mco_comment",
+    "declined_reason", "status", "submitted_at", "version", "mco_comment", "learned_on",
+    "first_submitted_at",
 })
 # fmt: on
 #: Columns every file must have (the others may be left out).
@@ -289,6 +290,8 @@ def _report(row: Row, key: _KeySource) -> tuple[BackupReport | None, list[FieldP
     declined_by = f.choice("declined_by", DeclinedBy)
     status = f.choice("status", ReportStatus)
     submitted_at = f.moment("submitted_at")
+    first_submitted_at = f.moment("first_submitted_at")
+    learned_on = f.day("learned_on")
     version = f.whole("version")
     ssn, last4 = f.optional("member_ssn"), f.optional("member_ssn_last4")
     member = None
@@ -334,6 +337,9 @@ def _report(row: Row, key: _KeySource) -> tuple[BackupReport | None, list[FieldP
         version=1 if version is None else version,
         site_id=f.optional("site_id"),
         mco_comment=f.optional("mco_comment"),
+        learned_on=learned_on,
+        # A file without the column: the submission it records was the first.
+        first_submitted_at=first_submitted_at or submitted_at,
     )
     return report, []
 

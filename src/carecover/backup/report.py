@@ -105,3 +105,9 @@ class BackupReport:
     version: int = 1
     site_id: str | None = None
     mco_comment: str | None = None
+    #: The day the provider learned of the incident, when later than the incident
+    #: (seed row 6: the family tells the supervisor days later). None: that day.
+    learned_on: date | None = None
+    #: When the report was first sent to the MCO; a corrected re-submission
+    #: after a return keeps it (the period's timeliness is the first filing's).
+    first_submitted_at: datetime | None = None

@@ -9,13 +9,18 @@ members, highest count for one member).
 
 Rules shared by the three kinds:
 
-* Only ``submitted`` and ``accepted`` reports count. Drafts were never
-  filed; ``returned`` reports were sent back for correction and are not
-  final data until re-submitted.
-* A report belongs to the period of its incident date.
+* Every *filed* report counts (``submitted``, ``accepted`` and ``returned``),
+  as in ``compliance``: a returned report is an incident reported to the MCO,
+  whose details are being corrected. Drafts were never filed.
+* A report belongs to the period of its incident date; it is late when first
+  filed after its deadline (``compliance.deadline``).
+* Codes are shown with their labels (``catalogue.label_of``), the code in its
+  own column.
 * Members are counted by Medicaid id. No roll-up carries names, dates of
   birth or SSN digits. The State report carries no member identifier at all
-  (members appear only as counts).
+  (members appear only as counts), names no Employer of Record (an EOR is
+  usually a family member) and suppresses every cell counting fewer members
+  than the MCO profile's ``min_cell_members`` (11: public-health practice).
 * Late/missing *submissions* are provider-periods (from ``compliance``)
   whose reporting period starts inside the roll-up period; without
   compliance rows they are unknown (None). ``late_reports`` counts reports
@@ -32,25 +37,28 @@ database), so both ways share every rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from carecover.backup.catalogue import label_of
 from carecover.backup.compliance import (
     Attestation,
     ProviderPeriod,
     ProviderPeriodStatus,
     ProviderRef,
     period_compliance,
+    provider_rates,
 )
+from carecover.backup.mco import load_mco_profile
 from carecover.backup.periods import (
     PeriodScheme,
     month_bounds,
     parse_month,
     parse_quarter,
 )
-from carecover.backup.report import BackupReport
+from carecover.backup.report import BackupReport, ReporterKind
 from carecover.backup.rollup_columns import GroupCounts, ReportFrame, report_table
 from carecover.backup.rollup_model import (
     COUNTED_STATUSES,
@@ -103,6 +111,8 @@ def _figures(
         "not_available": counts["not_available"],
         "offered_declined": counts["offered_declined"],
         "late_reports": counts["late_reports"],
+        "discovered_late": counts["discovered_late"],
+        "returned": counts["returned"],
         "late_submissions": None if rows is None else statuses.count(ProviderPeriodStatus.LATE),
         "missing_submissions": (
             None if rows is None else statuses.count(ProviderPeriodStatus.MISSING)
@@ -112,8 +122,12 @@ def _figures(
 
 _COUNT_COLUMNS = ("reports", "not_available", "offered_declined", "hours_without_staff",
                   "members_affected")  # fmt: skip
-_PROVIDER_COLUMNS = ("provider_id", "provider_name", "reporter_kind", *_COUNT_COLUMNS,
-                     "late_reports", "late_periods", "missing_periods")  # fmt: skip
+_PROVIDER_COLUMNS = ("provider_id", "provider_name", "reporter_kind", "reporter_kind_label",
+                     *_COUNT_COLUMNS, "late_reports", "late_periods", "missing_periods",
+                     "periods_due", "periods_on_time", "attested_none_periods",
+                     "compliance_rate_pct")  # fmt: skip
+#: Where the members count sits in a row of each table the State report suppresses.
+_MEMBERS = "members_affected"
 
 
 def _counts(group: GroupCounts) -> tuple[int, int, int, float, int]:
@@ -123,19 +137,36 @@ def _counts(group: GroupCounts) -> tuple[int, int, int, float, int]:
 
 
 def _by_provider(
-    frame: ReportFrame, start: date, end: date, rows: list[ProviderPeriod] | None
+    frame: ReportFrame,
+    start: date,
+    end: date,
+    rows: list[ProviderPeriod] | None,
+    kinds: Mapping[str, str],
 ) -> Table:
     groups = {g[0]: g for g in frame.groups("provider_id", start, end)}
     names = frame.provider_names(start, end)
     for row in rows or ():
-        names.setdefault(row.provider_id, (row.provider_name, ""))
+        # A provider with no reports still has a kind: the provider list's.
+        names.setdefault(row.provider_id, (row.provider_name, kinds.get(row.provider_id, "")))
+    rates = {r.provider_id: r for r in provider_rates(rows or ())}
     out = []
     for pid in sorted(names):
         group = groups.get(pid, (pid, 0, 0, 0.0, 0, 0))
-        mine = [r.status for r in rows or () if r.provider_id == pid]
-        late = None if rows is None else mine.count(ProviderPeriodStatus.LATE)
-        missing = None if rows is None else mine.count(ProviderPeriodStatus.MISSING)
-        out.append((pid, *names[pid], *_counts(group), group[5], late, missing))
+        name, kind = names[pid]
+        kind = kind or kinds.get(pid, "")
+        rate = rates.get(pid)
+        compliance: tuple[Cell, ...] = (None,) * 6
+        if rows is not None:
+            pct = None if rate is None or rate.rate is None else round(100 * rate.rate, 1)
+            compliance = (
+                (rate.late, rate.missing, rate.periods_due, rate.on_time, rate.attested_none, pct)
+                if rate
+                else (0, 0, 0, 0, 0, None)
+            )
+        out.append(
+            (pid, name, kind, label_of("reporter_kind", kind), *_counts(group), group[5],
+             *compliance)
+        )  # fmt: skip
     return Table("by_provider", "By provider / EOR", _PROVIDER_COLUMNS, tuple(out))
 
 
@@ -143,16 +174,24 @@ def _by_reason(frame: ReportFrame, start: date, end: date) -> Table:
     groups = frame.groups("reason", start, end)
     total = sum(g[1] for g in groups) or 1
     out = []
-    for key, n, _, hours, _, _ in groups:
+    for key, n, _, hours, members, _ in groups:
         status, reason = key.split("|", 1)
-        out.append((status, reason, n, round(hours, 2), round(100 * n / total, 1)))
-    columns = ("backup_status", "reason", "reports", "hours_without_staff", "share_pct")
+        out.append(
+            (status, label_of("backup_status", status), reason, label_of("reason", reason), n,
+             round(hours, 2), round(100 * n / total, 1), members)
+        )  # fmt: skip
+    columns = ("backup_status", "backup_status_label", "reason", "reason_label", "reports",
+               "hours_without_staff", "share_pct", _MEMBERS)  # fmt: skip
     return Table("by_reason", "By reason backup staff was not provided", columns, tuple(out))
 
 
 def _by_service(frame: ReportFrame, start: date, end: date) -> Table:
-    out = [(g[0], *_counts(g)) for g in frame.groups("service_code", start, end)]
-    return Table("by_service", "By service", ("service_code", *_COUNT_COLUMNS), tuple(out))
+    out = [
+        (g[0], label_of("service_code", g[0]), *_counts(g))
+        for g in frame.groups("service_code", start, end)
+    ]
+    columns = ("service_code", "service_name", *_COUNT_COLUMNS)
+    return Table("by_service", "By service", columns, tuple(out))
 
 
 def _trend(
@@ -169,6 +208,114 @@ def _repeated(frame: ReportFrame, start: date, end: date) -> Table:
     columns = ("medicaid_id", "reports", "hours_without_staff", "providers", "first_incident")
     title = "Members with repeated failures (2+ reports)"
     return Table("repeated_members", title, (*columns, "last_incident"), tuple(out))
+
+
+def _member_trend(frame: ReportFrame, start: date, end: date) -> Table:
+    months = _months(start, end)
+    counts = frame.monthly_by_member(start, end)
+    ranked: list[tuple[int, str, list[int]]] = []
+    for member, per_month in counts.items():
+        by_month = dict(per_month)
+        cells = [by_month.get(lo, 0) for _, lo, _ in months]
+        ranked.append((-sum(cells), member, cells))
+    out: list[tuple[Cell, ...]] = [
+        (member, *cells, -total) for total, member, cells in sorted(ranked)
+    ]
+    columns = ("medicaid_id", *(label for label, _, _ in months), "reports")
+    title = "Reports per month for members with repeated failures"
+    return Table("member_trend", title, columns, tuple(out))
+
+
+def _repeated_declines(frame: ReportFrame, start: date, end: date) -> Table:
+    out = [(m, n, round(h, 2), lo, hi) for m, n, h, lo, hi in frame.repeated_declines(start, end)]
+    out.sort(key=lambda row: (-row[1], row[0]))
+    columns = ("medicaid_id", "declines", "hours_without_staff", "first_incident",
+               "last_incident")  # fmt: skip
+    title = "Members whose legally responsible person declined backup staff 2+ times"
+    return Table("repeated_declines", title, columns, tuple(out))
+
+
+def _details(frame: ReportFrame, start: date, end: date) -> Table:
+    out = [
+        (rid, pid, name, service, label_of("service_code", service), day, round(hours, 2),
+         status, label_of("status", status), label_of("backup_status", backup), reason,
+         label_of("reason", reason), learned)
+        for rid, pid, name, service, day, hours, status, backup, reason, learned
+        in frame.details(start, end)
+    ]  # fmt: skip
+    columns = ("report_id", "provider_id", "provider_name", "service_code", "service_name",
+               "incident_date", "hours_without_staff", "status", "status_label",
+               "backup_status_label", "reason", "reason_label", "learned_on")  # fmt: skip
+    return Table("details", "Every report of the month", columns, tuple(out))
+
+
+def _whole(cell: Cell) -> int:
+    """A count cell as an int (blank and text count 0)."""
+    return int(cell) if isinstance(cell, int | float) else 0
+
+
+def _suppressed(count: Cell, members: int, minimum: int) -> Cell:
+    return count if members >= minimum else f"<{minimum}"
+
+
+def _deidentify(table: Table, minimum: int) -> Table:
+    """The State's copy of a table: cells of fewer than ``minimum`` members suppressed.
+
+    By provider, Employers of Record are never named (an EOR is usually a
+    family member) and providers serving fewer than ``minimum`` members are
+    folded into one row each for EORs and for other providers; members of a
+    folded row are summed over its providers.
+    """
+    at = table.columns.index(_MEMBERS)
+    counted = {c for c in (*_COUNT_COLUMNS, "share_pct", "late_reports") if c in table.columns}
+    keep = [i for i, c in enumerate(table.columns) if c in counted]
+    rows = list(table.rows)
+    if table.name == "by_provider":
+        rows = _fold_providers(table, minimum)
+    out: list[tuple[Cell, ...]] = []
+    for row in rows:
+        members = _whole(row[at])
+        out.append(
+            tuple(_suppressed(c, members, minimum) if i in keep else c for i, c in enumerate(row))
+        )
+    return Table(table.name, table.title, table.columns, tuple(out))
+
+
+def _fold_providers(table: Table, minimum: int) -> list[tuple[Cell, ...]]:
+    col = {c: i for i, c in enumerate(table.columns)}
+    shown: list[tuple[Cell, ...]] = []
+    folded: dict[str, list[tuple[Cell, ...]]] = {}
+    for row in table.rows:
+        if row[col["reporter_kind"]] == ReporterKind.EOR:
+            folded.setdefault(ReporterKind.EOR, []).append(row)
+        elif _whole(row[col[_MEMBERS]]) < minimum:
+            folded.setdefault(ReporterKind.PROVIDER, []).append(row)
+        else:
+            shown.append(row)
+    names: dict[str, str] = {
+        ReporterKind.EOR: "Employers of Record",
+        ReporterKind.PROVIDER: f"Other providers (each under {minimum} members)",
+    }
+    for kind, group in folded.items():
+        sums: list[Cell] = []
+        for i, name in enumerate(table.columns):
+            values = [r[i] for r in group]
+            if name == "provider_name":
+                sums.append(f"{names[kind]} ({len(group)})")
+            elif name in ("reporter_kind", "reporter_kind_label", "provider_id"):
+                sums.append(label_of("reporter_kind", kind) if name == "reporter_kind_label"
+                            else (kind if name == "reporter_kind" else ""))  # fmt: skip
+            elif name == "compliance_rate_pct":
+                due = sum(_whole(r[col["periods_due"]]) for r in group)
+                on_time = sum(_whole(r[col["periods_on_time"]]) for r in group)
+                sums.append(round(100 * on_time / due, 1) if due else None)
+            elif all(v is None for v in values):
+                sums.append(None)
+            else:
+                total = sum(float(v) for v in values if isinstance(v, int | float))
+                sums.append(round(total, 2) if name == "hours_without_staff" else int(total))
+        shown.append(tuple(sums))
+    return shown
 
 
 def _months(start: date, end: date) -> list[tuple[str, date, date]]:
@@ -192,6 +339,8 @@ def _build(
     scheme: PeriodScheme,
     *,
     with_tables: bool = True,
+    kinds: Mapping[str, str] | None = None,
+    min_cell_members: int | None = None,
 ) -> Rollup:
     spec = KINDS[kind]
     start, end = spec.bounds(day)
@@ -201,7 +350,7 @@ def _build(
     figures = tuple(Figure(n, LABELS[n], current[n], before[n]) for n in LABELS)
     rows_now = None if rows is None else _in(rows, start, end)
     builders: dict[str, Callable[[], Table]] = {
-        "by_provider": lambda: _by_provider(frame, start, end, rows_now),
+        "by_provider": lambda: _by_provider(frame, start, end, rows_now, kinds or {}),
         "by_reason": lambda: _by_reason(frame, start, end),
         "by_service": lambda: _by_service(frame, start, end),
         "by_period": lambda: _trend(
@@ -212,8 +361,14 @@ def _build(
         ),
         "by_month": lambda: _trend(frame, _months(start, end), "by_month", "By month"),
         "repeated_members": lambda: _repeated(frame, start, end),
+        "member_trend": lambda: _member_trend(frame, start, end),
+        "repeated_declines": lambda: _repeated_declines(frame, start, end),
+        "details": lambda: _details(frame, start, end),
     }
     tables = tuple(builders[name]() for name in spec.tables) if with_tables else ()
+    if kind is RollupKind.QUARTERLY_STATE:
+        minimum = min_cell_members or load_mco_profile().min_cell_members
+        tables = tuple(_deidentify(t, minimum) if _MEMBERS in t.columns else t for t in tables)
     return Rollup(kind, spec.title, start, end, p_start, p_end, figures, tables)
 
 
@@ -256,9 +411,16 @@ def quarterly_state(
     *,
     compliance_rows: Sequence[ProviderPeriod] | None = None,
     scheme: PeriodScheme | None = None,
+    min_cell_members: int | None = None,
 ) -> Rollup:
-    """The aggregated quarterly report to the State; it holds no member identifiers."""
-    return _kind_rollup(RollupKind.QUARTERLY_STATE, reports, quarter_start, compliance_rows, scheme)
+    """The de-identified quarterly report to the State: no member identifiers, no EOR
+    names, cells of fewer than ``min_cell_members`` (default: the MCO profile's) suppressed."""
+    scheme = scheme or PeriodScheme.semi_monthly()
+    frame = _frame(report_table(reports), scheme)
+    return _build(
+        RollupKind.QUARTERLY_STATE, frame, quarter_start, compliance_rows, scheme,
+        min_cell_members=min_cell_members,
+    )  # fmt: skip
 
 
 def period_start_for(kind: RollupKind, text: str) -> date:
@@ -275,6 +437,8 @@ def build_rollup(
     attestations: Sequence[Attestation] | None = None,
     providers: Sequence[ProviderRef] | None = None,
     scheme: PeriodScheme | None = None,
+    required_from: date | None = None,
+    min_cell_members: int | None = None,
 ) -> Rollup:
     """Everything ``backup summary`` needs: parse the period, check compliance, roll up.
 
@@ -290,6 +454,8 @@ def build_rollup(
         attestations=attestations,
         providers=providers,
         scheme=scheme,
+        required_from=required_from,
+        min_cell_members=min_cell_members,
     )
 
 
@@ -302,6 +468,8 @@ def rollup_from_table(
     attestations: Sequence[Attestation] | None = None,
     providers: Sequence[ProviderRef] | None = None,
     scheme: PeriodScheme | None = None,
+    required_from: date | None = None,
+    min_cell_members: int | None = None,
 ) -> Rollup:
     """``build_rollup`` over a table of report columns (``rollup_columns.REPORT_SCHEMA``).
 
@@ -317,6 +485,8 @@ def rollup_from_table(
         attestations=attestations,
         providers=providers,
         scheme=scheme,
+        required_from=required_from,
+        min_cell_members=min_cell_members,
     )
     return rollup
 
@@ -331,6 +501,8 @@ def rollups_from_table(
     providers: Sequence[ProviderRef] | None = None,
     scheme: PeriodScheme | None = None,
     tables_for_last_only: bool = False,
+    required_from: date | None = None,
+    min_cell_members: int | None = None,
 ) -> tuple[Rollup, ...]:
     """``rollup_from_table`` for several periods, loading the table and compliance once.
 
@@ -339,6 +511,8 @@ def rollups_from_table(
     gives each roll-up the rows it would have had alone. With
     ``tables_for_last_only`` the earlier roll-ups keep their headline figures but
     no tables (a trend needs only the figures; the tables are most of the cost).
+    Periods ending before ``required_from`` (the requirement's effective date)
+    are not due: they count as neither late nor missing.
     """
     scheme = scheme or PeriodScheme.semi_monthly()
     starts = [period_start_for(kind, text) for text in periods]
@@ -352,10 +526,20 @@ def rollups_from_table(
         last = max(spec.bounds(s)[1] for s in starts)  # each period and the one before it
         rows = period_compliance(
             frame.filing_reports(attestations or ()), attestations or (), ids, first, last,
-            as_of=as_of, scheme=scheme, provider_names=names,
+            as_of=as_of, scheme=scheme, provider_names=names, required_from=required_from,
         )  # fmt: skip
+    kinds = {p.provider_id: p.reporter_kind for p in providers or () if p.reporter_kind}
     final = len(starts) - 1
     return tuple(
-        _build(kind, frame, start, rows, scheme, with_tables=i == final or not tables_for_last_only)
+        _build(
+            kind,
+            frame,
+            start,
+            rows,
+            scheme,
+            with_tables=i == final or not tables_for_last_only,
+            kinds=kinds,
+            min_cell_members=min_cell_members,
+        )
         for i, start in enumerate(starts)
     )

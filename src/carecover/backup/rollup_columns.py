@@ -8,8 +8,11 @@ turns ``BackupReport`` objects into a table with ``report_table``, and
 below (which reports count, what "late" and "reason" mean) is written once.
 
 A report table has the columns of ``REPORT_SCHEMA``: only what the roll-up
-reads. ``submitted_on`` is the calendar day the report was filed, in the
-MCO's time zone (the caller converts: the domain compares days, not instants).
+reads. ``submitted_on`` is the calendar day the report was (last) filed and
+``first_submitted_on`` the day it was first filed, in the MCO's time zone (the
+caller converts: the domain compares days, not instants); the first filing
+decides lateness (``compliance.filed_on``). ``report_id``, ``learned_on`` and
+``first_submitted_on`` may be left out of a table (read as empty).
 Rounding is left to the caller, in Python, so the figures round the same way
 whatever engine summed them.
 """
@@ -23,11 +26,18 @@ from typing import Any
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from carecover.backup.compliance import FILED_STATUSES, Attestation
+from carecover.backup.compliance import FILED_STATUSES, Attestation, deadline
 from carecover.backup.periods import PeriodScheme
-from carecover.backup.report import BackupReport, BackupStatus, Contact, Member, ReporterKind
+from carecover.backup.report import (
+    BackupReport,
+    BackupStatus,
+    Contact,
+    DeclinedBy,
+    Member,
+    ReporterKind,
+)
 
-__all__ = ["REPORT_SCHEMA", "GroupCounts", "ReportFrame", "report_table"]
+__all__ = ["REPORT_SCHEMA", "Detail", "GroupCounts", "ReportFrame", "report_table"]
 
 #: The columns a report table holds (any order; extra columns are ignored).
 REPORT_SCHEMA = pa.schema(
@@ -44,11 +54,19 @@ REPORT_SCHEMA = pa.schema(
         ("declined_by", pa.string()),
         ("status", pa.string()),
         ("submitted_on", pa.date32()),
+        ("report_id", pa.string()),
+        ("learned_on", pa.date32()),
+        ("first_submitted_on", pa.date32()),
     ]
 )
+#: Columns a table may leave out: older callers' tables still roll up.
+_OPTIONAL = ("report_id", "learned_on", "first_submitted_on")
 
 #: Per group: key, reports, not available, hours (unrounded), members, late reports.
 GroupCounts = tuple[str, int, int, float, int, int]
+#: One report of the detail list: id, provider id and name, service, incident date,
+#: hours, status, backup status, reason key (as ``groups("reason")``), learned on.
+Detail = tuple[str, str, str, str, date, float, str, str, str, date | None]
 
 
 def report_table(reports: Iterable[BackupReport]) -> pa.Table:
@@ -67,6 +85,14 @@ def report_table(reports: Iterable[BackupReport]) -> pa.Table:
         "declined_by": [str(r.declined_by) if r.declined_by else None for r in items],
         "status": [str(r.status) for r in items],
         "submitted_on": [r.submitted_at.date() if r.submitted_at else None for r in items],
+        "report_id": [r.report_id for r in items],
+        "learned_on": [r.learned_on for r in items],
+        "first_submitted_on": [
+            (r.first_submitted_at or r.submitted_at).date()  # type: ignore[union-attr]
+            if (r.first_submitted_at or r.submitted_at)
+            else None
+            for r in items
+        ],
     }
     return pa.table(columns, schema=REPORT_SCHEMA)
 
@@ -78,8 +104,11 @@ _NO_MEMBER = Member("", "", date(1900, 1, 1), "")
 _REASON = """CASE WHEN coalesce(reason, '') <> '' THEN reason
     WHEN coalesce(declined_by, '') <> '' THEN 'declined_by_' || declined_by
     ELSE '(not given)' END"""
-# A report is late when it was filed after its reporting period's due date.
-_LATE = "(submitted_on IS NOT NULL AND submitted_on > due)"
+# A report is late when it was first filed after its deadline: its reporting
+# period's due date, or the due date of the period in which the provider
+# learned of the incident when that is later (``compliance.deadline``).
+_FILED = "coalesce(first_submitted_on, submitted_on)"
+_LATE = f"({_FILED} IS NOT NULL AND {_FILED} > deadline)"
 _COUNTS = f"""count(*), count(*) FILTER (backup_status = '{BackupStatus.NOT_AVAILABLE}'),
     coalesce(sum(hours_without_staff), 0), count(DISTINCT medicaid_id),
     count(*) FILTER (late)"""
@@ -92,46 +121,51 @@ class ReportFrame:
         """Register ``table``; ``counted`` are the statuses whose reports enter a roll-up."""
         self._con = duckdb.connect()
         self._counted = sorted(counted)
+        self._scheme = scheme
+        for name in _OPTIONAL:
+            if name not in table.column_names:
+                field = REPORT_SCHEMA.field(name)
+                table = table.append_column(field, pa.nulls(len(table), field.type))
         given = table.select(REPORT_SCHEMA.names).cast(REPORT_SCHEMA)
         # Input order decides which name a provider is shown under (the last one).
         # ``from_arrow``, not ``register``: ``register`` imports pandas (half a
         # second on a worker's first roll-up) only to check the argument's type.
         seq = given.append_column("seq", pa.array(range(len(given)), pa.int64()))
         self._con.from_arrow(seq).create_view("given")
-        days = [
-            d for (d,) in self._con.execute("SELECT DISTINCT incident_date FROM given").fetchall()
-        ]
-        periods = [scheme.period_for(d) for d in days]
+        pairs = self._con.execute("SELECT DISTINCT incident_date, learned_on FROM given").fetchall()
         dues = pa.table(
             {
-                "day": days,
-                "period_start": [p.start for p in periods],
-                "due": [p.due for p in periods],
+                "day": [d for d, _ in pairs],
+                "learned": [learned for _, learned in pairs],
+                "period_start": [scheme.period_for(d).start for d, _ in pairs],
+                "deadline": [deadline(d, learned, scheme) for d, learned in pairs],
             },
-            schema=pa.schema([("day", pa.date32()), ("period_start", pa.date32()),
-                              ("due", pa.date32())]),
+            schema=pa.schema([("day", pa.date32()), ("learned", pa.date32()),
+                              ("period_start", pa.date32()), ("deadline", pa.date32())]),
         )  # fmt: skip
         self._con.from_arrow(dues).create_view("dues")
         self._con.execute(
             # A table, not a view: a roll-up asks a dozen questions of it.
             f"""CREATE TEMP TABLE reports AS
-            SELECT g.*, d.period_start, {_LATE} AS late, {_REASON} AS reason_key
-            FROM given g JOIN dues d ON d.day = g.incident_date"""
+            SELECT g.*, d.period_start, d.deadline, {_LATE} AS late, {_REASON} AS reason_key,
+            coalesce(g.learned_on > g.incident_date, false) AS discovered_late
+            FROM given g JOIN dues d ON d.day = g.incident_date
+            AND d.learned IS NOT DISTINCT FROM g.learned_on"""
         )
 
     def _rows(self, sql: str, start: date, end: date) -> list[tuple[Any, ...]]:
         where = "list_contains(?, status) AND incident_date BETWEEN ? AND ?"
         query = sql.format(where=where)
-        rows: list[tuple[Any, ...]] = self._con.execute(
-            query, [self._counted, start, end]
-        ).fetchall()
+        params = [self._counted, start, end] * sql.count("{where}")
+        rows: list[tuple[Any, ...]] = self._con.execute(query, params).fetchall()
         return rows
 
     def figures(self, start: date, end: date) -> dict[str, Any]:
         """Unrounded headline counts of the counted reports with an incident in the dates."""
         (row,) = self._rows(
             f"""SELECT {_COUNTS}, quantile_cont(hours_without_staff, 0.5),
-            count(*) FILTER (backup_status = '{BackupStatus.OFFERED_DECLINED}')
+            count(*) FILTER (backup_status = '{BackupStatus.OFFERED_DECLINED}'),
+            count(*) FILTER (discovered_late), count(*) FILTER (status = 'returned')
             FROM reports WHERE {{where}}""",
             start,
             end,
@@ -150,6 +184,8 @@ class ReportFrame:
             "late_reports": row[4],
             "hours_median": row[5],
             "offered_declined": row[6],
+            "discovered_late": row[7],
+            "returned": row[8],
             "members_with_repeated_failures": members[0],
             "highest_reports_one_member": members[1],
         }
@@ -189,6 +225,50 @@ class ReportFrame:
         )
         return [(str(m), n, float(h), p, lo, hi) for m, n, h, p, lo, hi in rows]
 
+    def monthly_by_member(self, start: date, end: date) -> dict[str, list[tuple[date, int]]]:
+        """Counted reports per member and calendar month (first day), members with 2+ only."""
+        rows = self._rows(
+            """SELECT medicaid_id, date_trunc('month', incident_date)::DATE, count(*)
+            FROM reports WHERE {where} AND medicaid_id IN (
+                SELECT medicaid_id FROM reports WHERE {where}
+                GROUP BY 1 HAVING count(*) >= 2)
+            GROUP BY 1, 2 ORDER BY 1, 2""",
+            start,
+            end,
+        )
+        out: dict[str, list[tuple[date, int]]] = {}
+        for member, month, n in rows:
+            out.setdefault(str(member), []).append((month, n))
+        return out
+
+    def repeated_declines(self, start: date, end: date) -> list[tuple[str, int, float, date, date]]:
+        """Members whose legally responsible person declined offered backup staff 2+ times:
+        declines, hours, first and last incident (a rights question for the HRC)."""
+        rows = self._rows(
+            f"""SELECT medicaid_id, count(*), sum(hours_without_staff), min(incident_date),
+            max(incident_date) FROM reports WHERE {{where}}
+            AND backup_status = '{BackupStatus.OFFERED_DECLINED}'
+            AND declined_by = '{DeclinedBy.LEGALLY_RESPONSIBLE_PERSON}'
+            GROUP BY 1 HAVING count(*) >= 2""",
+            start,
+            end,
+        )
+        return [(str(m), n, float(h), lo, hi) for m, n, h, lo, hi in rows]
+
+    def details(self, start: date, end: date) -> list[Detail]:
+        """Every counted report with an incident in the dates, oldest incident first."""
+        rows = self._rows(
+            """SELECT coalesce(report_id, ''), provider_id, provider_name, service_code,
+            incident_date, hours_without_staff, status, backup_status, reason_key, learned_on
+            FROM reports WHERE {where} ORDER BY incident_date, report_id, seq""",
+            start,
+            end,
+        )
+        return [
+            (str(i), str(p), str(n), str(s), d, float(h), str(st), str(b), str(r), learned)
+            for i, p, n, s, d, h, st, b, r, learned in rows
+        ]
+
     def provider_ids(self) -> list[str]:
         """Every provider in the table (counted or not)."""
         rows = self._con.execute("SELECT DISTINCT provider_id FROM given").fetchall()
@@ -222,21 +302,33 @@ class ReportFrame:
                 backup_status=BackupStatus.NOT_AVAILABLE,
                 status=status,
                 submitted_at=datetime.combine(day, time(12), tzinfo=zone) if day else None,
+                learned_on=learned,
             )
-            for pid, name, period_start, day in self.filings([s.value for s in FILED_STATUSES])
+            for pid, name, period_start, day, learned in self.filings(
+                [s.value for s in FILED_STATUSES]
+            )
         ]
 
-    def filings(self, filed: Collection[str]) -> list[tuple[str, str, date, date | None]]:
-        """Distinct (provider, name, period start, filing day) of the reports in ``filed`` statuses.
+    def filings(
+        self, filed: Collection[str]
+    ) -> list[tuple[str, str, date, date | None, date | None]]:
+        """Distinct (provider, name, period start, first filing day, learned on) of the
+        reports in ``filed`` statuses.
 
-        One row stands for every report of a provider and period filed on the
-        same day: the status of a provider-period depends only on those
-        (``compliance.period_compliance``). The name is the provider's first.
+        One row stands for every report of a provider and period first filed on
+        the same day and learned of on the same day: the status of a
+        provider-period depends only on those (``compliance.period_compliance``).
+        The name is the provider's first.
         """
         rows = self._con.execute(
-            """SELECT provider_id, arg_min(provider_name, seq), period_start, submitted_on
-            FROM reports WHERE list_contains(?, status)
-            GROUP BY provider_id, period_start, submitted_on ORDER BY min(seq)""",
+            f"""SELECT provider_id, arg_min(provider_name, seq), period_start, {_FILED},
+            deadline, max(learned_on) FROM reports WHERE list_contains(?, status)
+            GROUP BY provider_id, period_start, {_FILED}, deadline ORDER BY min(seq)""",
             [sorted(filed)],
         ).fetchall()
-        return [(str(p), str(n), s, on) for p, n, s, on in rows]
+        # Every report of a group shares its deadline; when that is later than the
+        # period's own due date, any of their learned-on days gives it back.
+        return [
+            (str(p), str(n), s, on, learned if due > self._scheme.period_for(s).due else None)
+            for p, n, s, on, due, learned in rows
+        ]

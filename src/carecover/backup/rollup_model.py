@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from carecover.backup.compliance import FILED_STATUSES
 from carecover.backup.periods import month_bounds, quarter_bounds
-from carecover.backup.report import ReportStatus
 
 __all__ = [
+    "COLUMN_LABELS",
     "COUNTED_STATUSES",
     "KINDS",
     "LABELS",
@@ -27,8 +28,12 @@ __all__ = [
 
 Cell = str | int | float | date | None
 
-#: Statuses whose reports enter a roll-up (returned reports are not final).
-COUNTED_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+#: Statuses whose reports enter a roll-up: every filed report, as compliance
+#: counts them. A returned report is an incident reported on time whose
+#: details the MCO asked to correct; leaving it out would show a provider as
+#: "reported" in compliance with no report in the roll-up, and make a provider
+#: whose reports are returned look better than one whose reports are accepted.
+COUNTED_STATUSES = FILED_STATUSES
 
 
 class RollupKind(StrEnum):
@@ -56,14 +61,32 @@ KINDS: dict[RollupKind, KindSpec] = {
     RollupKind.MONTHLY: KindSpec(
         "Monthly Quality of Care Committee snapshot",
         quarterly=False,
-        tables=("by_provider", "by_reason", "by_service", "by_period", "repeated_members"),
+        tables=(
+            "by_provider",
+            "by_reason",
+            "by_service",
+            "by_period",
+            "repeated_members",
+            "details",
+        ),
     ),
+    # Rights and safety: who keeps going without staff, whose legally responsible
+    # person keeps declining, and how each such member's month-by-month count runs.
     RollupKind.QUARTERLY_HRC: KindSpec(
         "Quarterly Human Rights Committee report",
         quarterly=True,
-        tables=("by_provider", "by_reason", "by_service", "by_month", "repeated_members"),
+        tables=(
+            "repeated_members",
+            "member_trend",
+            "repeated_declines",
+            "by_reason",
+            "by_month",
+            "by_provider",
+            "by_service",
+        ),
     ),
-    # The State report is aggregated: no member table, no member identifiers.
+    # The State report is aggregated and de-identified: no member table, no member
+    # identifiers, small cells suppressed, Employers of Record never named.
     RollupKind.QUARTERLY_STATE: KindSpec(
         "Quarterly report to the State (Division)",
         quarterly=True,
@@ -74,12 +97,21 @@ KINDS: dict[RollupKind, KindSpec] = {
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table of plain cells, ready for any export format."""
+    """A titled table of plain cells, ready for any export format.
+
+    ``columns`` are stable codes (JSON keys, tests); ``headers`` the words a
+    person reads (pages, CSV, XLSX).
+    """
 
     name: str
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Each column's label (``COLUMN_LABELS``; the code when it has none)."""
+        return tuple(COLUMN_LABELS.get(c, c) for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -136,6 +168,58 @@ LABELS = {
     "not_available": "Backup not available",
     "offered_declined": "Backup offered but declined",
     "late_reports": "Reports filed after the due date",
+    "discovered_late": "Incidents the provider learned of after the day",
+    "returned": "Reports returned for correction (counted)",
     "late_submissions": "Late provider-periods",
     "missing_submissions": "Missing provider-periods",
+}
+
+#: Column headers in words. A code column keeps its code header's meaning with
+#: "(code)" so a spreadsheet shows both the label and the code it stands for.
+COLUMN_LABELS = {
+    "figure": "Figure (code)",
+    "label": "Figure",
+    "value": "Value",
+    "previous": "Previous period",
+    "change": "Change",
+    "period": "Period",
+    "provider_id": "Provider / EOR number",
+    "provider_name": "Provider / EOR",
+    "reporter_kind": "Reporter kind (code)",
+    "reporter_kind_label": "Reporter kind",
+    "reports": "Reports",
+    "not_available": "Backup not available",
+    "offered_declined": "Backup offered but declined",
+    "hours_without_staff": "Hours without staff",
+    "members_affected": "Members affected",
+    "late_reports": "Reports filed late",
+    "late_periods": "Late periods",
+    "missing_periods": "Missing periods",
+    "periods_due": "Periods due",
+    "periods_on_time": "Periods reported or attested on time",
+    "attested_none_periods": "Periods attested with no incidents",
+    "compliance_rate_pct": "Compliance rate (%)",
+    "backup_status": "Backup status (code)",
+    "backup_status_label": "Backup status",
+    "reason": "Reason (code)",
+    "reason_label": "Reason",
+    "share_pct": "Share of reports (%)",
+    "service_code": "Service code",
+    "service_name": "Service",
+    "medicaid_id": "Medicaid id",
+    "providers": "Providers",
+    "first_incident": "First incident",
+    "last_incident": "Last incident",
+    "declines": "Declines by the legally responsible person",
+    "report_id": "Report id",
+    "incident_date": "Incident date",
+    "status": "Status (code)",
+    "status_label": "Status",
+    "learned_on": "Provider learned of it on",
+    "period_start": "Period start",
+    "period_end": "Period end",
+    "due": "Due",
+    "attested": "Attested",
+    "first_submitted_at": "First filed at",
+    "days_late": "Days late",
 }

@@ -104,6 +104,15 @@ FIELD_HELP: Mapping[str, str] = MappingProxyType(
         "submitted_at": "When the report was submitted to the MCO (set on submission).",
         "version": "1 for a new report; each correction keeps the old version and adds 1.",
         "mco_comment": "The MCO's note when it returns a report for correction.",
+        "learned_on": (
+            "Optional: the day you learned of the incident, when it was after the incident "
+            "(e.g. the family told the supervisor days later). A report filed by the due date "
+            "of the period containing this day is on time."
+        ),
+        "first_submitted_at": (
+            "When the report was first submitted (kept when a returned report is corrected "
+            "and submitted again). Empty: the submission time."
+        ),
     }
 )
 
@@ -263,6 +272,12 @@ def _lifecycle_problems(report: BackupReport, today: date) -> list[FieldProblem]
         # Partners: "Do not submit a report for a date of the incident prior to
         # the actual date of the incident."
         found.append(FieldProblem("submitted_at", "cannot be before the incident date"))
+    if report.learned_on is not None:
+        # Seed row 6: the provider can learn of an incident days later, never before it.
+        if report.learned_on < report.incident_date:
+            found.append(FieldProblem("learned_on", "cannot be before the incident date"))
+        elif report.learned_on > today:
+            found.append(FieldProblem("learned_on", "cannot be in the future"))
     if report.status is ReportStatus.RETURNED and _blank(report.mco_comment):
         found.append(FieldProblem("mco_comment", "say what the provider must correct"))
     return found

@@ -49,6 +49,10 @@ def report_row(report: BackupReport) -> dict[str, str]:
         "submitted_at": report.submitted_at.isoformat() if report.submitted_at else None,
         "version": report.version,
         "mco_comment": report.mco_comment,
+        "learned_on": report.learned_on.isoformat() if report.learned_on else None,
+        "first_submitted_at": (
+            report.first_submitted_at.isoformat() if report.first_submitted_at else None
+        ),
     }
     return {k: "" if values[k] is None else str(values[k]) for k in COLUMNS}
 

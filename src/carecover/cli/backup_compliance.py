@@ -4,6 +4,10 @@
 Human Rights Committee or the State (quarterly); ``periods`` shows, for each
 provider and reporting period, whether it reported, attested to no
 incidents, was late or is missing.
+
+Both follow the MCO profile (``carecover.backup.mco``: period scheme, the
+requirement's effective date, the State report's smallest cell): the shipped
+one (Partners) or ``--mco-profile FILE``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from carecover.backup.export import (
     to_text,
     write_xlsx,
 )
+from carecover.backup.mco import McoProfile, load_mco_profile
 from carecover.backup.periods import PeriodScheme
 from carecover.backup.reading import load_reports
 from carecover.backup.rollup import RollupKind, build_rollup
@@ -78,6 +83,15 @@ ProvidersFile = Annotated[
         "--providers",
         help="CSV of providers expected to report: provider_id,provider_name,reporter_kind. "
         "Default: the providers in the reports file.",
+    ),
+]
+ProfileFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--mco-profile",
+        help="The MCO's profile (TOML, like carecover/data/backup/mco.toml): period scheme, "
+        "when the requirement took effect, smallest cell of the State report. "
+        "Default: the shipped one (Partners).",
     ),
 ]
 
@@ -130,12 +144,14 @@ def summary(
     ] = None,
     attestations: AttestationsFile = None,
     providers: ProvidersFile = None,
+    mco_profile: ProfileFile = None,
 ) -> None:
     """Roll reports up for the QoC Committee, the Human Rights Committee or the State."""
     if fmt is SummaryFormat.XLSX and output is None:
         raise typer.BadParameter("xlsx needs a file to write to", param_hint="-o/--output")
     as_of = _date(today, "--today") or date.today()
     rules = load_compliance_rules()
+    profile = load_mco_profile(mco_profile)
     rollup = build_rollup(
         kind,
         load_reports(file, today=as_of),
@@ -143,7 +159,9 @@ def summary(
         as_of=as_of,
         attestations=read_attestations(attestations) if attestations else None,
         providers=read_providers(providers) if providers else None,
-        scheme=rules.scheme(),
+        scheme=profile.scheme(rules.grace_days),
+        required_from=profile.required_from,
+        min_cell_members=profile.min_cell_members,
     )
     tables = rollup_tables(rollup)
     if fmt is SummaryFormat.XLSX:
@@ -171,13 +189,15 @@ def periods(
     fmt: Annotated[PeriodsFormat, typer.Option("--format", help="Output format.")] = (
         PeriodsFormat.TABLE
     ),
-    scheme: Annotated[SchemeName, typer.Option("--scheme", help="How periods are cut.")] = (
-        SchemeName.SEMI_MONTHLY
-    ),
+    scheme: Annotated[
+        SchemeName | None,
+        typer.Option("--scheme", help="How periods are cut. Default: the MCO profile's."),
+    ] = None,
     anchor: Annotated[
         str | None,
         typer.Option("--anchor", help="First day of any 14-day cycle (needed for 14-day)."),
     ] = None,
+    mco_profile: ProfileFile = None,
 ) -> None:
     """Compliance per provider and reporting period: reported, attested_none, late, missing, due."""
     start, end = _date(first, "--from"), _date(last, "--to")
@@ -185,12 +205,8 @@ def periods(
     assert end is not None
     anchor_day = _date(anchor, "--anchor")
     rules = load_compliance_rules()
-    if scheme is SchemeName.CYCLES:
-        if anchor_day is None:
-            raise typer.BadParameter("14-day cycles need an anchor date", param_hint="--anchor")
-        cut = PeriodScheme.cycles(anchor_day, grace_days=rules.grace_days)
-    else:
-        cut = rules.scheme()
+    profile = load_mco_profile(mco_profile)
+    cut = _scheme(scheme, anchor_day, profile, rules.grace_days)
     judged = _date(as_of, "--as-of") or date.today()
     reports = load_reports(file, today=max(judged, date.today()))
     refs: list[ProviderRef] = read_providers(providers) if providers else []
@@ -204,13 +220,27 @@ def periods(
         as_of=judged,
         scheme=cut,
         provider_names={p.provider_id: p.provider_name for p in refs if p.provider_name},
+        required_from=profile.required_from,
     )
     if fmt is PeriodsFormat.CSV:
-        typer.echo(to_csv([compliance_table(rows)]), nl=False)
+        typer.echo(to_csv([compliance_table(rows)], codes=True), nl=False)
     elif fmt is PeriodsFormat.JSON:
         typer.echo(_dump(compliance_json(rows)), nl=False)
     else:
         typer.echo(to_text([compliance_table(rows)]), nl=False)
+
+
+def _scheme(
+    chosen: SchemeName | None, anchor: date | None, profile: McoProfile, grace_days: int
+) -> PeriodScheme:
+    """``--scheme``/``--anchor`` when given, else the MCO profile's scheme."""
+    if chosen is SchemeName.CYCLES:
+        if anchor is None:
+            raise typer.BadParameter("14-day cycles need an anchor date", param_hint="--anchor")
+        return PeriodScheme.cycles(anchor, grace_days=grace_days)
+    if chosen is SchemeName.SEMI_MONTHLY:
+        return PeriodScheme.semi_monthly(grace_days)
+    return profile.scheme(grace_days)
 
 
 def register(app: typer.Typer) -> None:

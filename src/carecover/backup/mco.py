@@ -1,0 +1,116 @@
+"""The MCO's profile: its period scheme, the requirement's start, its contact, its cell size.
+
+Each LME-MCO runs the backup-staffing requirement its own way: Partners cuts
+the calendar into semi-monthly periods, others into 14-day cycles from an
+anchor day (reference §1.2); Partners resumed reporting on 1 July 2022 after
+the COVID flexibilities (seed 000). These are data, in
+``carecover/data/backup/mco.toml`` (shipped: Partners) or a file of the same
+shape an installation names; the grace days stay in ``compliance_rules.toml``.
+
+A malformed profile raises ``ConfigError`` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from carecover.backup.periods import PeriodScheme, SchemeKind
+from carecover.errors import ConfigError
+
+__all__ = ["McoContact", "McoProfile", "load_mco_profile", "parse_mco_profile"]
+
+PROFILE_FILE = "mco.toml"
+
+
+@dataclass(frozen=True)
+class McoContact:
+    """Who at the MCO answers providers' questions (the seed's form names one)."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class McoProfile:
+    """How one MCO runs the requirement."""
+
+    name: str
+    scheme_kind: SchemeKind
+    anchor: date | None
+    length_days: int
+    required_from: date
+    contact: McoContact
+    #: The State report suppresses cells counting fewer members than this.
+    min_cell_members: int
+
+    def scheme(self, grace_days: int) -> PeriodScheme:
+        """The MCO's period scheme with ``grace_days`` (``compliance_rules.toml``)."""
+        if self.scheme_kind is SchemeKind.CYCLES:
+            assert self.anchor is not None
+            return PeriodScheme.cycles(self.anchor, self.length_days, grace_days)
+        return PeriodScheme.semi_monthly(grace_days)
+
+
+def _get(data: dict[str, Any], file: str, section: str, key: str, kind: type) -> Any:
+    try:
+        value = data[section][key]
+    except (KeyError, TypeError):
+        raise ConfigError(f"{file}: [{section}] {key} is missing") from None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{file}: [{section}] {key} must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
+    """Read a profile in the ``mco.toml`` shape (``ConfigError`` if malformed)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not TOML: {exc}") from None
+    kind_text = _get(data, file, "periods", "scheme", str)
+    try:
+        kind = SchemeKind(kind_text)
+    except ValueError:
+        choices = " or ".join(repr(k.value) for k in SchemeKind)
+        message = f"{file}: [periods] scheme must be {choices}, not {kind_text!r}"
+        raise ConfigError(message) from None
+    anchor = data["periods"].get("anchor")
+    if kind is SchemeKind.CYCLES and not isinstance(anchor, date):
+        raise ConfigError(f"{file}: [periods] anchor (a date) is needed for 14-day cycles")
+    length = _get(data, file, "periods", "length_days", int)
+    minimum = _get(data, file, "state_report", "min_cell_members", int)
+    if not 1 <= length <= 366 or not 1 <= minimum <= 1000:
+        raise ConfigError(f"{file}: length_days and min_cell_members must be whole numbers >= 1")
+    return McoProfile(
+        name=_get(data, file, "mco", "name", str),
+        scheme_kind=kind,
+        anchor=anchor if isinstance(anchor, date) else None,
+        length_days=length,
+        required_from=_get(data, file, "requirement", "effective", date),
+        contact=McoContact(
+            name=_get(data, file, "contact", "name", str),
+            role=_get(data, file, "contact", "role", str),
+            email=_get(data, file, "contact", "email", str),
+            phone=_get(data, file, "contact", "phone", str),
+        ),
+        min_cell_members=minimum,
+    )
+
+
+def load_mco_profile(path: Path | None = None) -> McoProfile:
+    """The profile in ``path``, or the shipped one (Partners) when ``path`` is None."""
+    if path is None:
+        text = resources.files("carecover").joinpath("data", "backup", PROFILE_FILE)
+        return parse_mco_profile(text.read_text("utf-8"))
+    try:
+        content = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the MCO profile {path}: {exc.strerror}") from None
+    return parse_mco_profile(content, file=str(path))
