@@ -32,6 +32,7 @@ import numpy.typing as npt
 from carecover.errors import InputError, NotFoundError
 from carecover.rating.footnotes import footnote, parse_codes
 from carecover.rating.measures import FacilityMeasures
+from carecover.rating.ranges import check_range
 
 __all__ = ["FIELDS", "ProviderFile", "read_provider_info"]
 
@@ -217,6 +218,20 @@ class ProviderFile:
         """CCNs in file order."""
         return self.text["provnum"]
 
+    def require(self, fields: tuple[str, ...], why: str) -> None:
+        """Raise ``InputError`` naming the first of ``fields`` the file has no column for.
+
+        A renamed column must not pass as a measure missing for every facility
+        (issue 12 §1): the method would rescale every facility's points.
+        """
+        for f in fields:
+            if f not in self.headers:
+                raise InputError(
+                    f"no column {FIELDS[f][0]!r} ({why}; renamed or left out?)",
+                    file=self.file,
+                    line=1,
+                )
+
     def number(self, field: str) -> FloatArray:
         """A numeric column (all NaN when the release does not have it)."""
         return self.numbers.get(field, np.full(len(self), np.nan))
@@ -348,6 +363,8 @@ def read_provider_info(path: str | Path) -> ProviderFile:
     numbers = {
         f: _floats(columns[f], lines, header[found[f]], file) for f in NUMERIC if f in columns
     }
+    for f, values in numbers.items():
+        check_range(f, values, lines, header=header[found[f]], file=file)
     return ProviderFile(
         file=file,
         headers={f: header[i] for f, i in found.items()},

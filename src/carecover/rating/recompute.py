@@ -24,7 +24,7 @@ from carecover.rating.providerfile import ProviderFile, read_provider_info
 from carecover.rating.releases import release_on
 from carecover.rating.scoring import Ratings, rate
 
-__all__ = ["STARS_COLUMNS", "Recomputed", "recompute"]
+__all__ = ["STARS_COLUMNS", "Recomputed", "rated_fields", "recompute"]
 
 STARS_COLUMNS = ("provnum", "staffing_rating", "rn_staffing_rating", "points")
 EXPLAIN_COLUMNS = (
@@ -130,4 +130,23 @@ def recompute(path: str | Path, method_name: str | None = None) -> Recomputed:
         if day is None:
             raise ConfigError(f"{path}: no Processing Date in the file; give --method")
         m = release_on(day).method
+    pf.require(rated_fields(m), f"the {m.name} method rates with it")
     return Recomputed(pf, rate(pf.measures(), m))
+
+
+# Provider-file field of each points-method measure (points_2022.csv).
+_MEASURE_FIELDS = {
+    "adjusted_rn_hprd": "adjusted_rn",
+    "adjusted_total_nurse_hprd": "adjusted_total",
+    "adjusted_weekend_total_nurse_hprd": "adjusted_weekend_total",
+    "total_nurse_turnover_pct": "total_turnover",
+    "rn_turnover_pct": "rn_turnover",
+    "administrator_departures": "admin_departures",
+}
+
+
+def rated_fields(m: Method) -> tuple[str, ...]:
+    """The provider-file fields ``m`` rates with: each must be a column of the file."""
+    if m.points is None:
+        return ("adjusted_total", "adjusted_rn")
+    return tuple(_MEASURE_FIELDS[measure] for measure in m.points.bands)
