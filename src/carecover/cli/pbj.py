@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from carecover.cli import pbj_export, pbj_load, pbj_measures, pbj_onsite, pbj_validate
+from carecover.cli import (
+    pbj_export,
+    pbj_load,
+    pbj_measures,
+    pbj_minimums,
+    pbj_onsite,
+    pbj_validate,
+)
 
 app = typer.Typer(
     help="Payroll-Based Journal: validate, write, load and measure.", no_args_is_help=True
@@ -14,3 +21,4 @@ pbj_export.register(app)
 pbj_measures.register(app)
 pbj_load.register(app)
 pbj_onsite.register(app)
+pbj_minimums.register(app)
