@@ -184,3 +184,21 @@ def test_reconcile_exits_1_without_a_pbj_store(mds_cli: Cli, tmp_path: Path) -> 
     )  # fmt: skip
     assert result.exit_code == 1
     assert "no PBJ store" in result.stderr
+
+
+def test_the_errors_report_lists_records_out_of_sequence_with_their_error_number(
+    mds_cli: Cli, tmp_path: Path
+) -> None:
+    rows = [
+        raw(A0310A="99", A0310F="01", A1600="20260101", A1700="1", A2300=""),
+        raw(A0310A="99", A0310F="10", A2000="20260201", A2100="03", A2300=""),
+        raw(A0310A="99", A0310F="01", A1600="20260320", A1700="2", A2300=""),
+    ]
+    extract = write_extract(tmp_path / "seq.csv", rows)
+    result = mds_cli("mds", "report", "errors", extract, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    found = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["record"], r["item"], r["error"]) for r in found] == [
+        ("line 4", "A1700", "ours: reentry_not_after_return_anticipated")
+    ]
+    assert "return not anticipated" in found[0]["problem"]

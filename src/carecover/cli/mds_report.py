@@ -21,6 +21,7 @@ from carecover.mds.movements import admissions, discharges
 from carecover.mds.quarantine import record_errors
 from carecover.mds.reconcile import Reconciliation, attach_pbj_store, reconcile_census
 from carecover.mds.reports import missing_assessments, roster
+from carecover.mds.sequencing import sequence_errors
 from carecover.mds.store import DEFAULT_STORE, open_store
 
 
@@ -127,7 +128,7 @@ _EMPTY_COLUMNS = {
     Report.MISSING: ["facility", "resident_key", "last_obra_date", "reason"],
     Report.RISK: ["facility", "gone_on", "days_left", "last_record_date", "resident_key"],
     Report.DUPLICATES: ["key_a", "key_b", "probability", "differing_fields", "facility"],
-    Report.ERRORS: ["facility", "source_file", "record", "item", "problem"],
+    Report.ERRORS: ["facility", "source_file", "record", "item", "problem", "error"],
 }
 
 
@@ -179,7 +180,11 @@ def report(
             rows = _duplicates(con, facility, threshold)
         else:
             # The errors are a list of what is waiting to be fixed: --on does not apply.
-            rows = record_errors(con, facility=facility)
+            # Refused records first, then accepted records out of sequence.
+            rows = [
+                *record_errors(con, facility=facility),
+                *sequence_errors(con, facility=facility),
+            ]
     finally:
         con.close()
     _render(rows, fmt, _EMPTY_COLUMNS[kind])

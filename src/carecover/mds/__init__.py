@@ -9,9 +9,10 @@ file (``bulk`` checks a plain extract CSV in SQL instead of per record);
 ``census`` counts them per facility-day and sums resident-days by nursing
 group; the CASPER-style reports are ``reports`` (roster, missing
 assessments), ``movements`` (admissions and reentries, discharges),
-``census_risk`` (the 150-day clock about to run out) and ``quarantine`` (the
-errors); ``reconcile`` compares the census with the PBJ file's MDScensus;
-``synth`` writes realistic synthetic extracts.
+``census_risk`` (the 150-day clock about to run out), ``quarantine`` (the
+errors) and ``sequencing`` (records out of the entry → assessments →
+discharge order, in the errors report); ``reconcile`` compares the census
+with the PBJ file's MDScensus; ``synth`` writes realistic synthetic extracts.
 """
 
 from carecover.mds.census import (
@@ -33,6 +34,7 @@ from carecover.mds.reconcile import (
 )
 from carecover.mds.reports import MissingAssessment, RosterEntry, missing_assessments, roster
 from carecover.mds.residents import Identity, normalise_name, normalise_ssn, resident_key
+from carecover.mds.sequencing import SequenceCheck, sequence_checks, sequence_errors
 from carecover.mds.stays import CensusConvention, intervals_sql
 from carecover.mds.store import DEFAULT_STORE, LoadResult, connect, load_files, open_store
 from carecover.mds.validation import Assessment, parse_mds_date, validate_record
@@ -55,6 +57,7 @@ __all__ = [
     "Reconciliation",
     "RecordError",
     "RosterEntry",
+    "SequenceCheck",
     "XmlLimits",
     "admissions",
     "attach_pbj_store",
@@ -80,5 +83,7 @@ __all__ = [
     "record_errors",
     "resident_key",
     "roster",
+    "sequence_checks",
+    "sequence_errors",
     "validate_record",
 ]

@@ -28,7 +28,8 @@ class RecordError:
     a0310f: str
     first_name: str
     last_name: str
-    loaded_on: date
+    loaded_on: date | None
+    error: str = ""  # CMS's error number or "ours: <check>" (sequencing); "" when refused
 
 
 def record_errors(

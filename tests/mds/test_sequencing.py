@@ -1,0 +1,145 @@
+"""MDS record sequencing: entry → assessments → discharge → entry, and A1700 against it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carecover.mds.census import daily_census
+from carecover.mds.sequencing import sequence_checks, sequence_errors
+from carecover.mds.store import connect, load_files
+from tests.mds.factories import raw, write_extract
+
+
+def entry(day: str, a1700: str = "1") -> dict[str, str]:
+    return raw(A0310A="99", A0310F="01", A1600=day, A1700=a1700, A2300="")
+
+
+def quarterly(day: str, since: str = "20260101") -> dict[str, str]:
+    return raw(A0310A="02", A0310F="99", A1600=since, A2300=day)
+
+
+def discharge(day: str, a0310f: str = "11", since: str = "20260101") -> dict[str, str]:
+    return raw(A0310A="99", A0310F=a0310f, A1600=since, A2000=day, A2100="03", A2300="")
+
+
+@pytest.fixture
+def load(tmp_path: Path) -> Any:
+    def run(rows: list[dict[str, str]]) -> Any:
+        con = connect(None)
+        load_files(con, [write_extract(tmp_path / "mds.csv", rows)])
+        return con
+
+    return run
+
+
+def problems(con: Any) -> list[tuple[str, str, str]]:
+    return [(e.record, e.item, e.error) for e in sequence_errors(con)]
+
+
+def test_a_well_ordered_history_has_no_sequence_errors(load: Any) -> None:
+    con = load(
+        [
+            entry("20260101"),
+            quarterly("20260301"),
+            discharge("20260310", "11"),
+            entry("20260320", "2"),
+            discharge("20260401", "10", since="20260320"),
+            entry("20260601", "1"),
+        ]
+    )
+    assert problems(con) == []
+
+
+def test_a_quarterly_after_a_discharge_with_no_entry_is_reported(load: Any) -> None:
+    con = load([entry("20260101"), discharge("20260201", "10"), quarterly("20260401")])
+    found = sequence_errors(con)
+    assert [(e.record, e.item, e.error) for e in found] == [
+        ("line 4", "A0310F", "ours: assessment_after_discharge")
+    ]
+    assert "no entry record" in found[0].problem
+    assert "2026-02-01" in found[0].problem
+
+
+def test_a_reentry_47_days_after_a_return_not_anticipated_discharge_is_reported(
+    load: Any,
+) -> None:
+    con = load([entry("20260101"), discharge("20260201", "10"), entry("20260320", "2")])
+    found = sequence_errors(con)
+    assert [(e.record, e.item) for e in found] == [("line 4", "A1700")]
+    assert "return not anticipated" in found[0].problem
+
+
+def test_a_reentry_more_than_30_days_after_a_return_anticipated_discharge_is_reported(
+    load: Any,
+) -> None:
+    con = load([entry("20260101"), discharge("20260201", "11"), entry("20260320", "2")])
+    found = sequence_errors(con)
+    assert [(e.record, e.error) for e in found] == [("line 4", "ours: reentry_after_30_days")]
+    assert "47 days" in found[0].problem
+
+
+def test_an_admission_14_days_after_a_return_anticipated_discharge_is_reported(
+    load: Any,
+) -> None:
+    con = load([entry("20260101"), discharge("20260201", "11"), entry("20260215", "1")])
+    found = sequence_errors(con)
+    assert [(e.record, e.error) for e in found] == [("line 4", "ours: admission_within_30_days")]
+    assert "14 days" in found[0].problem
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(30, False), (31, True)])
+def test_the_reentry_window_is_30_days(load: Any, days: int, flagged: bool) -> None:
+    back = date.fromordinal(date(2026, 2, 1).toordinal() + days).strftime("%Y%m%d")
+    con = load([entry("20260101"), discharge("20260201", "11"), entry(back, "2")])
+    assert bool(problems(con)) is flagged
+
+
+def test_an_entry_while_a_stay_is_open_and_records_after_a_death_are_reported(
+    load: Any,
+) -> None:
+    con = load(
+        [
+            entry("20260101"),
+            entry("20260201"),
+            discharge("20260301", "12", since="20260201"),
+            quarterly("20260401", since="20260201"),
+        ]
+    )
+    assert [(r, e) for r, _, e in problems(con)] == [
+        ("line 3", "ours: entry_during_stay"),
+        ("line 5", "ours: record_after_death"),
+    ]
+
+
+def test_a_residents_first_record_is_not_checked_against_an_unseen_past(load: Any) -> None:
+    con = load([quarterly("20260301"), discharge("20260401", "10")])
+    assert problems(con) == []
+
+
+def test_the_census_still_counts_by_cmss_rules(load: Any) -> None:
+    # The quarterly after the discharge is reported, yet the census keeps CMS's reading:
+    # a resident whose latest record is not a discharge is present (reference §4.1).
+    con = load([entry("20260101"), discharge("20260201", "10"), quarterly("20260401")])
+    assert problems(con) != []
+    census = {c.date: c.census for c in daily_census(con, date(2026, 3, 31), date(2026, 4, 1))}
+    assert census == {date(2026, 3, 31): 0, date(2026, 4, 1): 1}
+
+
+def test_every_check_is_data_with_a_source_and_a_number_or_ours() -> None:
+    checks = sequence_checks()
+    assert set(checks) == {
+        "assessment_after_discharge",
+        "discharge_after_discharge",
+        "entry_during_stay",
+        "record_after_death",
+        "reentry_not_after_return_anticipated",
+        "reentry_after_30_days",
+        "admission_within_30_days",
+    }
+    for check in checks.values():
+        assert check.source
+        assert check.error == (check.cms_edit or f"ours: {check.check}")
