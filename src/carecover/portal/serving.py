@@ -20,7 +20,7 @@ from carecover.errors import ConfigError
 if TYPE_CHECKING:
     from carecover.portal.demo import DemoLogin
 
-__all__ = ["demo_portal", "run_server", "setup_portal"]
+__all__ = ["demo_portal", "pending_migrations", "run_server", "setup_portal"]
 
 
 def setup_portal() -> None:
@@ -31,7 +31,8 @@ def setup_portal() -> None:
     django.setup()
 
 
-def _pending_migrations() -> bool:
+def pending_migrations() -> bool:
+    """Whether the portal database lacks migrations (a server must not start on it)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -73,7 +74,7 @@ def demo_portal(host: str) -> Iterator[list[DemoLogin]]:
 def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
     """Serve the portal with gunicorn until interrupted; ConfigError if not migrated."""
     setup_portal()
-    if _pending_migrations():
+    if pending_migrations():
         raise ConfigError(
             "the portal database is not up to date: run `python -m carecover.portal migrate`"
         )
@@ -89,6 +90,10 @@ def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> N
         "accesslog": "-",
         # Paths hold ids only, never member data (issue 3: no PHI in logs or URLs).
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        # gunicorn's control socket defaults to one path per user account
+        # (~/.gunicorn/gunicorn.ctl): a second instance would take the first one's.
+        # Nothing here uses gunicornc, so no instance opens one.
+        "control_socket_disable": True,
     }
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
