@@ -26,7 +26,7 @@ The rows are what ``carecover pbj minimums`` prints (``COLUMNS``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,84 +84,14 @@ def minimums_source(source: Any) -> Any:
     return ibis_table(con, "daily_nurse_staffing")
 
 
+_NURSE_CODES = tuple(range(5, 13))  # the Daily Nurse Staffing columns, codes 5-12
+_FAR = date(9999, 12, 31)
+
+
 def _column(code: int) -> str:
     column = job_title(code).puf_column
-    assert column is not None  # minimum_rules admits nurse-file codes only
+    assert column is not None  # codes 5-12 all have a nurse-file column
     return column.lower()
-
-
-def _weighted(t: Any, rule: MinimumRule, codes: Sequence[int]) -> tuple[Any, Any]:
-    """Weighted hours of ``codes`` (empty cells as 0), and whether any cell has a value."""
-    total: Any = None
-    known: Any = None
-    for code in codes:
-        col = t[_column(code)]
-        part = col.fill_null(0) * rule.weight(code) if rule.weight(code) != 1 else col.fill_null(0)
-        total = part if total is None else total + part
-        known = col.notnull() if known is None else known | col.notnull()
-    return total, known
-
-
-def _period_key(t: Any, rule: MinimumRule) -> Any:
-    import ibis
-
-    period = "quarterly" if rule.measure == "reading" else rule.period
-    if period == "daily":
-        return t.workdate
-    if period == "weekly":
-        # Weeks run Sunday to Saturday (Florida); ibis counts Monday = 0.
-        back = (t.workdate.day_of_week.index() + 1) % 7
-        return t.workdate - back.as_interval("D")
-    return ibis.literal(None, type="date")  # the quarter (already a key)
-
-
-def _days(t: Any, rule: MinimumRule, dated: bool) -> Any:
-    """One row per facility-day with the rule's hours, denominator and flags."""
-    import ibis
-
-    if dated:
-        t = t.filter(t.workdate >= rule.effective_from)
-        if rule.effective_to is not None:
-            # Compared with the next day so that a timestamp column also works.
-            t = t.filter(t.workdate < rule.effective_to + timedelta(days=1))
-    hours, known = _weighted(t, rule, rule.job_codes)
-    census = t.mdscensus
-    if rule.measure == "share":
-        den, base_known = _weighted(t, rule, rule.base_codes)
-        known = known & base_known
-    elif rule.measure == "hours_per_day":
-        den = ibis.literal(1.0)
-    else:
-        den = census.cast("float64")
-    resident = census > 0
-    return t.select(
-        provnum=t.provnum,
-        state=t.state,
-        quarter=t.quarter,
-        key=_period_key(t, rule),
-        hours=hours,
-        den=den,
-        judged=resident & known,
-        missing=resident & ~known,
-    )
-
-
-def _shortfall(rule: MinimumRule, hours: Any, den: Any) -> Any:
-    """Hours that would have lifted a period to the requirement (for a period below it)."""
-    threshold = rule.threshold or 0.0
-    if rule.measure == "share":
-        # Adding x counted hours adds them to the base too: (h + x) / (b + x) = s.
-        return (threshold * den - hours) / (1 - threshold) if threshold < 1 else hours * 0
-    return threshold * den - hours
-
-
-def _literal(value: Any, kind: str) -> Any:
-    import ibis
-
-    if kind == "float64" and value is not None:
-        # Ibis writes 2.4 as a bare SQL literal, which DuckDB reads as DECIMAL.
-        return ibis.literal(repr(float(value))).cast("float64")
-    return ibis.literal(value, type=kind)
 
 
 def _note(rule: MinimumRule, rule_set: RuleSet) -> str:
@@ -188,47 +118,157 @@ def _note(rule: MinimumRule, rule_set: RuleSet) -> str:
     return "; ".join(" ".join(p.split()).rstrip(".") for p in parts if p) + "."
 
 
-def _compliant(rule: MinimumRule, q: Any) -> Any:
+def _rule_row(rule: MinimumRule, rule_set: RuleSet, everyone: bool) -> dict[str, Any]:
+    """One rule as a row of the rules table the expression joins to the days."""
+    reading = rule.measure == "reading"
+    row: dict[str, Any] = {
+        "rule": rule.id,
+        "rule_state": "*" if everyone else rule_set.state,
+        # A repealed rule set is a what-if: every day is judged.
+        "date_from": date(1, 1, 1) if rule_set.what_if else rule.effective_from,
+        "date_to": _FAR if rule_set.what_if else (rule.effective_to or _FAR),
+        "measure": rule.measure,
+        "averaging": "quarterly" if reading else rule.period,
+        "required": None if reading else rule.threshold,
+        "required_low": rule.threshold_low,
+        "lower_bound": rule.lower_bound,
+        "status": rule_set.status,
+        "confidence": rule.confidence,
+        "note": _note(rule, rule_set),
+        "source": f"{rule.source} <{rule.url}>",
+    }
+    for code in _NURSE_CODES:
+        row[f"w_{code}"] = rule.weight(code) if code in rule.job_codes else 0.0
+        row[f"b_{code}"] = 1.0 if code in rule.base_codes else 0.0
+    return row
+
+
+def _rules_table(applied: list[tuple[RuleSet, bool]]) -> Any:
+    import ibis
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    rows: dict[str, dict[str, Any]] = {}
+    for rule_set, everyone in applied:
+        for rule in rule_set.rules:
+            rows.setdefault(rule.id, _rule_row(rule, rule_set, everyone))
+    schema = pa.schema(
+        [
+            ("rule", pa.string()),
+            ("rule_state", pa.string()),
+            ("date_from", pa.date32()),
+            ("date_to", pa.date32()),
+            ("measure", pa.string()),
+            ("averaging", pa.string()),
+            ("required", pa.float64()),
+            ("required_low", pa.float64()),
+            ("lower_bound", pa.bool_()),
+            ("status", pa.string()),
+            ("confidence", pa.string()),
+            ("note", pa.string()),
+            ("source", pa.string()),
+        ]
+        + [(f"{k}_{c}", pa.float64()) for k in ("w", "b") for c in _NURSE_CODES]
+    )
+    return ibis.memtable(pa.Table.from_pylist(list(rows.values()), schema=schema))
+
+
+def _days(t: Any, r: Any) -> Any:
+    """One row per facility-day and applicable rule: its hours, denominator and flags."""
+    import ibis
+
+    j = t.join(r, (r.rule_state == "*") | (t.state == r.rule_state))
+    j = j.filter((j.workdate >= j.date_from) & (j.workdate <= j.date_to))
+    hours: Any = ibis.literal(0.0)
+    base: Any = ibis.literal(0.0)
+    known: Any = ibis.literal(False)
+    base_known: Any = ibis.literal(False)
+    for code in _NURSE_CODES:
+        col = j[_column(code)]
+        weight, in_base = j[f"w_{code}"], j[f"b_{code}"]
+        hours = hours + weight * col.fill_null(0)
+        base = base + in_base * col.fill_null(0)
+        known = known | ((weight > 0) & col.notnull())
+        base_known = base_known | ((in_base > 0) & col.notnull())
+    census = j.mdscensus.cast("float64")
+    den = ibis.cases(
+        (j.measure == "share", base), (j.measure == "hours_per_day", 1.0), else_=census
+    )
+    known = ibis.ifelse(j.measure == "share", known & base_known, known)
+    # Weeks run Sunday to Saturday (Florida); ibis counts Monday = 0.
+    back = (j.workdate.day_of_week.index() + 1) % 7
+    key = ibis.cases(
+        (j.averaging == "daily", j.workdate),
+        (j.averaging == "weekly", j.workdate - back.as_interval("D")),
+        else_=ibis.null("date"),
+    )
+    resident = j.mdscensus > 0
+    return j.select(
+        provnum=j.provnum,
+        state=j.state,
+        quarter=j.quarter,
+        rule=j.rule,
+        key=key,
+        hours=hours,
+        den=den,
+        required=j.required,
+        required_low=j.required_low,
+        measure=j.measure,
+        judged=resident & known,
+        missing=resident & ~known,
+    )
+
+
+def _compliant(q: Any) -> Any:
     import ibis
 
     unknown = ibis.null("boolean")
-    if rule.measure == "reading":
-        return unknown
     meets = q.periods_below == 0
-    if rule.measure == "hours_per_day":
-        return ibis.ifelse(meets, unknown, False)
-    if rule.lower_bound:
-        return ibis.ifelse(meets, True, unknown)
-    if rule.threshold_low is not None:
-        return ibis.ifelse(meets, True, ibis.ifelse(q.periods_below_low > 0, False, unknown))
-    return meets
+    return ibis.cases(
+        # No day with residents and hours: nothing to judge.
+        (q.periods == 0, unknown),
+        (q.measure == "reading", unknown),
+        (q.measure == "hours_per_day", ibis.ifelse(meets, unknown, False)),
+        (q.lower_bound, ibis.ifelse(meets, True, unknown)),
+        (
+            q.required_low.notnull(),
+            ibis.ifelse(meets, True, ibis.ifelse(q.periods_below_low > 0, False, unknown)),
+        ),
+        else_=meets,
+    )
 
 
-def _rule_table(t: Any, rule: MinimumRule, rule_set: RuleSet) -> Any:
-    """The quarterly rows of one rule over the daily rows ``t``."""
+def _expression(t: Any, r: Any) -> Any:
+    """The quarterly rows of every rule in ``r`` over the daily rows ``t``."""
     import ibis
 
-    days = _days(t, rule, dated=not rule_set.what_if)
-    p = days.group_by([*_KEYS, "key"]).aggregate(
+    days = _days(t, r)
+    p = days.group_by(["provnum", "state", "quarter", "rule", "key"]).aggregate(
         hours=days.hours.sum(where=days.judged),
         den=days.den.sum(where=days.judged),
         days=days.count(where=days.judged),
         days_missing=days.count(where=days.missing),
-        # A day below on its own (informative for weekly and quarterly rules).
-        # (compared as a ratio, like the periods: 358 h / 100 = 3.58 exactly,
-        # where 3.58 * 100 is a little above 358 in binary).
+        # A day below on its own (informative for weekly and quarterly rules),
+        # compared as a ratio like the periods: 358 h / 100 = 3.58 exactly,
+        # where 3.58 * 100 is a little above 358 in binary.
         days_below=days.count(
-            where=days.judged & (days.den > 0) & (days.hours / days.den < (rule.threshold or 0.0))
+            where=days.judged & (days.den > 0) & (days.hours / days.den < days.required)
         ),
+        required=days.required.max(),
+        required_low=days.required_low.max(),
+        measure=days.measure.max(),
     )
     value = ibis.ifelse(p.den > 0, p.hours / p.den, ibis.null("float64"))
     p = p.mutate(value=value)
-    threshold = rule.threshold if rule.measure != "reading" else None
-    below = (p.value < threshold).fill_null(False) if threshold is not None else ibis.literal(False)
-    low = rule.threshold_low if rule.threshold_low is not None else threshold
-    below_low = (p.value < low).fill_null(False) if low is not None else ibis.literal(False)
-    p = p.mutate(below=below, below_low=below_low, short=_shortfall(rule, p.hours, p.den))
-    q = p.group_by(_KEYS).aggregate(
+    low = p.required_low.fill_null(p.required)
+    need = p.required * p.den - p.hours
+    p = p.mutate(
+        below=(p.value < p.required).fill_null(False),
+        below_low=(p.value < low).fill_null(False),
+        # Hours that would have lifted the period to the requirement; for a share,
+        # hours added count in the base too: (h + x) / (b + x) = s.
+        short=ibis.ifelse(p.measure == "share", need / (1 - p.required), need),
+    )
+    q = p.group_by(["provnum", "state", "quarter", "rule"]).aggregate(
         periods=p.count(where=p.value.notnull()),
         periods_below=p.count(where=p.below),
         periods_below_low=p.count(where=p.below_low),
@@ -240,43 +280,36 @@ def _rule_table(t: Any, rule: MinimumRule, rule_set: RuleSet) -> Any:
         days_missing=p.days_missing.sum(),
         shortfall=p.short.sum(where=p.below),
     )
+    q = q.join(r, q.rule == r.rule)
     quarter_value = ibis.ifelse(q.den > 0, q.hours / q.den, ibis.null("float64"))
-    reading = rule.measure == "reading"
-    return q.select(
+    reading = q.measure == "reading"
+    none_int = ibis.null("int64")
+    q = q.select(
         provnum=q.provnum,
         state=q.state,
         period=q.quarter,
-        rule=_literal(rule.id, "string"),
-        required=_literal(rule.threshold, "float64"),
-        actual=(quarter_value if reading else q.lowest).round(5),
-        compliant=_compliant(rule, q),
-        required_low=_literal(rule.threshold_low, "float64"),
-        measure=_literal(rule.measure, "string"),
-        averaging=_literal("quarterly" if reading else rule.period, "string"),
+        rule=q.rule,
+        required=q.required,
+        actual=ibis.ifelse(reading, quarter_value, q.lowest).round(5),
+        compliant=_compliant(q),
+        required_low=q.required_low,
+        measure=q.measure,
+        averaging=q.averaging,
         quarter_value=quarter_value.round(5),
-        periods=q.periods,
-        periods_below=q.periods_below if not reading else _literal(None, "int64"),
-        days=q.days,
-        days_below=q.days_below if not reading else _literal(None, "int64"),
-        days_missing=q.days_missing,
-        shortfall_hours=(
-            _literal(None, "float64") if reading else q.shortfall.fill_null(0.0).round(2)
+        periods=q.periods.cast("int64"),
+        periods_below=ibis.ifelse(reading, none_int, q.periods_below.cast("int64")),
+        days=q.days.cast("int64"),
+        days_below=ibis.ifelse(reading, none_int, q.days_below.cast("int64")),
+        days_missing=q.days_missing.cast("int64"),
+        shortfall_hours=ibis.ifelse(
+            reading, ibis.null("float64"), q.shortfall.fill_null(0.0).round(2)
         ),
-        status=_literal(rule_set.status, "string"),
-        confidence=_literal(rule.confidence, "string"),
-        note=_literal(_note(rule, rule_set), "string"),
-        source=_literal(f"{rule.source} <{rule.url}>", "string"),
-    ).filter(lambda r: r.days + r.days_missing > 0)
-
-
-def _cast_counts(table: Any) -> Any:
-    """Counts as int64 in every branch, so the union's columns agree."""
-    return table.mutate(
-        **{
-            c: table[c].cast("int64")
-            for c in ("periods", "periods_below", "days", "days_below", "days_missing")
-        }
+        status=q.status,
+        confidence=q.confidence,
+        note=q.note,
+        source=q.source,
     )
+    return q.filter(q.days + q.days_missing > 0)
 
 
 def minimum_table(
@@ -294,10 +327,10 @@ def minimum_table(
     state; ``rules`` (rule-set names such as ``NY`` or ``federal-2024``, or
     rule ids) applies those to every facility instead; ``what_if`` adds the
     repealed federal rule of 2024. Repealed sets ignore their dates (a
-    what-if); the others judge only the days they were in force.
+    what-if); the others judge only the days they were in force. The rules
+    are rows of a small table joined to the days: one expression, whatever
+    the number of rules.
     """
-    import ibis
-
     t = minimums_source(source)
     if quarter is not None:
         label = str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
@@ -317,20 +350,15 @@ def minimum_table(
         ]
     if what_if and not any(s.name == "federal-2024" for s, _ in applied):
         applied += [(s, True) for s in select_rule_sets(["federal-2024"])]
-    parts = []
-    for rule_set, everyone in applied:
-        rows = t if everyone else t.filter(t.state == rule_set.state)
-        parts += [_cast_counts(_rule_table(rows, rule, rule_set)) for rule in rule_set.rules]
-    if not parts:
-        # No rule applies (e.g. --state AL): the columns, no rows.
-        empty = _cast_counts(_rule_table(t.limit(0), rule_sets()[0].rules[0], rule_sets()[0]))
-        return empty.select(*COLUMNS)
-    table = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    table = _expression(t, _rules_table(applied))
     return table.select(*COLUMNS).order_by(["provnum", "period", "rule"])
 
 
 def minimum_rows(source: Any, **kw: Any) -> list[dict[str, Any]]:
     """``minimum_table(source, **kw)`` executed: a list of row dictionaries."""
-    from carecover.pbj.measures import to_rows
+    from carecover.pbj.store import quiet_ibis
 
-    return to_rows(minimum_table(source, **kw))
+    with quiet_ibis():
+        # Through Ibis's own execution: it registers the rules table (a memtable).
+        rows: list[dict[str, Any]] = minimum_table(source, **kw).to_pyarrow().to_pylist()
+    return rows
