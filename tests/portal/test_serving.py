@@ -25,7 +25,7 @@ def _healthy(port: int, proc: subprocess.Popen[bytes]) -> bool:
     for _ in range(240):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
-                return answer.status == 200
+                return bool(answer.status == 200)
         except OSError:
             if proc.poll() is not None:
                 return False
