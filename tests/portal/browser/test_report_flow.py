@@ -43,7 +43,7 @@ def test_a_report_goes_from_draft_to_accepted_through_the_pages(
     new_page: Callable[[], Page],
 ) -> None:
     load_demo(today=timezone.localdate(), password=PASSWORD)
-    member = Member.objects.filter(organisations__code="PRV001").order_by("id").first()
+    member = Member.objects.filter(organisation__code="PRV001").order_by("id").first()
     assert member is not None
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
 

@@ -124,7 +124,8 @@ def test_the_list_reads_a_constant_number_of_queries(
 ) -> None:
     client = as_persona("mco_analyst")
     client.get("/reports/")  # session and user warm-up
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    # 8, the unread-notifications badge, and the MCO's probable duplicates (one query).
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
         client.get("/reports/", {"status": "submitted"})
 
 

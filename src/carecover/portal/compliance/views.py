@@ -27,6 +27,7 @@ from carecover.portal.compliance import services
 from carecover.portal.compliance.access import any_role, files_reports, mco_only, portal_user
 from carecover.portal.compliance.forms import IssuePlanForm, PeriodForm
 from carecover.portal.compliance.models import PlanOfCorrection, PlanStatus
+from carecover.portal.compliance.withdrawals import visible_withdrawals
 from carecover.portal.incidents.access import visible_reports
 
 #: Rows of each short list on a workspace.
@@ -67,6 +68,8 @@ def _mco_workspace(request: HttpRequest, user: User) -> HttpResponse:
         "awaiting_review": visible_reports(user).filter(status=ReportStatus.SUBMITTED).count(),
         "non_compliant": services.non_compliant(rows)[:WORKSPACE_ROWS],
         "plans": services.visible_plans(user).exclude(status=PlanStatus.CLOSED)[:WORKSPACE_ROWS],
+        # The note to the MCO: a period attested "no incidents" now has a report.
+        "withdrawn": visible_withdrawals(user)[:WORKSPACE_ROWS],
         "kinds": KINDS,
     }
     return render(request, "compliance/mco_workspace.html", context)
@@ -83,6 +86,8 @@ def periods(request: HttpRequest) -> HttpResponse:
     context = {
         "periods": [(row, services.attestable(row, today=today)) for row in rows],
         "rules": services.rules(),
+        "scheme": services.scheme(),
+        "profile": services.profile(),
     }
     return render(request, "compliance/periods.html", context)
 

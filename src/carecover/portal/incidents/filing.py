@@ -21,6 +21,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 
 from carecover.backup import lifecycle
+from carecover.backup.compliance import FILED_STATUSES
 from carecover.backup.duplicates import check_day_hours, check_not_duplicate, incident_key
 from carecover.backup.ids import ReportIdIssuer
 from carecover.backup.report import BackupReport
@@ -68,9 +69,15 @@ def same_day_reports(organisation: Organisation, report: BackupReport) -> list[B
     return [to_domain(row) for row in rows]
 
 
-def _guard(organisation: Organisation, report: BackupReport) -> None:
-    """One report per incident, and at most 24 hours without staff per member and date."""
+def _guard(organisation: Organisation, report: BackupReport, *, filed_only: bool = False) -> None:
+    """One report per incident, and at most 24 hours without staff per member and date.
+
+    On submission only filed reports count: a forgotten draft of the same
+    incident must not block the one being sent (it is refused in its turn).
+    """
     existing = same_day_reports(organisation, report)
+    if filed_only:
+        existing = [other for other in existing if other.status in FILED_STATUSES]
     check_not_duplicate(report, existing)
     check_day_hours(report, existing)
 
@@ -194,7 +201,7 @@ def _step(
 
 def _submitted(user: User, row: Report, *, now: datetime, today: date) -> Report:
     with transaction.atomic():
-        _guard(row.organisation, to_domain(row))
+        _guard(row.organisation, to_domain(row), filed_only=True)
         row = _step(user, row, Action.SUBMIT, lambda r: lifecycle.submit(r, now=now, today=today))
         withdraw_attestation(user, row.organisation, row.incident_date, row.report_id, now=now)
     return row

@@ -26,6 +26,7 @@ from carecover.portal.incidents.access import (
     visible_reports,
 )
 from carecover.portal.incidents.conversion import to_domain
+from carecover.portal.incidents.cross_provider import mark_probable_duplicates
 from carecover.portal.incidents.forms import (
     ReportFilterForm,
     ReportForm,
@@ -50,6 +51,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         after=queryparams.cursor(request.GET, "after"),
         before=queryparams.cursor(request.GET, "before"),
     )
+    if user.is_mco:
+        # Same member, same date, another provider: the MCO reviews these.
+        mark_probable_duplicates(page.reports)
     query = request.GET.copy()
     for cursor in ("after", "before", "page"):
         query.pop(cursor, None)
