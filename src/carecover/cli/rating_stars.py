@@ -123,10 +123,29 @@ def explain_card(
 
 def list_methods(
     fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
+    unconfirmed: Annotated[
+        bool,
+        typer.Option(
+            "--unconfirmed",
+            help="Only every UNCONFIRMED value (methods, weight tables, footnotes, "
+            "release calendar, rules), one per row.",
+        ),
+    ] = False,
 ) -> None:
-    """The rating methods shipped, their dates and their UNCONFIRMED values."""
-    from carecover.rating.methods import methods
+    """The rating methods shipped, their dates and every UNCONFIRMED value the rating uses."""
+    from dataclasses import asdict
 
+    from carecover.rating.methods import methods
+    from carecover.rating.unconfirmed import unconfirmed_values
+
+    values = unconfirmed_values()
+    if unconfirmed:
+        if fmt is CardFormat.JSON:
+            typer.echo(json.dumps([asdict(v) for v in values], indent=2))
+            return
+        for v in values:
+            typer.echo(f"UNCONFIRMED {v.where}  {v.key} = {v.value}  ({v.source})")
+        return
     items: list[dict[str, Any]] = [
         {
             "name": m.name,
@@ -138,6 +157,7 @@ def list_methods(
             "unconfirmed": [
                 {"key": f.key, "value": f.value, "source": f.source} for f in m.unconfirmed
             ],
+            "revisions": [f"{r.effective_from}: {r.title}" for r in m.revisions],
         }
         for m in methods()
     ]
@@ -147,8 +167,15 @@ def list_methods(
     for item in items:
         until = item["effective_until"] or "today"
         typer.echo(f"{item['name']}  {item['effective_from']} to {until}  {item['title']}")
+        for revision in item["revisions"]:
+            typer.echo(f"    revised {revision}")
         for fact in item["unconfirmed"]:
             typer.echo(f"    UNCONFIRMED {fact['key']} = {fact['value']}")
+    names = {m.name for m in methods()}
+    typer.echo("reference data and rules:")
+    for v in values:
+        if v.where not in names:
+            typer.echo(f"    UNCONFIRMED {v.where}  {v.key} = {v.value}")
 
 
 def register(app: typer.Typer) -> None:
