@@ -78,3 +78,39 @@ def test_it_stops_at_the_first_bad_file_keeping_the_ones_before(con: Any) -> Non
         load_paths(con, [CSV, bad, VALID], on_loaded=loaded.append)
     assert [Path(r.file).name for r in loaded] == [CSV.name]
     assert con.execute("SELECT count(*) FROM employee_hours").fetchone() == (0,)
+
+
+def utf16_without_bom(path: Path, big_endian: bool = False) -> Path:
+    text = VALID.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("utf-16-be" if big_endian else "utf-16-le"))
+    return path
+
+
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_bomless_utf16_pbj_xml_loads_as_xml(con: Any, tmp_path: Path, big_endian: bool) -> None:
+    # Before: `pbj validate` accepted it but `pbj load` said "not a text CSV file".
+    path = utf16_without_bom(tmp_path / "utf16.xml", big_endian)
+    assert sniff_format(path) is FileFormat.PBJ_XML
+    (result,) = load_paths(con, [path])
+    assert isinstance(result, XmlLoadResult)
+    assert result.rows_loaded == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"junk<nursingHomeData/>", "does not start like XML"),
+        (b"\x00\x01\x02\x03binary" * 50, "binary"),
+    ],
+)
+def test_an_xml_file_that_is_empty_or_junk_gets_an_xml_message(
+    con: Any, tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "upload.xml"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=words) as caught:
+        load_paths(con, [path])
+    assert "CSV" not in str(caught.value)
+    assert "expected PBJ submission XML" in str(caught.value)

@@ -108,3 +108,10 @@ def test_its_parser_never_reads_an_external_entity() -> None:
 def test_it_spots_a_doctype_in_the_prolog() -> None:
     assert declares_doctype((XML / "billion_laughs.xml").read_bytes())
     assert not declares_doctype((XML / "valid.xml").read_bytes())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_doctype_is_seen_in_utf16_and_utf32(encoding: str) -> None:
+    text = '<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "http://example.invalid/x.dtd">\n<x/>'
+    assert declares_doctype(text.encode(encoding))
+    assert not declares_doctype("<x/>".encode(encoding))

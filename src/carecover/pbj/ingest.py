@@ -4,8 +4,8 @@
 
 - a ZIP (``PK``) is a PBJ upload (``xmlstore.load_xml``: one or more XML
   documents); CMS's public files are loaded unzipped;
-- a document whose first non-blank character is ``<`` (after an optional
-  UTF-8 or UTF-16 byte-order mark) is PBJ XML;
+- a document whose first non-blank character is ``<`` (UTF-8, UTF-16 or
+  UTF-32, with or without a byte-order mark: ``carecover.filekind``) is PBJ XML;
 - anything else is a public-use CSV (``loading.load_file``).
 
 Files load in order, each in its own transaction, and loading stops at the
@@ -16,7 +16,6 @@ batch of records and each file: no UI framework is involved here.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from carecover.filekind import Kind, require_xml, sniff
 from carecover.pbj.loading import LoadResult, load_file
 from carecover.pbj.xmlstore import XmlLoadResult, load_xml
 
@@ -37,8 +37,6 @@ __all__ = [
 ]
 
 AnyLoadResult = LoadResult | XmlLoadResult
-
-_SNIFF_BYTES = 4096
 
 
 class FileFormat(StrEnum):
@@ -65,22 +63,18 @@ ProgressCallback = Callable[[LoadProgress], None]
 
 
 def sniff_format(path: Path) -> FileFormat:
-    """Whether ``path`` is PBJ XML (or a ZIP of it) or a public CSV, from its first bytes."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if head.startswith(b"PK"):
+    """Whether ``path`` is PBJ XML (or a ZIP of it) or a public CSV, from its first bytes.
+
+    The bytes decide (``carecover.filekind``: UTF-16 with or without a BOM
+    included); a file named ``.xml`` or ``.zip`` that is neither (empty,
+    junk) is refused as XML, not handed to the CSV reader's messages.
+    """
+    found = sniff(path)
+    if found.kind in (Kind.XML, Kind.ZIP):
         return FileFormat.PBJ_XML
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if head.startswith(bom):
-            text = head[len(bom) :].decode(encoding, errors="ignore")
-            break
-    else:
-        text = head.decode("latin-1")
-    return FileFormat.PBJ_XML if text.lstrip().startswith("<") else FileFormat.PUBLIC_CSV
+    if path.suffix.lower() in {".xml", ".zip"}:
+        require_xml(path, what="PBJ submission XML or a ZIP of it")
+    return FileFormat.PUBLIC_CSV
 
 
 def _within(

@@ -34,6 +34,7 @@ from carecover.errors import InputError
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
 from carecover.pbj.filebytes import read_file_bytes
 from carecover.pbj.plausible import any_too_many_hours_sql, census_too_large_sql
+from carecover.pbj.publichead import check_public_head
 
 __all__ = [
     "Staged",
@@ -98,6 +99,7 @@ def _reader_sql(path: str, width: int, rejects: str) -> str:
 def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
     """Decode ``path``, normalise its header and parse it into temp table ``table``."""
     name = str(path)
+    check_public_head(path)
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     lines = decode(data, file=name).splitlines()
@@ -217,6 +219,7 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     finds the rest.
     """
     name = str(path)
+    check_public_head(path)
     encoding = read_file_bytes(path).encoding
     if encoding is None:
         decode(path.read_bytes(), file=name)  # raises the precise error
@@ -302,6 +305,7 @@ def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, s
     (``filebytes.read_file_bytes``), which it can do while DuckDB reads.
     """
     name = str(path)
+    check_public_head(path)
     with path.open("rb") as handle:
         head = handle.read(65536)
     if b"\x00" in head:

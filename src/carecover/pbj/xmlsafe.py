@@ -30,6 +30,7 @@ from typing import IO, Any, Protocol
 
 from lxml import etree
 
+from carecover import filekind
 from carecover.errors import InputError
 
 __all__ = [
@@ -121,8 +122,12 @@ def pbj_schema() -> etree.XMLSchema:
 
 
 def declares_doctype(head: bytes) -> bool:
-    """Whether the start of a document declares a DOCTYPE or entities."""
-    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+    """Whether the start of a document declares a DOCTYPE or entities, in any encoding.
+
+    The one check of the project (``carecover.filekind.declares_doctype``):
+    the head is decoded first, so UTF-16 cannot hide a declaration.
+    """
+    return filekind.declares_doctype(head)
 
 
 def open_sources(path: Path, limits: Limits | None = None) -> list[XmlSource]:
