@@ -466,3 +466,12 @@ def test_the_sample_rule_file_itself_is_accepted(tmp_path: Path) -> None:
 def test_an_unknown_rule_name_is_refused(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no minimum staffing rule 'XX'"):
         minimum_rows(store.table, rules=["XX"])
+
+
+def test_docs_list_every_rule_with_its_source_and_confidence() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "minimums.md").read_text("utf-8")
+    for rule_set in rule_sets():
+        for rule in rule_set.rules:
+            [line] = [x for x in text.splitlines() if x.startswith(f"| `{rule.id}` |")]
+            assert rule.confidence in line
+            assert rule.url in line
