@@ -61,7 +61,7 @@ def _site(persona: str) -> str:
 def _file_robin(client: Client, persona: str) -> Report:
     response = client.post("/reports/new/", report_form(site=_site(persona), **ROBIN))
     assert response.status_code == 302, response.context["form"].errors
-    return Report.objects.get(member_medicaid_id="900009999B")
+    return Report.objects.get(member__medicaid_id="900009999B")
 
 
 @pytest.fixture
