@@ -64,8 +64,8 @@ def records(
             return
         except csv.Error as exc:
             raise InputError(
-                f"the CSV structure breaks in the record starting here ({exc}); an unterminated"
-                " or stray quote? Nothing was loaded from this file",
+                f"not readable CSV: the record starting on this line breaks the structure ({exc});"
+                " an unterminated or stray quote? Nothing was loaded from this file",
                 file=file,
                 line=start,
             ) from None

@@ -15,7 +15,7 @@ first and refuses what it cannot read with ``require_text`` or
   ``\\x00<\\x00?``);
 - ``TEXT``: anything else that decodes (UTF-8, UTF-16 or UTF-32 with a BOM
   or told by its zero bytes, or a single-byte code page) and holds no NUL
-  character or other control character that text files never contain;
+  character and few other control characters (1 % at most);
 - ``BINARY``: the rest.
 
 ``declares_doctype`` looks for a DOCTYPE or entity declaration in the
@@ -135,7 +135,10 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed(Kind.EMPTY, encoding, bom)
     if stripped.startswith("<"):
         return Sniffed(Kind.XML, encoding or "utf-8", bom)
-    if any(c in _CONTROL for c in text):
+    # A NUL never occurs in text; a stray control character can (a pasted
+    # value), many of them cannot.
+    controls = sum(1 for c in text if c in _CONTROL)
+    if "\x00" in text or controls > max(8, len(text) // 100):
         return Sniffed(Kind.BINARY, None)
     return Sniffed(Kind.TEXT, encoding, bom)
 

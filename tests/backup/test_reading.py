@@ -243,7 +243,11 @@ def test_it_names_a_missing_file(tmp_path: Path) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(COLUMNS),
-    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30),
+    # A NUL byte refuses the whole file (test below), so it is not a value here.
+    st.text(
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+        max_size=30,
+    ),
 )
 def test_it_never_crashes_on_any_value_in_any_column(column: str, value: str) -> None:
     row = rows_of(VALID)[0] | {column: value}
@@ -260,3 +264,36 @@ def test_it_names_the_file_and_line_of_csv_it_cannot_parse(tmp_path: Path) -> No
     with pytest.raises(InputError, match="not readable CSV") as caught:
         check_reports(path, today=TODAY)
     assert (caught.value.file, caught.value.line) == (str(path), 3)
+
+
+def test_a_nul_byte_refuses_the_file_naming_its_line(tmp_path: Path) -> None:
+    lines = VALID.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join([*lines[:2], lines[2].replace(",", ",\x00", 1), *lines[3:]]) + "\n")
+    with pytest.raises(InputError, match=r"r\.csv:3: a NUL byte") as caught:
+        check_reports(path, today=TODAY)
+    assert caught.value.line == 3
+
+
+def test_an_unterminated_quote_is_named_where_it_opens_not_at_the_end(tmp_path: Path) -> None:
+    lines = VALID.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join([lines[0], '"' + lines[1], *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"r\.csv:2: not readable CSV.*unterminated"):
+        check_reports(path, today=TODAY)
+
+
+def test_a_header_of_100000_columns_is_refused_at_once(tmp_path: Path) -> None:
+    # Before: more than 120 s (every column counted against every other).
+    header = VALID.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "wide.csv"
+    path.write_text(header + "".join(f",x{i}" for i in range(100_000)) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"wide\.csv:1: the header has 100,0\d\d columns"):
+        check_reports(path, today=TODAY)
+
+
+def test_a_utf16_report_file_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(VALID.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        check_reports(path, today=TODAY)

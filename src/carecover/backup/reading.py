@@ -11,11 +11,11 @@ A clear ``member_ssn`` is kept only as a hash keyed with
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from carecover.backup.catalogue import normalise_code
 from carecover.backup.duplicates import find_duplicates, reused_ids
@@ -38,7 +38,9 @@ from carecover.backup.report import (
 )
 from carecover.backup.validation import FIELD_HELP
 from carecover.backup.validation import problems as report_problems
+from carecover.csvrecords import check_header_width, records
 from carecover.errors import FieldProblem, InputError, ValidationError
+from carecover.filekind import Kind, require_text, sniff
 
 __all__ = [
     "COLUMNS",
@@ -129,6 +131,10 @@ def _text(path: Path) -> str:
         raise InputError("no such file", file=name)
     if not path.is_file():
         raise InputError("is not a file", file=name)
+    # UTF-16, binary, a ZIP or an XML file: say what it is, not which byte failed.
+    found = sniff(path)
+    if found.kind is not Kind.EMPTY:
+        require_text(path, what="a report file (CSV or JSON Lines, UTF-8)")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -144,24 +150,21 @@ def _text(path: Path) -> str:
     return text
 
 
+# Twice the known columns: room for a few unknown ones to be reported, and a
+# file of 100,000 columns is refused before any of it is read (issue 12 §4).
+MAX_CSV_COLUMNS = 2 * len(COLUMNS)
+
+
 def _csv_rows(text: str, result: ReadResult) -> Iterator[tuple[int, Row]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from _csv_records(reader, result)
-    except csv.Error as exc:
-        raise InputError(
-            f"is not readable CSV: {exc}", file=result.file, line=reader.line_num
-        ) from exc
-
-
-def _csv_records(reader: Any, result: ReadResult) -> Iterator[tuple[int, Row]]:
-    header = [h.strip() for h in next(reader)]
+    # A broken structure (an unterminated quote, a NUL byte) is an InputError
+    # naming the line it starts on; rows of another width are problems below.
+    rows = records(io.StringIO(text, newline=""), file=result.file, ragged=True)
+    _, names = next(rows)
+    header = [h.strip() for h in names]
+    check_header_width(header, limit=MAX_CSV_COLUMNS, file=result.file, what="a report file")
     if not _header_ok(header, 1, result):
         return
-    previous_end = reader.line_num
-    for values in reader:
-        # csv.reader gives the line a record ends on; physical start is after the last end.
-        line, previous_end = previous_end + 1, reader.line_num
+    for line, values in rows:
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) != len(header):
@@ -178,7 +181,7 @@ def _header_ok(names: list[str], line: int, result: ReadResult) -> bool:
         FieldProblem(n or "(blank)", "is not a known column") for n in names if n not in COLUMNS
     ]
     found += [FieldProblem(n, "column is missing") for n in REQUIRED_COLUMNS if n not in names]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    twice = sorted(n for n, count in Counter(names).items() if count > 1)
     found += [FieldProblem(n, "column appears twice") for n in twice]
     result.problems.extend((line, p) for p in found)
     return not found
