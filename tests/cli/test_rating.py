@@ -265,3 +265,30 @@ def test_project_help_names_the_release_not_the_processing_date(cli: Cli) -> Non
     words = " ".join(result.stdout.replace("│", " ").split())
     assert "Processing Date" not in words
     assert "default: the method of the release that rates the quarter" in words
+
+
+def test_turnover_takes_the_rules_of_the_release_that_rates_the_quarter(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # Five administrator ids on 4 days of one quarter: excluded from the July 2023 release on
+    # (2022-07 as revised), not by the 12-day rule 2022-07 began with.
+    db = tmp_path / "store.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE employee_hours (state VARCHAR, facility_id VARCHAR, quarter VARCHAR,"
+        " employee_id VARCHAR, workdate DATE, job_title_code INTEGER, pay_type_code INTEGER,"
+        " hours DOUBLE, source_file VARCHAR, sha256 VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO employee_hours SELECT 'AL', 'F1', '', 'A' || i,"
+        " DATE '2022-02-01' + d::INTEGER, 1, 1, 8, 't', 's' FROM range(5) a(i), range(4) b(d)"
+    )
+    con.close()
+    args = ("rating", "turnover", "--db", db, "--format", "json")
+    (row,) = json.loads(cli(*args, "--quarter", "2023Q1").stdout)
+    assert row["admin_excluded"] is True
+    (row,) = json.loads(cli(*args, "--quarter", "2022Q4").stdout)
+    assert row["admin_excluded"] is False
+    early = cli(*args, "--quarter", "2021Q4")
+    assert early.exit_code == 1
+    assert "no turnover measures" in early.stderr

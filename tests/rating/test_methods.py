@@ -111,3 +111,26 @@ def test_a_users_method_file_is_read_and_checked(tmp_path: Path) -> None:
     broken.write_text("[method\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_method(broken)
+
+
+def test_a_revision_may_only_change_known_keys_in_date_order(tmp_path: Path) -> None:
+    text = data_text("methods/2022-07.toml")
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text(
+        text.replace("admin_exclusion_days = 4,", "admin_exclusion_weeks = 4,"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"cannot change turnover.admin_exclusion_weeks"):
+        load_method(unknown)
+    swapped = tmp_path / "swapped.toml"
+    swapped.write_text(text.replace("from = 2023-07-26", "from = 2024-12-01"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="revisions must be in date order"):
+        load_method(swapped)
+
+
+def test_the_method_in_force_carries_its_revisions_of_that_day() -> None:
+    assert method_on(date(2023, 7, 25)).revised == ()
+    revised = method_on(date(2023, 7, 26))
+    assert revised.name == "2022-07"
+    assert revised.turnover is not None
+    assert revised.turnover.admin_exclusion_days == 4
+    assert revised.revised[0].startswith("2023-07-26: administrator exclusion")

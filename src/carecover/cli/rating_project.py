@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from carecover.cli.options import WaitOption, parse_date, wait_for_stores
 from carecover.cli.rating_stars import CardFormat
+
+if TYPE_CHECKING:
+    from carecover.pbj.calendar import Quarter
+    from carecover.rating.rules import TurnoverRule
 
 DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
 
@@ -119,8 +123,13 @@ def turnover_cmd(
         Path, typer.Option("--db", help="DuckDB staffing store with employee_hours.")
     ] = Path(DEFAULT_DB),
     method: Annotated[
-        str, typer.Option("--method", help="Turnover rules of this method (2022-07 or 2024-07).")
-    ] = "2024-07",
+        str | None,
+        typer.Option(
+            "--method",
+            help="Turnover rules of this method, 2022-07 or 2024-07 (default: the method of "
+            "the release that rates the quarter).",
+        ),
+    ] = None,
     facility: Annotated[
         str | None, typer.Option("--facility", help="Only this facility id.")
     ] = None,
@@ -133,12 +142,12 @@ def turnover_cmd(
 
     from carecover.pbj.calendar import Quarter
     from carecover.pbj.store import connect
-    from carecover.rating.methods import method as get_method
     from carecover.rating.turnover import turnover
 
+    rules = _turnover_rules(Quarter.parse(quarter), method)
     con = connect(db.expanduser(), read_only=True)
     try:
-        rows = turnover(con, Quarter.parse(quarter), get_method(method).turnover, facility=facility)
+        rows = turnover(con, Quarter.parse(quarter), rules, facility=facility)
     finally:
         con.close()
     if fmt is CardFormat.JSON:
@@ -156,6 +165,27 @@ def turnover_cmd(
         )
     if not rows:
         typer.echo("(no employee hours in the six quarters)")
+
+
+def _turnover_rules(quarter: Quarter, name: str | None) -> TurnoverRule:
+    """The turnover rules that rate ``quarter``: its release's method, revised to its date."""
+    from carecover.errors import ConfigError, NotFoundError
+    from carecover.rating.methods import method as get_method
+    from carecover.rating.releases import release_for_quarter
+
+    try:
+        release = release_for_quarter(quarter)
+    except NotFoundError:
+        if name is None:
+            raise
+        chosen = get_method(name)
+    else:
+        chosen = get_method(name).on(release.date) if name else release.method
+    if chosen.turnover is None:
+        raise ConfigError(
+            f"method {chosen.name} has no turnover measures (they began with 2022-07)"
+        )
+    return chosen.turnover
 
 
 def register(app: typer.Typer) -> None:

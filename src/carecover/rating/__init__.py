@@ -4,7 +4,7 @@ How the parts fit:
 
 - ``methods``: the four methodology versions (``2018-04``, ``2019-04``,
   ``2022-07``, ``2024-07``) read from ``carecover/data/rating/methods/*.toml``;
-  ``method(name)`` / ``method_on(day)``.
+  ``method(name)`` / ``method_on(day)``; their parts are the values of ``rules``.
 - ``measures.FacilityMeasures``: the inputs of many facilities, column-wise;
   ``scoring.rate`` turns them into stars (``cutpoints`` does the vectorised
   look-ups), with the one-star overrides and "implausible → no rating";
