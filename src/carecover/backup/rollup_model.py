@@ -110,8 +110,8 @@ class Table:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        """Each column's label (``COLUMN_LABELS``; the code when it has none)."""
-        return tuple(COLUMN_LABELS.get(c, c) for c in self.columns)
+        """Each column's label (``COLUMN_LABELS`` or a figure's label; else the code)."""
+        return tuple(COLUMN_LABELS.get(c, LABELS.get(c, c)) for c in self.columns)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,9 @@ CARECOVER_FACILITY_STORES = Path(
 CARECOVER_UPLOAD_MAX_BYTES = env_int("CARECOVER_UPLOAD_MAX_MB", 512) * 1024 * 1024
 ROLLUP_TREND_MONTHS = env_int("CARECOVER_TREND_MONTHS", 6)
 ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
+# The MCO's profile (period scheme, requirement start, contact, State cell size);
+# empty: the shipped one (carecover/data/backup/mco.toml).
+CARECOVER_MCO_PROFILE = env_str("CARECOVER_MCO_PROFILE", "")
 
 AXES_FAILURE_LIMIT = env_int("CARECOVER_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -55,7 +55,7 @@ def test_the_quarterly_pages_and_downloads_show_the_last_four_quarters(mco: Clie
     text = mco.get("/compliance/reports/quarterly-hrc/download.csv", {"period": period})
     lines = list(csv.reader(io.StringIO(text.content.decode())))
     start = lines.index(["# Trend over the last 4 quarters"])
-    assert lines[start + 1] == list(expected.columns)
+    assert lines[start + 1] == list(expected.headers)
     assert [line[0] for line in lines[start + 2 : start + 6]] == periods
     assert lines[start + 6] == []
 

@@ -44,6 +44,12 @@ def _number(cell: Cell) -> float:
     return float(cell) if isinstance(cell, int | float) else 0.0
 
 
+def _column(table: Table, name: str) -> list[Cell]:
+    """The cells of column ``name`` of ``table``."""
+    at = table.columns.index(name)
+    return [row[at] for row in table.rows]
+
+
 def _charts(page: reporting.RollupPage) -> list[charts.Chart]:
     rollup = page.rollup
     reasons = rollup.table("by_reason")
@@ -51,16 +57,30 @@ def _charts(page: reporting.RollupPage) -> list[charts.Chart]:
     trend = page.trend
     columns = {name: i for i, name in enumerate(trend.columns)}
     periods = len(trend.rows)
+    provider_names = [
+        str(name or code)
+        for name, code in zip(
+            _column(providers, "provider_name"), _column(providers, "provider_id"), strict=True
+        )
+    ]
     return [
         charts.horizontal_bars(
             "chart-by-reason",
             "Reports by reason backup staff was not provided",
-            [(f"{row[1]}", _number(row[2])) for row in reasons.rows],
+            [
+                (str(label), _number(n))
+                for label, n in zip(
+                    _column(reasons, "reason_label"), _column(reasons, "reports"), strict=True
+                )
+            ],
         ),
         charts.horizontal_bars(
             "chart-by-provider",
             "Reports by provider / EOR",
-            [(str(row[1] or row[0]), _number(row[3])) for row in providers.rows],
+            [
+                (name, _number(n))
+                for name, n in zip(provider_names, _column(providers, "reports"), strict=True)
+            ],
         ),
         charts.columns(
             "chart-trend",
@@ -98,10 +118,49 @@ def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
         "page": page,
         "rollup": page.rollup,
         "charts": _charts(page),
-        "trend": (page.trend, _body(page.trend)),
-        "tables": [(table, _body(table)) for table in page.rollup.tables],
+        "trend": _shown(page.trend),
+        "tables": [_shown(table) for table in page.rollup.tables],
     }
+    if _identifies_members(page.rollup):
+        _audit_identity(request, page.rollup)
     return render(request, template, context, status=status)
+
+
+#: A code column shown on pages only through its label twin (exports keep both).
+_LABEL_TWINS = {
+    "figure": "label",
+    "reason": "reason_label",
+    "backup_status": "backup_status_label",
+    "status": "status_label",
+    "reporter_kind": "reporter_kind_label",
+}
+
+
+def _shown(table: Table) -> tuple[Table, list[str], SafeString]:
+    """A table as a page shows it: labels, not codes (a code whose label is beside it is
+    left out), with its headers in words and its rows as HTML."""
+    keep = [
+        i for i, name in enumerate(table.columns) if _LABEL_TWINS.get(name) not in table.columns
+    ]
+    headers = [table.headers[i] for i in keep]
+    rows = tuple(tuple(row[i] for i in keep) for row in table.rows)
+    columns = tuple(table.columns[i] for i in keep)
+    return table, headers, _body(Table(table.name, table.title, columns, rows))
+
+
+def _identifies_members(rollup: Rollup) -> bool:
+    return any("medicaid_id" in table.columns and table.rows for table in rollup.tables)
+
+
+def _audit_identity(request: HttpRequest, rollup: Rollup) -> None:
+    # The committee tables list members by Medicaid id: who looked is recorded.
+    record(
+        portal_user(request),
+        Action.VIEW_IDENTITY,
+        object_type="rollup",
+        object_id=f"{rollup.kind}:{rollup.start}",
+        after={"start": str(rollup.start), "end": str(rollup.end)},
+    )
 
 
 def _body(table: Table) -> SafeString:

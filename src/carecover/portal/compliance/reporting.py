@@ -28,7 +28,7 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, TextField
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from carecover.backup.compliance import FILED_STATUSES, ProviderRef
 from carecover.backup.export import rollup_tables, to_csv, write_xlsx
@@ -124,6 +124,12 @@ _COLUMNS = {
     "declined_by": F("declined_by"),
     "status": F("status"),
     "submitted_on": Cast(TruncDate("submitted_at"), TextField()),
+    "report_id": F("report_id"),
+    "learned_on": Cast("learned_on", TextField()),
+    # Rows stored without it (bulk loads) were first filed when they were filed.
+    "first_submitted_on": Cast(
+        TruncDate(Coalesce("first_submitted_at", "submitted_at")), TextField()
+    ),
 }
 
 
@@ -221,6 +227,8 @@ def rollup_for(kind: RollupKind, period: str, *, as_of: date) -> RollupPage:
         providers=providers,
         scheme=services.scheme(),
         tables_for_last_only=True,  # the trend shows only the earlier periods' figures
+        required_from=services.profile().required_from,
+        min_cell_members=services.profile().min_cell_members,
     )
     shown = rollups[-length:]
     unit = "quarters" if spec.quarterly else "months"

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,6 +31,7 @@ from carecover.backup.compliance import (
 )
 from carecover.backup.compliance import Attestation as DomainAttestation
 from carecover.backup.correction import ComplianceRules, Correction, load_compliance_rules
+from carecover.backup.mco import McoProfile, load_mco_profile
 from carecover.backup.periods import PeriodScheme, ReportingPeriod
 from carecover.backup.report import (
     BackupReport,
@@ -57,6 +60,7 @@ __all__ = [
     "issue_plan",
     "non_compliant",
     "periods_for",
+    "profile",
     "reporting_organisations",
     "rules",
     "scheme",
@@ -73,9 +77,18 @@ def rules() -> ComplianceRules:
     return load_compliance_rules()
 
 
+@cache
+def profile() -> McoProfile:
+    """The MCO's profile (``carecover.backup.mco``): the shipped one, or the file named by
+    the ``CARECOVER_MCO_PROFILE`` setting. Read once."""
+    path = getattr(settings, "CARECOVER_MCO_PROFILE", "") or None
+    return load_mco_profile(Path(path) if path else None)
+
+
 def scheme() -> PeriodScheme:
-    """How the calendar is cut into reporting periods (semi-monthly, rules' grace days)."""
-    return rules().scheme()
+    """How the calendar is cut into reporting periods: the MCO profile's scheme, with the
+    rules' grace days."""
+    return profile().scheme(rules().grace_days)
 
 
 def reporting_organisations() -> QuerySet[Organisation]:
@@ -99,7 +112,15 @@ def filings(organisations: Sequence[Organisation], first: date, last: date) -> l
         organisation_id__in=list(codes),
         incident_date__range=(first, last),
         status__in=[s.value for s in FILED_STATUSES],
-    ).values_list("organisation_id", "provider_name", "incident_date", "status", "submitted_at")
+    ).values_list(
+        "organisation_id",
+        "provider_name",
+        "incident_date",
+        "status",
+        "submitted_at",
+        "first_submitted_at",
+        "learned_on",
+    )
     return [
         BackupReport(
             report_id="",
@@ -117,8 +138,10 @@ def filings(organisations: Sequence[Organisation], first: date, last: date) -> l
             status=ReportStatus(status),
             # Local time: a filing's date is the MCO's calendar day.
             submitted_at=timezone.localtime(submitted) if submitted else None,
+            first_submitted_at=timezone.localtime(first) if first else None,
+            learned_on=learned,
         )
-        for org_id, name, day, status, submitted in rows
+        for org_id, name, day, status, submitted, first, learned in rows
     ]
 
 
@@ -152,6 +175,7 @@ def compliance_rows(
         as_of=as_of,
         scheme=scheme(),
         provider_names={org.code: org.name for org in orgs},
+        required_from=profile().required_from,
     )
 
 
@@ -285,6 +309,11 @@ def issue_plan(
         ).exists():
             raise RuleError(f"a plan of correction for {chosen.label} was already requested")
         rows = compliance_rows([organisation], chosen.start, chosen.end, as_of=today)
+        if not rows:
+            raise RuleError(
+                f"{chosen.label} ended before reporting was required "
+                f"({profile().required_from}): nothing was due"
+            )
         plan = correction.issue_plan(rows[0], issued_on=today, rules=rules())
         row = PlanOfCorrection.objects.create(
             organisation=organisation,

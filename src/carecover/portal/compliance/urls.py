@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.urls import path
 
 import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
-from carecover.portal.compliance import plan_views, report_views, views
+from carecover.portal.compliance import help_views, plan_views, report_views, views
 
 app_name = "compliance"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path("help/", help_views.help_page, name="help"),
     path("periods/", views.periods, name="periods"),
     path("periods/attest/", views.attest, name="attest"),
     path("providers/", views.providers, name="providers"),

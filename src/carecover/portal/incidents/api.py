@@ -89,6 +89,9 @@ class ReportIn(Schema):
     site_id: str | None = Field(default=None, max_length=40, description="A site code.")
     contact: ContactIn | None = None
     incident_date: date
+    learned_on: date | None = Field(
+        default=None, description="The day you learned of the incident, when later."
+    )
     service_code: str = Field(max_length=20)
     scheduled_start: time
     scheduled_end: time
@@ -141,6 +144,8 @@ class ReportSummaryOut(Schema):
     hours_without_staff: float
     backup_status: BackupStatus
     submitted_at: datetime | None
+    first_submitted_at: datetime | None
+    learned_on: date | None
     updated_at: datetime
 
 
@@ -195,6 +200,8 @@ def _summary(row: Report) -> dict[str, Any]:
         "hours_without_staff": row.hours_without_staff,
         "backup_status": row.backup_status,
         "submitted_at": row.submitted_at,
+        "first_submitted_at": row.first_submitted_at,
+        "learned_on": row.learned_on,
         "updated_at": row.updated_at,
     }
 
@@ -272,6 +279,7 @@ def _form_data(user: User, payload: ReportIn) -> dict[str, str]:
         "contact_phone": contact.phone,
         "contact_email": contact.email,
         "incident_date": payload.incident_date.isoformat(),
+        "learned_on": payload.learned_on.isoformat() if payload.learned_on else "",
         "service_code": payload.service_code,
         "scheduled_start": payload.scheduled_start.strftime("%H:%M"),
         "scheduled_end": payload.scheduled_end.strftime("%H:%M"),

@@ -72,6 +72,10 @@ def to_domain(report: models.Report) -> BackupReport:
         version=report.version,
         site_id=report.site.code if report.site else None,
         mco_comment=report.mco_comment,
+        learned_on=report.learned_on,
+        first_submitted_at=(
+            timezone.localtime(report.first_submitted_at) if report.first_submitted_at else None
+        ),
     )
 
 
@@ -105,6 +109,8 @@ def apply(row: models.Report, report: BackupReport) -> None:
     row.declined_reason = report.declined_reason
     row.status = report.status.value
     row.submitted_at = report.submitted_at
+    row.first_submitted_at = report.first_submitted_at
+    row.learned_on = report.learned_on
     row.version = report.version
     row.mco_comment = report.mco_comment
 

@@ -42,6 +42,7 @@ _CONTENT_FIELDS = (
     "member",
     "site_id",
     "incident_date",
+    "learned_on",
     "service_code",
     "scheduled_start",
     "scheduled_end",

@@ -109,6 +109,9 @@ class ReportForm(forms.Form):
         ),
     )
     incident_date = forms.DateField(help_text=_help("incident_date"))
+    learned_on = forms.DateField(
+        required=False, label="Date you learned of it", help_text=_help("learned_on")
+    )
     last_date = forms.DateField(
         required=False,
         label="Last date (several days)",
@@ -126,6 +129,8 @@ class ReportForm(forms.Form):
                 "list": "service-codes",
                 "autocomplete": "off",
                 "hx-get": "/reports/services/",
+                # The incident date goes too: only codes in effect on it are offered.
+                "hx-include": "[name='incident_date']",
                 "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#service-codes",
             }
@@ -257,6 +262,7 @@ class ReportForm(forms.Form):
             ),
             "member": member,
             "incident_date": data["incident_date"],
+            "learned_on": data.get("learned_on") or None,
             "service_code": data["service_code"].strip().upper().replace(" ", ""),
             "scheduled_start": data["scheduled_start"],
             "scheduled_end": data["scheduled_end"],
@@ -296,6 +302,7 @@ def initial_from(report: BackupReport) -> dict[str, Any]:
         "member_date_of_birth": report.member.date_of_birth,
         "member_medicaid_id": report.member.medicaid_id,
         "incident_date": report.incident_date,
+        "learned_on": report.learned_on,
         "service_code": report.service_code,
         "scheduled_start": report.scheduled_start,
         "scheduled_end": report.scheduled_end,

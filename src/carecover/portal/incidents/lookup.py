@@ -6,6 +6,8 @@ that returns members is audited as a view of identifying data.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -24,9 +26,15 @@ MEMBER_LIMIT = 10
 @any_role
 @require_GET
 def service_options(request: HttpRequest) -> HttpResponse:
-    """``<option>`` elements for the service codes matching what was typed."""
+    """``<option>`` elements for the service codes matching what was typed, only those in
+    effect on ``incident_date`` when the form has one (a half-typed date is ignored)."""
     text = queryparams.text(request.GET, "service_code", max_length=queryparams.MAX_TEXT)[:40]
-    services = search_services(text, limit=10) if text.strip() else []
+    typed = queryparams.text(request.GET, "incident_date", max_length=queryparams.MAX_TEXT)
+    try:
+        on: date | None = date.fromisoformat(typed.strip()) if typed.strip() else None
+    except ValueError:
+        on = None
+    services = search_services(text, limit=10, on=on) if text.strip() else []
     return render(request, "incidents/service_options.html", {"services": services})
 
 

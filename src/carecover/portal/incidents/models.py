@@ -92,6 +92,11 @@ class Report(models.Model):
         max_length=10, choices=_choices(ReportStatus), default=ReportStatus.DRAFT, db_index=True
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    #: The first submission (a correction after a return keeps it): the
+    #: compliance clock's filing time (``compliance.filed_on``).
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    #: The day the provider learned of the incident, when later (seed row 6).
+    learned_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     mco_comment = models.TextField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
