@@ -98,6 +98,10 @@ def forwards(apps: Any, schema_editor: Any) -> None:
                 "filed_incident",
             ]
         )
+    if schema_editor.connection.vendor == "postgresql":
+        # The rows just written leave deferred foreign-key checks pending, and
+        # PostgreSQL refuses the ALTER TABLEs that follow until they have run.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
