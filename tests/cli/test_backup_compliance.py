@@ -223,9 +223,10 @@ def test_periods_refuses_a_range_that_ends_before_it_starts(cli: Cli) -> None:
     ("command", "options"),
     [
         ("summary", ["--period", "--kind", "--format", "--output", "--today", "--attestations",
-                     "--providers", "monthly", "quarterly-hrc", "quarterly-state", "xlsx"]),
+                     "--providers", "monthly", "quarterly-hrc", "quarterly-state", "xlsx",
+                     "--mco-profile"]),
         ("periods", ["--from", "--to", "--as-of", "--scheme", "--anchor", "--attestations",
-                     "--providers", "semi-monthly", "14-day"]),
+                     "--providers", "semi-monthly", "14-day", "--mco-profile"]),
     ],
 )  # fmt: skip
 def test_every_option_is_documented(command: str, options: list[str]) -> None:
@@ -233,3 +234,59 @@ def test_every_option_is_documented(command: str, options: list[str]) -> None:
     assert f"carecover backup {command}" in docs
     for option in options:
         assert f"`{option}`" in docs or f"{option}|" in docs or f"|{option}" in docs, option
+
+
+SHIPPED_PROFILE = Path(__file__).resolve().parents[2] / "src/carecover/data/backup/mco.toml"
+
+
+def _profile(tmp_path: Path, **replacements: str) -> str:
+    text = SHIPPED_PROFILE.read_text("utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "mco.toml"
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+def test_periods_follow_the_mco_profiles_scheme_and_effective_date(
+    cli: Cli, tmp_path: Path
+) -> None:
+    profile = _profile(
+        tmp_path,
+        **{
+            'scheme = "semi-monthly"': 'scheme = "14-day"\nanchor = 2026-09-21',
+            "effective = 2022-07-01": "effective = 2026-10-10",
+        },
+    )
+    result = cli(
+        "backup", "periods", REPORTS, "--from", "2026-09-01", "--to", "2026-10-31",
+        "--as-of", "2026-11-23", "--format", "json", "--mco-profile", profile,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    starts = sorted({row["period_start"] for row in json.loads(result.stdout)})
+    # 14-day cycles from 21 Sep; the cycle of 21 Sep-4 Oct ended before 10 Oct: not due.
+    assert starts == ["2026-10-05", "2026-10-19"]
+
+
+def test_the_state_report_suppresses_cells_below_the_profiles_threshold(
+    cli: Cli, tmp_path: Path
+) -> None:
+    profile = _profile(tmp_path, **{"min_cell_members = 11": "min_cell_members = 1"})
+    result = cli(
+        "backup", "summary", REPORTS, "--period", "2026Q4", "--kind", "quarterly-state",
+        "--format", "json", *TODAY, "--mco-profile", profile,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["tables"]["by_provider"]["rows"]
+    assert "Blue Ridge Care" in {r["provider_name"] for r in rows}
+    assert "<" not in json.dumps([r["reports"] for r in rows])
+
+
+def test_a_malformed_mco_profile_is_one_error_line(cli: Cli, tmp_path: Path) -> None:
+    profile = _profile(tmp_path, **{'scheme = "semi-monthly"': 'scheme = "weekly"'})
+    result = cli("backup", "summary", REPORTS, "--period", "2026-10", *TODAY,
+                 "--mco-profile", profile)  # fmt: skip
+    assert result.exit_code == 1
+    assert "[periods] scheme must be" in result.stderr
+    assert "Traceback" not in result.stderr
