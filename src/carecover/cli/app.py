@@ -27,6 +27,10 @@ GROUPS = {
         "carecover.cli.serve",
         "Run the web portal under gunicorn (settings from CARECOVER_* variables).",
     ),
+    "worker": (
+        "carecover.cli.worker",
+        "Run the portal's scheduled jobs: reminders in the portal and by e-mail.",
+    ),
 }
 
 app = typer.Typer(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -9,6 +14,20 @@ from rich.console import Console
 from rich.table import Table
 
 from carecover.portal.serving import demo_portal, run_server
+
+
+@contextmanager
+def _demo_worker() -> Iterator[None]:
+    """``carecover worker`` beside the demo server, on the same database, while it runs."""
+    worker = subprocess.Popen([sys.executable, "-m", "carecover", "worker", "--interval", "2"])
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +51,10 @@ def register(app: typer.Typer) -> None:
         if not demo:
             run_server(host=host, port=port, workers=workers)
             return
-        with demo_portal(host) as logins:
+        # The demo's reminder e-mails are printed by the worker, never sent.
+        os.environ.setdefault("CARECOVER_EMAIL_BACKEND", "console")
+        os.environ.setdefault("CARECOVER_SITE_URL", f"http://{host}:{port}")
+        with demo_portal(host) as logins, _demo_worker():
             table = Table(title="Demo logins (one password for all)")
             for column in ("user name", "password", "role", "organisation"):
                 table.add_column(column)

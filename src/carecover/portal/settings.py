@@ -13,6 +13,7 @@ from carecover.portal.config import (
     DEFAULT_SQLITE_PATH,
     database_from_url,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_secret,
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "carecover.portal.compliance",
     "carecover.portal.audit",
     "carecover.portal.nursinghome",
+    # Reminders: django-tasks with its database queue (works on SQLite and PostgreSQL).
+    "django_tasks",
+    "django_tasks_db",
+    "carecover.portal.notifications",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "carecover.portal.notifications.context.unread_notifications",
             ],
         },
     }
@@ -185,3 +191,22 @@ LOGGING = {
     # A 403 or 400 is one line, without a traceback (``requestlog``).
     "loggers": {"django.request": {"filters": ["one_line"]}},
 }
+
+# Reminders and e-mail (docs/notifications.md). The worker (`carecover worker`)
+# runs the queued scan every CARECOVER_REMINDER_MINUTES.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CARECOVER_REMINDER_MINUTES = env_int("CARECOVER_REMINDER_MINUTES", 60)
+# Links in e-mails point here (the portal's public address).
+CARECOVER_SITE_URL = env_str("CARECOVER_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "none": "django.core.mail.backends.dummy.EmailBackend",
+}[env_choice("CARECOVER_EMAIL_BACKEND", "smtp", ["smtp", "console", "none"])]
+EMAIL_HOST = env_str("CARECOVER_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CARECOVER_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("CARECOVER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("CARECOVER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CARECOVER_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("CARECOVER_EMAIL_FROM", "carecover <noreply@localhost>")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("compliance/", include("carecover.portal.compliance.urls")),
     path("audit/", include("carecover.portal.audit.urls")),
     path("nursing-homes/", include("carecover.portal.nursinghome.urls")),
+    path("notifications/", include("carecover.portal.notifications.urls")),
     path("api/", api.urls),
 ]
