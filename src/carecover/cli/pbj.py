@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from carecover.cli import (
+    pbj_benchmark,
     pbj_export,
     pbj_load,
     pbj_measures,
@@ -22,3 +23,4 @@ pbj_measures.register(app)
 pbj_load.register(app)
 pbj_onsite.register(app)
 pbj_minimums.register(app)
+pbj_benchmark.register(app)

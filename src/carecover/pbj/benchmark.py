@@ -1,0 +1,133 @@
+"""A facility among its peers: each staffing measure's value, percentile and peer median.
+
+Written in Ibis over the quarterly measures (``measures.quarterly_expression``)
+of every facility in the source, so it runs on any backend:
+
+- peers are the facilities of the same quarter in the same state, county
+  (``county_fips`` within the state) or the whole source (``national``);
+  ``chain`` and ``beds`` need the provider information file, which the
+  daily files do not hold: they are refused (``RuleError``), not guessed;
+- a facility-quarter excluded by CMS's exclusion rules, or without a
+  value, is not a peer (and gets no percentile itself);
+- percentile = 100 × (peers below + ½ × peers equal, the facility
+  included) ÷ peers: the mid-rank percentile, so ties share one value;
+- the peer median is the interpolated median of the peers' values.
+
+One row per quarter and measure: the quarter asked for, or every quarter
+in the source (the trend).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carecover.errors import RuleError
+from carecover.pbj.calendar import Quarter
+
+__all__ = ["BENCHMARK_COLUMNS", "MEASURES", "PEER_GROUPS", "benchmark_rows", "benchmark_table"]
+
+# The measures benchmarked, higher is more staff except where noted in docs/minimums.md.
+MEASURES = (
+    "total_hprd",
+    "rn_hprd",
+    "lpn_hprd",
+    "aide_hprd",
+    "weekend_total_hprd",
+    "weekend_gap_hprd",
+    "contract_share",
+    "zero_rn_days",
+    "rn_under_8h_days",
+)
+PEER_GROUPS = ("state", "county", "national", "chain", "beds")
+BENCHMARK_COLUMNS = (
+    "provnum",
+    "quarter",
+    "measure",
+    "value",
+    "percentile",
+    "peer_median",
+    "peers",
+    "peer_group",
+    "peer_key",
+    "excluded",
+)
+
+
+def _peer_key(days: Any, peers: str) -> Any:
+    import ibis
+
+    if peers == "state":
+        return days.state.fill_null("")
+    if peers == "county":
+        return days.state.fill_null("") + "/" + days.county_fips.cast("string").fill_null("")
+    return ibis.literal("US") + days.provnum.substr(0, 0)  # a column, not a scalar
+
+
+def benchmark_table(
+    source: Any, *, facility: str, quarter: Quarter | str | None = None, peers: str = "state"
+) -> Any:
+    """The benchmark rows of ``facility`` (``BENCHMARK_COLUMNS``) as an Ibis table."""
+    import ibis
+
+    from carecover.pbj.measures import quarterly_expression
+    from carecover.pbj.minimums import minimums_source
+
+    if peers not in PEER_GROUPS:
+        raise RuleError(f"unknown peer group {peers!r} (one of {', '.join(PEER_GROUPS)})")
+    if peers in ("chain", "beds"):
+        raise RuleError(
+            f"peers by {peers} need the provider information file (chain, certified beds); "
+            "the daily staffing files do not hold it: not computable from this source"
+        )
+    t = minimums_source(source)
+    if quarter is not None:
+        label = str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
+        t = t.filter(t.quarter == label)
+    keyed = t.select("provnum", "quarter", peer_key=_peer_key(t, peers))
+    keys = keyed.group_by(["provnum", "quarter"]).aggregate(peer_key=keyed.peer_key.max())
+    m = quarterly_expression(t)
+    m = m.mutate(weekend_gap_hprd=m.total_hprd - m.weekend_total_hprd)
+    m = m.join(keys, ["provnum", "quarter"])
+    long = m.pivot_longer(
+        list(MEASURES), names_to="measure", values_to="value", values_transform=lambda v: v
+    )
+    long = long.mutate(value=long.value.cast("float64"))
+    is_peer = ~long.excluded & long.value.notnull()
+    peer_rows = long.filter(is_peer)
+    group = ["quarter", "measure", "peer_key"]
+    stats = peer_rows.group_by(group).aggregate(
+        peers=peer_rows.count(), peer_median=peer_rows.value.median()
+    )
+    # rank() is the count of peers below; the ties' count includes the facility itself.
+    ranked = peer_rows.mutate(
+        below=peer_rows.value.rank().over(ibis.window(group_by=group, order_by="value")),
+        equal=peer_rows.count().over(ibis.window(group_by=[*group, "value"])),
+    ).filter(lambda r: r.provnum == facility)
+    mine = long.filter(long.provnum == facility)
+    joined = mine.left_join(stats, group).left_join(
+        ranked.select("provnum", "quarter", "measure", "below", "equal"),
+        ["provnum", "quarter", "measure"],
+    )
+    percentile = 100 * (joined.below + 0.5 * joined.equal) / joined.peers
+    return joined.select(
+        provnum=joined.provnum,
+        quarter=joined.quarter,
+        measure=joined.measure,
+        value=joined.value.round(5),
+        percentile=percentile.round(1),
+        peer_median=joined.peer_median.round(5),
+        peers=joined.peers.fill_null(0).cast("int64"),
+        peer_group=ibis.literal(peers),
+        peer_key=joined.peer_key,
+        excluded=joined.excluded,
+    ).order_by(["quarter", "measure"])
+
+
+def benchmark_rows(source: Any, **kw: Any) -> list[dict[str, Any]]:
+    """``benchmark_table(source, **kw)`` executed: row dictionaries, in ``MEASURES`` order."""
+    from carecover.pbj.store import quiet_ibis
+
+    with quiet_ibis():
+        rows: list[dict[str, Any]] = benchmark_table(source, **kw).to_pyarrow().to_pylist()
+    order = {m: i for i, m in enumerate(MEASURES)}
+    return sorted(rows, key=lambda r: (r["quarter"], order[r["measure"]]))
