@@ -141,3 +141,23 @@ def test_another_organisations_submission_leaves_an_attestation_alone(
     file_report(personas["submitter"], past_period.start, submitted=timezone.now())
     assert Attestation.objects.get().organisation == eor.organisation
     assert not AttestationWithdrawal.objects.exists()
+
+
+def test_once_the_draft_is_deleted_the_period_can_be_attested(
+    as_persona: Login,
+    api_as: ApiClient,
+    personas: dict[str, User],
+    file_report: FileReport,
+    past_period: ReportingPeriod,
+) -> None:
+    draft = file_report(personas["eor"], past_period.start)
+    assert api_as("eor").delete(f"/api/reports/{draft.report_id}").status_code == 204
+    assert _attest("api", "eor", past_period, as_persona, api_as) == "attested"
+    assert Attestation.objects.get().organisation == personas["eor"].organisation
+
+
+def test_the_filer_is_told_that_their_submission_withdrew_the_attestation(
+    as_persona: Login, attested_draft: Report
+) -> None:
+    page = as_persona("eor").post(f"/reports/{attested_draft.report_id}/submit/", follow=True)
+    assert "attestation of no incidents for this period was withdrawn" in page.content.decode()

@@ -374,6 +374,17 @@ def update_report(request: HttpRequest, report_id: str, payload: ReportIn) -> Re
     return _full(user, changed)
 
 
+@router.delete(
+    "/reports/{report_id}", response={204: None, **ERRORS}, summary="Delete a draft report"
+)
+def delete_report(request: HttpRequest, report_id: str) -> Status[None]:
+    """Delete one of your organisation's drafts (409 once it was submitted)."""
+    user = _filer(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    filing.delete_draft(user, row)
+    return Status(204, None)
+
+
 @router.post(
     "/reports/{report_id}/submit", response={200: ReportOut, **ERRORS}, summary="Submit a report"
 )

@@ -24,7 +24,7 @@ from carecover.backup import lifecycle
 from carecover.backup.compliance import FILED_STATUSES
 from carecover.backup.duplicates import check_day_hours, check_not_duplicate, incident_key
 from carecover.backup.ids import ReportIdIssuer
-from carecover.backup.report import BackupReport
+from carecover.backup.report import BackupReport, ReportStatus
 from carecover.backup.split import reports_for_range
 from carecover.errors import RuleError
 from carecover.portal.accounts.models import Organisation, Site, User
@@ -228,6 +228,29 @@ def submit(user: User, row: Report, *, now: datetime, today: date) -> Report:
             f"date and service ({row.incident_date.isoformat()}, {row.service_code}); "
             f"correct {other.report_id} instead"
         ) from exc
+
+
+def delete_draft(user: User, row: Report) -> str:
+    """Delete a draft (never submitted: a filed report stays on record); its BUS id.
+
+    For an interruption that needed no report, or a draft of an incident
+    already reported. ``RuleError`` unless the report is a draft. Audited
+    with the draft's content; the BUS id is not issued again.
+    """
+    with transaction.atomic():
+        row = Report.objects.select_for_update().get(pk=row.pk)
+        if row.status != ReportStatus.DRAFT:
+            raise RuleError(
+                f"{row.report_id} is {row.status}: only a draft can be deleted, "
+                "a filed report stays on record"
+            )
+        before = snapshot(to_domain(row))
+        report_id = row.report_id
+        # A draft's versions go with it: only filed history is kept for ever.
+        ReportVersion.objects.filter(report=row).delete()
+        row.delete()
+        record(user, Action.REVOKE, object_type="report", object_id=report_id, before=before)
+    return report_id
 
 
 def accept(user: User, row: Report, *, now: datetime) -> Report:

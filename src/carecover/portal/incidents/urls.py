@@ -24,5 +24,6 @@ urlpatterns = [
     path("<str:report_id>/", views.report_detail, name="detail"),
     path("<str:report_id>/edit/", views.report_edit, name="edit"),
     path("<str:report_id>/submit/", views.report_submit, name="submit"),
+    path("<str:report_id>/delete/", views.report_delete, name="delete"),
     path("<str:report_id>/review/", views.report_review, name="review"),
 ]

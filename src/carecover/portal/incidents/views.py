@@ -17,6 +17,7 @@ from carecover.backup.report import ReportStatus
 from carecover.errors import CarecoverError, InputError, ValidationError
 from carecover.portal import queryparams
 from carecover.portal.audit.identity import members_shown
+from carecover.portal.compliance.models import AttestationWithdrawal
 from carecover.portal.incidents import filing
 from carecover.portal.incidents.access import (
     any_role,
@@ -165,7 +166,28 @@ def report_submit(request: HttpRequest, report_id: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{row.report_id} submitted to the MCO.")
+        if AttestationWithdrawal.objects.filter(report_id=row.report_id).exists():
+            messages.warning(
+                request,
+                "Your attestation of no incidents for this period was withdrawn: "
+                "the period now has a report. The MCO has been told.",
+            )
     return redirect("incidents:detail", report_id=row.report_id)
+
+
+@files_reports
+@require_POST
+def report_delete(request: HttpRequest, report_id: str) -> HttpResponse:
+    """Delete one of the organisation's drafts (a filed report cannot be deleted)."""
+    user = portal_user(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    try:
+        filing.delete_draft(user, row)
+    except CarecoverError as exc:
+        messages.error(request, str(exc))
+        return redirect("incidents:detail", report_id=row.report_id)
+    messages.success(request, f"Draft {report_id} deleted.")
+    return redirect("incidents:list")
 
 
 @mco_only
