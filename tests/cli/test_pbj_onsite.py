@@ -6,6 +6,9 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO, CliResult
 
@@ -54,3 +57,26 @@ def test_a_bad_row_is_a_clean_error(cli: Cli, tmp_path: object) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
     assert "no punch rows" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "hours", ["1" * 400, "25", "1e999999999", "1e-999999999", "inf", "nan", "-1"]
+)
+def test_absurd_daily_hours_are_one_error_line_naming_the_line(
+    cli: Cli, tmp_path: Path, hours: str
+) -> None:
+    # Issue 12 §1: 400 digits gave an OverflowError traceback.
+    path = tmp_path / "onsite.csv"
+    path.write_text(ONSITE.read_text() + f"D001,5,1,,,2026-07-08,{hours}\n")
+    result = cli("pbj", "onsite", path)
+    assert result.exit_code == 1
+    line = len(ONSITE.read_text().splitlines()) + 1
+    assert result.stderr.startswith(f"error: {path}:{line}: hours: "), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert len(result.stderr) < 200
+
+
+def test_a_full_day_of_daily_hours_still_counts(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "onsite.csv"
+    path.write_text(ONSITE.read_text() + "D001,5,1,,,2026-07-08,24\n")
+    assert cli("pbj", "onsite", path).exit_code == 0

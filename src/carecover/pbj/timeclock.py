@@ -21,14 +21,15 @@ round, enforce the daily cap, keep the quarter, write one 4.10.0 file.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
+from carecover.csvrecords import check_header_width, records
 from carecover.errors import InputError, NotFoundError
+from carecover.filekind import require_text
 from carecover.pbj.codes import job_title, pay_type
 from carecover.pbj.jobmap import JobMapping, load_job_mapping
 from carecover.pbj.shifts import WorkedTime, check_daily_cap, split_at_midnight, sum_worked_time
@@ -118,6 +119,10 @@ def _raise_collected(problems: list[InputError]) -> None:
     raise InputError(first.reason + more, file=first.file, line=first.line, field=first.field)
 
 
+# A time-clock export has about ten columns; a header far wider is not one.
+_MAX_COLUMNS = 200
+
+
 def parse_timeclock(
     path: Path, mapping: JobMapping | None = None
 ) -> tuple[list[TimeclockRow], list[InputError]]:
@@ -127,26 +132,30 @@ def parse_timeclock(
     rows: list[TimeclockRow] = []
     problems: list[InputError] = []
     ambiguous: dict[str, int] = {}  # title -> first line: listed in one error, never guessed
+    require_text(Path(path), what="a time-clock CSV file")
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        # A broken structure (an unterminated quote, a row wider or narrower
+        # than the header, a NUL byte) refuses the file, naming its line.
+        reader = records(handle, file=name, one_line=True)
         try:
-            header = [h.strip().casefold() for h in next(reader, [])]
+            header = [h.strip().casefold() for h in next(reader, (1, []))[1]]
+            check_header_width(header, limit=_MAX_COLUMNS, file=name, what="a time-clock file")
             _check_header(header, name)
-            for cells in reader:
+            for line, cells in reader:
                 if not any(c.strip() for c in cells):
                     continue
-                values = dict(zip(header, (c.strip() for c in cells), strict=False))
+                values = dict(zip(header, (c.strip() for c in cells), strict=True))
                 title = values.get("job_title", "")
                 if not values.get("job_title_code") and mapping.is_ambiguous(title):
-                    ambiguous.setdefault(title, reader.line_num)
+                    ambiguous.setdefault(title, line)
                     continue
                 try:
-                    rows.append(_row(values, reader.line_num, mapping))
+                    rows.append(_row(values, line, mapping))
                 except InputError as exc:
                     problems.append(
                         InputError(exc.reason, file=name, line=exc.line, field=exc.field)
                     )
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
             # Decoding runs ahead of the CSV reader, so no line number is reliable here.
             raise InputError(f"not a readable UTF-8 CSV ({exc})", file=name) from None
     if ambiguous:
@@ -243,13 +252,35 @@ def _timestamp(values: dict[str, str], field: str, line: int) -> datetime:
         ) from None
 
 
+_DAY_HOURS = 24  # one row is one employee on one date: never more than the day
+_MAX_DECIMALS = 12
+
+
 def _hours(text: str, line: int) -> Fraction:
+    shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text)} characters)"
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"{text!r} is not a number of hours", line=line, field="hours") from None
+        raise InputError(f"{shown} is not a number of hours", line=line, field="hours") from None
     if not value.is_finite() or value < 0:
-        raise InputError(f"{text!r} must be zero or more hours", line=line, field="hours")
+        raise InputError(f"{shown} must be zero or more hours", line=line, field="hours")
+    # Refused here, not only by the daily cap: a 400-digit number would
+    # overflow the float of the on-site measures (issue 12 §1).
+    if value > _DAY_HOURS:
+        raise InputError(
+            f"{shown} hours in one row: one employee's day has at most {_DAY_HOURS}",
+            line=line,
+            field="hours",
+        )
+    if not value:
+        return Fraction(0)  # 0E-999999999 too
+    if value.adjusted() < -_MAX_DECIMALS:
+        # 1e-999999999 would make a Fraction with a billion-digit denominator.
+        raise InputError(
+            f"{shown} is not a number of hours (below 1e-{_MAX_DECIMALS})",
+            line=line,
+            field="hours",
+        )
     return Fraction(value)
 
 
