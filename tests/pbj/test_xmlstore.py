@@ -217,3 +217,35 @@ def test_an_empty_employee_hours_table_of_the_first_release_is_replaced(tmp_path
         assert load_xml(con, XML / "valid.xml").rows_loaded == 5
     finally:
         con.close()
+
+
+def test_a_zip_merging_then_replacing_one_facility_quarter_reports_what_the_store_holds(
+    con: Any, tmp_path: Path
+) -> None:
+    # Issue 12 §2: it said "10 loaded, 5 replaced" while the store held 5.
+    days = [("E1", f"07-0{d}", "8") for d in range(1, 6)]
+    merge = submission(tmp_path / "merge.xml", days)
+    replace = submission(tmp_path / "replace.xml", days, process_type="replace")
+    upload = tmp_path / "upload.zip"
+    with zipfile.ZipFile(upload, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(merge, "a_merge.xml")
+        archive.write(replace, "b_replace.xml")
+    result = load_xml(con, upload)
+    assert rows(con, "SELECT count(*) FROM employee_hours") == [(5,)]
+    assert (result.rows_loaded, result.rows_removed, result.employees) == (5, 0, 1)
+    assert rows(con, "SELECT rows_loaded FROM loaded_files") == [(5,)]
+
+
+def test_a_replace_in_a_zip_counts_only_entries_stored_before_as_replaced(
+    con: Any, tmp_path: Path
+) -> None:
+    load_xml(con, submission(tmp_path / "first.xml", [("E1", "07-01", "8"), ("E2", "07-01", "8")]))
+    merge = submission(tmp_path / "merge.xml", [("E3", "07-02", "8")])
+    replace = submission(tmp_path / "replace.xml", [("E4", "07-03", "6")], process_type="replace")
+    upload = tmp_path / "upload.zip"
+    with zipfile.ZipFile(upload, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(merge, "a_merge.xml")
+        archive.write(replace, "b_replace.xml")
+    result = load_xml(con, upload)
+    assert rows(con, "SELECT employee_id FROM employee_hours") == [("E4",)]
+    assert (result.rows_loaded, result.rows_removed) == (1, 2)

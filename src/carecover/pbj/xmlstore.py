@@ -433,6 +433,7 @@ def _commit(
     quarters: set[str] = set()
     con.execute("BEGIN TRANSACTION")
     try:
+        ((before,),) = con.execute("SELECT count(*) FROM employee_hours").fetchall()
         for doc in documents:
             if doc.header is None:
                 raise InputError("the document has no <header>", file=str(file))
@@ -443,6 +444,24 @@ def _commit(
                 f"{h.state_code.upper()} {h.facility_id} {h.quarter} {doc.process_type or '-'}"
             )
             quarters.add(str(h.quarter))
+        # The summary tells what the upload as a whole did (issue 12 §2): a later
+        # document of the same upload may take out entries an earlier one just
+        # wrote (a merge then a replace of one facility-quarter), which neither
+        # count as loaded nor as earlier entries replaced.
+        ((after, kept),) = con.execute(
+            "SELECT count(*), count(*) FILTER (sha256 = ?) FROM employee_hours", [digest]
+        ).fetchall()
+        totals[0], totals[1] = int(kept), int(before - (after - kept))
+        # One employee in two documents of one facility is one record.
+        totals[3] = len(
+            {
+                (d.header.state_code.upper(), d.header.facility_id, (raw or "").strip())
+                for d in documents
+                if d.header is not None
+                for raw, _, _ in d.employees
+                if (raw or "").strip()
+            }
+        )
         con.execute(
             "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
             "quarters) VALUES (?, ?, ?, ?, 0, ?)",
