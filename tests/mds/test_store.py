@@ -137,3 +137,32 @@ def test_it_refuses_a_zip_bomb_by_its_compression_ratio(tmp_path: Path) -> None:
         z.writestr("a.xml", "<ASSESSMENT>" + " " * 3_000_000 + "</ASSESSMENT>")
     with pytest.raises(InputError, match="compression ratio"):
         list(read_xml_assessments(archive))
+
+
+def test_a_load_killed_before_its_census_refresh_is_repaired_by_the_rerun(
+    con: Any, tmp_path: Path
+) -> None:
+    from carecover.mds.census import census_cache_is_fresh
+    from carecover.mds.store import load_file
+
+    load_files(con, [FIX / "extract.csv"])
+    assert census_cache_is_fresh(con)
+    # What a kill between the file's commit and the cache refresh leaves:
+    # the records of a second file committed, the cache built before them.
+    extra = write_extract(tmp_path / "more.csv", [raw(A0100B="055002", A0500A="Zoe")])
+    load_file(con, extra)
+    assert not census_cache_is_fresh(con)
+    (rerun,) = load_files(con, [extra])
+    assert rerun.already_loaded
+    assert census_cache_is_fresh(con)  # issue 12 §2: "already loaded" used to leave it stale
+
+
+def test_a_store_never_refreshed_gets_its_cache_on_the_next_load(con: Any) -> None:
+    from carecover.mds.census import census_cache_is_fresh
+    from carecover.mds.store import load_file
+
+    load_file(con, FIX / "extract.csv")  # killed before the refresh of the first load
+    assert not census_cache_is_fresh(con)
+    (rerun,) = load_files(con, [FIX / "extract.csv"])
+    assert rerun.already_loaded
+    assert census_cache_is_fresh(con)

@@ -18,6 +18,7 @@ from carecover.mds.stays import CensusConvention, intervals_sql
 
 __all__ = [
     "DailyCensus",
+    "census_cache_is_fresh",
     "census_from_files",
     "census_params",
     "census_sql",
@@ -67,6 +68,16 @@ def refresh_census_cache(con: Any) -> None:
         f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({sql}) ORDER BY start_date", everything
     )
     con.execute(f"CREATE OR REPLACE TABLE {_CACHE_STATE} AS {_STATE_SQL}")
+
+
+def census_cache_is_fresh(con: Any) -> bool:
+    """Whether the cached intervals were built from the store as it is now.
+
+    False after a load that committed its records but not its cache refresh
+    (a killed ``mds load``): ``store.load_files`` then rebuilds the cache
+    even when every file was already loaded.
+    """
+    return _cache_is_fresh(con, CensusConvention())
 
 
 def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:

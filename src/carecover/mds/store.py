@@ -30,7 +30,7 @@ from carecover.mds.bulk import (
     stage_extract,
     valid_rows_sql,
 )
-from carecover.mds.census import refresh_census_cache
+from carecover.mds.census import census_cache_is_fresh, refresh_census_cache
 from carecover.mds.extract import RawRecord, read_extract, read_header
 from carecover.mds.validation import Assessment, validate_record
 from carecover.mds.xmlfile import read_xml_assessments
@@ -247,11 +247,13 @@ def _load_staged(con: Any, path: Path, sha: str, header: list[str] | None) -> Lo
 def load_files(con: Any, paths: Iterable[Path]) -> list[LoadResult]:
     """Load each file in its own transaction (see ``load_file``), then refresh the census cache.
 
-    If a file fails, the files before it stay loaded and the cache is left
-    stale, which the census detects (it then derives the intervals itself).
+    If a file fails (or the process is killed between a file's commit and
+    the refresh), the files before it stay loaded and the cache is left
+    stale: the census detects it (and derives the intervals itself), and the
+    next ``load_files`` rebuilds it, even when every file was already loaded.
     """
     results = [load_file(con, Path(p)) for p in paths]
-    if any(not r.already_loaded for r in results):
+    if any(not r.already_loaded for r in results) or not census_cache_is_fresh(con):
         refresh_census_cache(con)
     return results
 
