@@ -26,6 +26,7 @@ ENDPOINTS = {
     ("post", "/api/reports"),
     ("get", "/api/reports/{report_id}"),
     ("put", "/api/reports/{report_id}"),
+    ("delete", "/api/reports/{report_id}"),
     ("post", "/api/reports/{report_id}/submit"),
     ("get", "/api/periods"),
     ("post", "/api/periods/{period_start}/attest"),
