@@ -242,3 +242,22 @@ def test_correcting_the_member_record_is_audited_and_leaves_filed_reports_as_fil
     assert "SSN ending 6789" in page
     first_report.refresh_from_db()
     assert first_report.member_ssn_last4 == "6789"
+
+
+@pytest.mark.parametrize(("persona", "sees"), [("mco_analyst", True), ("other_provider", False)])
+def test_only_the_mco_sees_every_organisations_record_of_one_medicaid_id(
+    as_persona: Login, api_as: ApiClient, persona: str, sees: bool
+) -> None:
+    _file_robin(as_persona("other_provider"), "other_provider")
+    _attack("api", "submitter", as_persona, api_as)
+    theirs = Member.objects.get(organisation__code="PRV002")
+    ours = Member.objects.get(organisation__code="PRV001")
+    page = as_persona(persona).get(f"/reports/members/{theirs.pk}/service-breaks/")
+    text = page.content.decode()
+    assert ("Intruder, Mallory" in text) is sees
+    assert ('id="other-member-records"' in text) is sees
+    # The viewer's own audit rows (the filer "sam" saw their record when filing).
+    shown = AuditEvent.objects.filter(action="view_identity", object_type="member").exclude(
+        actor_username="sam"
+    )
+    assert (str(ours.pk) in shown.values_list("object_id", flat=True)) is sees

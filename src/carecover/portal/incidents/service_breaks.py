@@ -18,7 +18,7 @@ from carecover.portal.accounts.models import User
 from carecover.portal.audit.identity import members_shown
 from carecover.portal.incidents.access import any_role, portal_user
 from carecover.portal.incidents.members import visible_members
-from carecover.portal.incidents.models import ServiceBreak
+from carecover.portal.incidents.models import Member, ServiceBreak
 
 #: Most recent breaks on the organisation-wide log.
 RECENT_BREAKS = 100
@@ -59,7 +59,19 @@ def member_service_breaks(request: HttpRequest, member_id: int) -> HttpResponse:
     """One member's record: the service breaks logged for them (404 if not one's member)."""
     user = portal_user(request)
     member = get_object_or_404(visible_members(user), pk=member_id)
-    members_shown(user, [member.pk])
+    # The MCO sees every organisation's record of the same Medicaid id (members
+    # are kept per organisation); a filer sees only their own.
+    others = (
+        list(
+            Member.objects.select_related("organisation")
+            .filter(medicaid_id=member.medicaid_id)
+            .exclude(pk=member.pk)
+            .order_by("organisation__code")
+        )
+        if user.is_mco
+        else []
+    )
+    members_shown(user, [member.pk, *(other.pk for other in others)])
     breaks = _labelled(visible_breaks(user).filter(member=member))
-    context = {"breaks": breaks, "member": member}
+    context = {"breaks": breaks, "member": member, "other_records": others}
     return render(request, "incidents/service_breaks.html", context)
