@@ -2,7 +2,7 @@
 
 Every view looks the facility up inside what the user may see
 (``access.facility_for``: another operator's facility is a 404). The figures
-come from ``figures.facility_figures`` in one visit to the facility's store;
+come from ``figure_cache.facility_figures`` (computed once per store change);
 the views parse the query string and lay the results out.
 """
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from carecover.errors import InputError
+from carecover.errors import InputError, StoreBusyError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import QUARTERLY_COLUMNS
 from carecover.portal import queryparams
@@ -27,6 +27,7 @@ from carecover.portal.audit.identity import residents_shown
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 from carecover.portal.nursinghome.access import facility_for, nursing_home_user, portal_user
+from carecover.portal.nursinghome.busy import store_busy
 from carecover.portal.nursinghome.downloads import (
     DOWNLOADS,
     FORMATS,
@@ -35,7 +36,8 @@ from carecover.portal.nursinghome.downloads import (
     download_table,
 )
 from carecover.portal.nursinghome.facility_forms import FacilitySettingsForm, WhatIfForm
-from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf, facility_figures
+from carecover.portal.nursinghome.figure_cache import facility_figures
+from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf
 from carecover.portal.nursinghome.hprd_chart import hprd_chart
 from carecover.portal.nursinghome.models import Facility, UploadKind, UploadStatus
 
@@ -107,7 +109,10 @@ def facility_page(request: HttpRequest, ccn: str) -> HttpResponse:
     quarter, problem = _quarter(request)
     form = WhatIfForm(request.GET if "whatif" in request.GET else None)
     what_if = form.what_if() if form.is_bound and form.is_valid() else WhatIf()
-    figures = facility_figures(facility, quarter, today=today, what_if=what_if)
+    try:
+        figures = facility_figures(facility, quarter, today=today, what_if=what_if)
+    except StoreBusyError:
+        return store_busy(request, facility)
     residents_shown(
         user,
         facility.ccn,
@@ -149,7 +154,10 @@ def facility_download(request: HttpRequest, ccn: str, name: str, fmt: str) -> Ht
     quarter, problem = _quarter(request)
     if problem:
         raise Http404
-    figures = facility_figures(facility, quarter, today=timezone.localdate())
+    try:
+        figures = facility_figures(facility, quarter, today=timezone.localdate())
+    except StoreBusyError:
+        return store_busy(request, facility)
     if figures.quarter is None:
         raise Http404
     table = download_table(name, figures)

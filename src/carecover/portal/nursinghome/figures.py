@@ -1,9 +1,9 @@
 """Everything the facility page shows, computed from the facility's store in one visit.
 
-``facility_figures`` opens the store once (``stores.facility_store``, under
-its lock) and asks the domain packages for each part: the quarterly and
-daily measures and the RN-coverage days (``carecover.pbj``), the census, its
-reconciliation with a CMS public file, the census-risk and
+``compute_figures`` reads the store once (opened read-only by
+``figure_cache``, which caches the result) and asks the domain packages for
+each part: the quarterly and daily measures and the RN-coverage days
+(``carecover.pbj``), the census, its reconciliation with a CMS public file, the census-risk and
 missing-assessment lists (``carecover.mds``), the star card and the
 projection (``carecover.rating``). Nothing here re-implements a rule; the
 page and the downloads only lay these results out.
@@ -38,7 +38,7 @@ from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
 from carecover.pbj.store import ibis_table
 from carecover.pbj.submission_days import TABLE as OWN_TABLE
 from carecover.portal.nursinghome.models import Facility
-from carecover.portal.nursinghome.stores import facility_store, store_path
+from carecover.portal.nursinghome.stores import store_path
 from carecover.rating import (
     DayFigures,
     Explanation,
@@ -60,7 +60,7 @@ __all__ = [
     "Month",
     "StarCard",
     "WhatIf",
-    "facility_figures",
+    "compute_figures",
 ]
 
 PUBLIC_TABLE = "daily_nurse_staffing"
@@ -255,38 +255,42 @@ def _with_extra_rn(days: Sequence[DayFigures], extra: float) -> list[DayFigures]
     ]
 
 
-def facility_figures(
+def compute_figures(
+    con: Any,
     facility: Facility,
     quarter: Quarter | None,
     *,
     today: date,
     what_if: WhatIf | None = None,
 ) -> FacilityFigures:
-    """The facility page's figures for ``quarter`` (None: the latest quarter with data)."""
+    """The page's figures for ``quarter`` (None: the latest with data) from the open store ``con``.
+
+    The page asks ``figure_cache.facility_figures``, which calls this once per
+    store generation and request.
+    """
     what_if = what_if or WhatIf()
     ccn = facility.ccn
-    with facility_store(facility) as con:
-        own_quarters = _quarters(con, OWN_TABLE, ccn)
-        public_quarters = _quarters(con, PUBLIC_TABLE, ccn)
-        quarters = sorted(own_quarters | public_quarters)
-        figures = FacilityFigures(ccn, None, quarters, what_if=what_if)
-        if quarter is not None and quarter not in own_quarters:
-            if quarters:
-                figures.notices.append(
-                    f"There are no PBJ days of {ccn} for {quarter}: showing the latest quarter."
-                )
-            quarter = None
-        if quarter is None and own_quarters:
-            quarter = max(own_quarters)
-        if quarter is None:
-            return figures
-        figures.quarter = quarter
-        _staffing(con, facility, figures, quarter, public=bool(public_quarters))
-        _census(con, facility, figures, quarter, public=quarter in public_quarters)
-        _ratings(con, facility, figures, quarter, what_if)
-        figures.lists_as_of = min(quarter.end, today)
-        figures.census_risk = census_risk(con, figures.lists_as_of, facility=ccn)
-        figures.missing = missing_assessments(con, figures.lists_as_of, facility=ccn)
+    own_quarters = _quarters(con, OWN_TABLE, ccn)
+    public_quarters = _quarters(con, PUBLIC_TABLE, ccn)
+    quarters = sorted(own_quarters | public_quarters)
+    figures = FacilityFigures(ccn, None, quarters, what_if=what_if)
+    if quarter is not None and quarter not in own_quarters:
+        if quarters:
+            figures.notices.append(
+                f"There are no PBJ days of {ccn} for {quarter}: showing the latest quarter."
+            )
+        quarter = None
+    if quarter is None and own_quarters:
+        quarter = max(own_quarters)
+    if quarter is None:
+        return figures
+    figures.quarter = quarter
+    _staffing(con, facility, figures, quarter, public=bool(public_quarters))
+    _census(con, facility, figures, quarter, public=quarter in public_quarters)
+    _ratings(con, facility, figures, quarter, what_if)
+    figures.lists_as_of = min(quarter.end, today)
+    figures.census_risk = census_risk(con, figures.lists_as_of, facility=ccn)
+    figures.missing = missing_assessments(con, figures.lists_as_of, facility=ccn)
     return figures
 
 
