@@ -21,6 +21,7 @@ quarters (``measures_sql.refresh_stored``) inside its transaction.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from carecover.storefile import abort
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files"]
 
+
+_LONG_WORD = re.compile(r"[^\s;,()']{41,}")
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes done, bytes total) after each file."""
@@ -122,7 +125,7 @@ def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
         (
             "mdscensus",
             f"isfinite(census) AND {census_too_large_sql('census')}",
-            f"'implausible census ' || {_shown('mdscensus')} || "
+            f"'implausible census ' || mdscensus || "
             f"' (more than {value_bounds().max_census} residents)'",
         ),
     ]
@@ -134,31 +137,33 @@ def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
                 f"'not a number: ' || {column}",
             )
         )
-        checks.append((column, f"h_{column} < 0", f"'negative hours: ' || {_shown(column)}"))
+        # One check for both ends (each check is planned three times, see _typed_sql).
         checks.append(
             (
                 column,
-                too_many_hours_sql(f"h_{column}", "census"),
-                f"CASE WHEN isfinite(h_{column}) THEN 'implausible hours ' || {_shown(column)} "
-                f"|| ' in one day for ' || census::BIGINT || ' resident(s) (at most ' || "
-                f"{hours_limit_sql('census')} || ': {_limit_text()})' "
-                f"ELSE 'not a finite number: ' || {_shown(column)} END",
+                f"(h_{column} < 0 OR "
+                + too_many_hours_sql(f"h_{column}", "census", limit="h_limit")
+                + ")",
+                f"CASE WHEN h_{column} < 0 THEN 'negative hours: ' || {column} "
+                f"ELSE 'implausible hours ' || {column} || ' in one day' || h_why END",
             )
         )
     return checks
 
 
-def _limit_text() -> str:
+def _why_sql(census: str) -> str:
+    """SQL of why hours are implausible: `` (not finite, or above 24 h x 40 resident(s) ...)``."""
     b = value_bounds()
-    return f"{b.hours_per_resident_day:g} h per resident plus {b.hours_margin_per_day:g} h a day"
-
-
-def _shown(column: str) -> str:
-    """SQL of the raw text of ``column``, cut short (a 400-digit number is not echoed whole)."""
     return (
-        f"CASE WHEN length({column}) > 40 THEN left({column}, 20) || '... (' || "
-        f"length({column}) || ' characters)' ELSE {column} END"
+        f"' (not finite, or above {b.hours_per_resident_day:g} h x ' || "
+        f"TRY_CAST({census} AS BIGINT) || ' resident(s) + {b.hours_margin_per_day:g} h = ' || "
+        f"TRY_CAST(h_limit AS BIGINT) || ')'"
     )
+
+
+def _shortened(reason: str) -> str:
+    """``reason`` with any word over 40 characters cut (a 400-digit number is not echoed)."""
+    return _LONG_WORD.sub(lambda m: f"{m.group(0)[:20]}... ({len(m.group(0))} characters)", reason)
 
 
 def _typed_sql(staged: Staged) -> str:
@@ -171,6 +176,8 @@ def _typed_sql(staged: Staged) -> str:
         "THEN right(upper(cy_qtr), 6) END AS quarter, "
         "coalesce(try_strptime(workdate, '%Y%m%d'), try_strptime(workdate, '%Y-%m-%d'))::DATE"
         " AS day, TRY_CAST(mdscensus AS DOUBLE) AS census, "
+        f"{hours_limit_sql('TRY_CAST(mdscensus AS DOUBLE)')} AS h_limit, "
+        f"{_why_sql('TRY_CAST(mdscensus AS DOUBLE)')} AS h_why, "
         f"{casts} FROM ({_raw_select(staged)})"
     )
     checks = _checks(kind)
@@ -220,6 +227,7 @@ def _fail_on_first_problem(staged: Staged, con: Any) -> None:
     line, field, reason = min(problems, key=lambda p: p[0])
     if field and reason.startswith(f"{field}: "):
         reason = reason[len(field) + 2 :]
+    reason = _shortened(reason)
     more = f" (and {total - 1} more bad row(s); use --quarantine to load the rest)"
     raise InputError(reason + (more if total > 1 else ""), file=staged.file, line=line, field=field)
 

@@ -74,10 +74,14 @@ def hours_limit_sql(census: str) -> str:
     return f"({b.hours_per_resident_day!r} * greatest({census}, 0) + {b.hours_margin_per_day!r})"
 
 
-def too_many_hours_sql(hours: str, census: str) -> str:
-    """DuckDB SQL: ``hours`` is NaN, infinite or above the day's limit (NULL when unknown)."""
+def too_many_hours_sql(hours: str, census: str, *, limit: str | None = None) -> str:
+    """DuckDB SQL: ``hours`` is NaN, infinite or above the day's limit (NULL when unknown).
+
+    ``limit`` names a column already holding ``hours_limit_sql(census)``
+    (a query checking many columns computes it once).
+    """
     # DuckDB orders NaN above +inf, so `>` is true for NaN as well.
-    return f"({hours} > {hours_limit_sql(census)})"
+    return f"({hours} > {limit or hours_limit_sql(census)})"
 
 
 def census_too_large_sql(census: str) -> str:
