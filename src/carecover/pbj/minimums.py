@@ -176,7 +176,10 @@ def _days(t: Any, r: Any) -> Any:
     """One row per facility-day and applicable rule: its hours, denominator and flags."""
     import ibis
 
-    j = t.join(r, (r.rule_state == "*") | (t.state == r.rule_state))
+    # Two joins, not one on an OR: a state's rules by an equi-join (hashed), the
+    # rules applied to every facility by a cross join with those few rows.
+    own = t.join(r.filter(r.rule_state != "*"), t.state == r.rule_state)
+    j = own.union(t.cross_join(r.filter(r.rule_state == "*")))
     j = j.filter((j.workdate >= j.date_from) & (j.workdate <= j.date_to))
     hours: Any = ibis.literal(0.0)
     base: Any = ibis.literal(0.0)
