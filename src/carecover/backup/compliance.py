@@ -189,9 +189,13 @@ def period_compliance(
         names.setdefault(report.provider_id, report.provider_name)
         if when is None or when.date() > as_of:
             continue
-        start = scheme.period_for(report.incident_date).start
-        due = deadline(report.incident_date, report.learned_on, scheme)
-        by_key.setdefault((report.provider_id, start), []).append((when, due))
+        period = scheme.period_for(report.incident_date)
+        due = (
+            deadline(report.incident_date, report.learned_on, scheme)
+            if report.learned_on
+            else period.due
+        )
+        by_key.setdefault((report.provider_id, period.start), []).append((when, due))
     attested: dict[tuple[str, date], datetime] = {}
     for item in attestations:
         if item.attested_at.date() > as_of:

@@ -212,18 +212,10 @@ def _repeated(frame: ReportFrame, start: date, end: date) -> Table:
 
 def _member_trend(frame: ReportFrame, start: date, end: date) -> Table:
     months = _months(start, end)
-    counts = frame.monthly_by_member(start, end)
-    ranked: list[tuple[int, str, list[int]]] = []
-    for member, per_month in counts.items():
-        by_month = dict(per_month)
-        cells = [by_month.get(lo, 0) for _, lo, _ in months]
-        ranked.append((-sum(cells), member, cells))
-    out: list[tuple[Cell, ...]] = [
-        (member, *cells, -total) for total, member, cells in sorted(ranked)
-    ]
+    out = tuple(frame.monthly_by_member(start, end, [lo for _, lo, _ in months]))
     columns = ("medicaid_id", *(label for label, _, _ in months), "reports")
     title = "Reports per month for members with repeated failures"
-    return Table("member_trend", title, columns, tuple(out))
+    return Table("member_trend", title, columns, out)
 
 
 def _repeated_declines(frame: ReportFrame, start: date, end: date) -> Table:

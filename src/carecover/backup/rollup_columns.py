@@ -121,7 +121,6 @@ class ReportFrame:
         """Register ``table``; ``counted`` are the statuses whose reports enter a roll-up."""
         self._con = duckdb.connect()
         self._counted = sorted(counted)
-        self._scheme = scheme
         for name in _OPTIONAL:
             if name not in table.column_names:
                 field = REPORT_SCHEMA.field(name)
@@ -133,21 +132,28 @@ class ReportFrame:
         seq = given.append_column("seq", pa.array(range(len(given)), pa.int64()))
         self._con.from_arrow(seq).create_view("given")
         pairs = self._con.execute("SELECT DISTINCT incident_date, learned_on FROM given").fetchall()
+        periods = [scheme.period_for(d) for d, _ in pairs]
         dues = pa.table(
             {
                 "day": [d for d, _ in pairs],
                 "learned": [learned for _, learned in pairs],
-                "period_start": [scheme.period_for(d).start for d, _ in pairs],
-                "deadline": [deadline(d, learned, scheme) for d, learned in pairs],
+                "period_start": [p.start for p in periods],
+                "period_due": [p.due for p in periods],
+                "deadline": [
+                    deadline(d, learned, scheme) if learned else p.due
+                    for (d, learned), p in zip(pairs, periods, strict=True)
+                ],
             },
             schema=pa.schema([("day", pa.date32()), ("learned", pa.date32()),
-                              ("period_start", pa.date32()), ("deadline", pa.date32())]),
+                              ("period_start", pa.date32()), ("period_due", pa.date32()),
+                              ("deadline", pa.date32())]),
         )  # fmt: skip
         self._con.from_arrow(dues).create_view("dues")
         self._con.execute(
             # A table, not a view: a roll-up asks a dozen questions of it.
             f"""CREATE TEMP TABLE reports AS
-            SELECT g.*, d.period_start, d.deadline, {_LATE} AS late, {_REASON} AS reason_key,
+            SELECT g.*, d.period_start, d.period_due, d.deadline, {_LATE} AS late,
+            {_REASON} AS reason_key,
             coalesce(g.learned_on > g.incident_date, false) AS discovered_late
             FROM given g JOIN dues d ON d.day = g.incident_date
             AND d.learned IS NOT DISTINCT FROM g.learned_on"""
@@ -225,21 +231,21 @@ class ReportFrame:
         )
         return [(str(m), n, float(h), p, lo, hi) for m, n, h, p, lo, hi in rows]
 
-    def monthly_by_member(self, start: date, end: date) -> dict[str, list[tuple[date, int]]]:
-        """Counted reports per member and calendar month (first day), members with 2+ only."""
-        rows = self._rows(
-            """SELECT medicaid_id, date_trunc('month', incident_date)::DATE, count(*)
-            FROM reports WHERE {where} AND medicaid_id IN (
-                SELECT medicaid_id FROM reports WHERE {where}
-                GROUP BY 1 HAVING count(*) >= 2)
-            GROUP BY 1, 2 ORDER BY 1, 2""",
+    def monthly_by_member(
+        self, start: date, end: date, months: Sequence[date]
+    ) -> list[tuple[Any, ...]]:
+        """Members with 2+ counted reports: Medicaid id, reports in each of ``months``
+        (first days), total; most reports first."""
+        counts = ", ".join(
+            f"count(*) FILTER (date_trunc('month', incident_date) = DATE '{m.isoformat()}')"
+            for m in months
+        )
+        return self._rows(
+            f"""SELECT medicaid_id, {counts}, count(*) FROM reports WHERE {{where}}
+            GROUP BY 1 HAVING count(*) >= 2 ORDER BY count(*) DESC, medicaid_id""",
             start,
             end,
         )
-        out: dict[str, list[tuple[date, int]]] = {}
-        for member, month, n in rows:
-            out.setdefault(str(member), []).append((month, n))
-        return out
 
     def repeated_declines(self, start: date, end: date) -> list[tuple[str, int, float, date, date]]:
         """Members whose legally responsible person declined offered backup staff 2+ times:
@@ -320,15 +326,14 @@ class ReportFrame:
         provider-period depends only on those (``compliance.period_compliance``).
         The name is the provider's first.
         """
-        rows = self._con.execute(
-            f"""SELECT provider_id, arg_min(provider_name, seq), period_start, {_FILED},
-            deadline, max(learned_on) FROM reports WHERE list_contains(?, status)
-            GROUP BY provider_id, period_start, {_FILED}, deadline ORDER BY min(seq)""",
-            [sorted(filed)],
-        ).fetchall()
         # Every report of a group shares its deadline; when that is later than the
         # period's own due date, any of their learned-on days gives it back.
-        return [
-            (str(p), str(n), s, on, learned if due > self._scheme.period_for(s).due else None)
-            for p, n, s, on, due, learned in rows
-        ]
+        rows = self._con.execute(
+            f"""SELECT provider_id, arg_min(provider_name, seq), period_start, {_FILED},
+            CASE WHEN deadline > period_due THEN max(learned_on) END
+            FROM reports WHERE list_contains(?, status)
+            GROUP BY provider_id, period_start, {_FILED}, deadline, period_due
+            ORDER BY min(seq)""",
+            [sorted(filed)],
+        ).fetchall()
+        return [(str(p), str(n), s, on, learned) for p, n, s, on, learned in rows]

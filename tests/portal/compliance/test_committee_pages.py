@@ -13,7 +13,7 @@ from django.test import Client
 
 from carecover.portal.accounts.models import User
 from carecover.portal.audit.models import AuditEvent
-from carecover.portal.compliance import services
+from carecover.portal.compliance import report_views, services
 from carecover.portal.incidents.models import Report
 from tests.portal.compliance.conftest import FileReport, at
 
@@ -137,3 +137,17 @@ def test_only_the_mco_opens_the_hrc_report(as_persona: Login, persona: str) -> N
     response = as_persona(persona).get("/compliance/reports/quarterly-hrc/")
     assert response.status_code in (302, 403)
     assert not AuditEvent.objects.filter(action="view_identity", object_type="rollup").exists()
+
+
+def test_a_long_incident_list_is_cut_on_the_page_and_whole_in_the_download(
+    as_persona: Login, filed: list[Report], month: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_views, "PAGE_ROWS", 2)
+    client = as_persona("mco_admin")
+    html = page(client, "monthly", month)
+    assert section(html, "table-details").count("<tr>") == 1 + 2  # header and two rows
+    assert "2 more in the CSV and XLSX downloads" in html
+    text = client.get(
+        "/compliance/reports/monthly/download.csv", {"period": month.strftime("%Y-%m")}
+    ).content.decode()
+    assert all(r.report_id in text for r in filed)

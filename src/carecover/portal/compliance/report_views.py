@@ -120,6 +120,7 @@ def _page(request: HttpRequest, kind: str, template: str) -> HttpResponse:
         "charts": _charts(page),
         "trend": _shown(page.trend),
         "tables": [_shown(table) for table in page.rollup.tables],
+        "page_rows": PAGE_ROWS,
     }
     if _identifies_members(page.rollup):
         _audit_identity(request, page.rollup)
@@ -136,16 +137,24 @@ _LABEL_TWINS = {
 }
 
 
-def _shown(table: Table) -> tuple[Table, list[str], SafeString]:
+#: Rows of one table a page shows; the downloads hold them all. A month's
+#: incident list can run to tens of thousands of reports: a page that long
+#: helps no committee and takes seconds to send.
+PAGE_ROWS = 500
+
+
+def _shown(table: Table) -> tuple[Table, list[str], SafeString, int]:
     """A table as a page shows it: labels, not codes (a code whose label is beside it is
-    left out), with its headers in words and its rows as HTML."""
+    left out), with its headers in words and its first ``PAGE_ROWS`` rows as HTML; and
+    how many rows were left for the downloads."""
     keep = [
         i for i, name in enumerate(table.columns) if _LABEL_TWINS.get(name) not in table.columns
     ]
     headers = [table.headers[i] for i in keep]
-    rows = tuple(tuple(row[i] for i in keep) for row in table.rows)
+    rows = tuple(tuple(row[i] for i in keep) for row in table.rows[:PAGE_ROWS])
     columns = tuple(table.columns[i] for i in keep)
-    return table, headers, _body(Table(table.name, table.title, columns, rows))
+    body = _body(Table(table.name, table.title, columns, rows))
+    return table, headers, body, max(0, len(table.rows) - PAGE_ROWS)
 
 
 def _identifies_members(rollup: Rollup) -> bool:
