@@ -71,6 +71,13 @@ def demo_portal(host: str) -> Iterator[list[DemoLogin]]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+def _warm(worker: Any) -> None:
+    """Import the URL conf and with it every view module and what it needs (a gunicorn hook)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the import is the point)
+
+
 def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
     """Serve the portal with gunicorn until interrupted; ConfigError if not migrated."""
     setup_portal()
@@ -80,7 +87,16 @@ def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> N
         )
     from gunicorn.app.base import BaseApplication
 
+    from carecover.portal.nursinghome.upload_recovery import sweep_uploads
     from carecover.portal.wsgi import application
+
+    # Uploads a killed worker left half done are finished (or rolled back) before
+    # anyone can see them, and stray copies of uploaded files are removed.
+    sweep_uploads()
+    from django.db import connections
+
+    # gunicorn forks its workers from this process: none may inherit its connection.
+    connections.close_all()
 
     options = {
         "bind": f"{host}:{port}",
@@ -94,6 +110,9 @@ def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> N
         # (~/.gunicorn/gunicorn.ctl): a second instance would take the first one's.
         # Nothing here uses gunicornc, so no instance opens one.
         "control_socket_disable": True,
+        # Each worker imports every view before its first request: that request
+        # (often a facility page) then costs what any other does.
+        "post_worker_init": _warm,
     }
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]

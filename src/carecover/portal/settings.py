@@ -123,6 +123,11 @@ CARECOVER_FACILITY_STORES = Path(
 # The largest file the nursing-home upload page takes (a PBJ XML of a large
 # facility's quarter is tens of MB; ZIPs are smaller).
 CARECOVER_UPLOAD_MAX_BYTES = env_int("CARECOVER_UPLOAD_MAX_MB", 512) * 1024 * 1024
+# Large uploads are spooled by Django to a temporary file while they arrive: in a
+# folder of ours (not /tmp), private, so that start-up can remove the copies a
+# killed request left behind (an MDS extract holds SSNs).
+FILE_UPLOAD_TEMP_DIR = str(CARECOVER_FACILITY_STORES / ".receiving")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 ROLLUP_TREND_MONTHS = env_int("CARECOVER_TREND_MONTHS", 6)
 ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
 # The MCO's profile (period scheme, requirement start, contact, State cell size);

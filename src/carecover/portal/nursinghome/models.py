@@ -72,8 +72,9 @@ class UploadKind(models.TextChoices):
 
 
 class UploadStatus(models.TextChoices):
-    """Whether the file was stored."""
+    """Whether the file was stored; ``processing`` until its load has finished."""
 
+    PROCESSING = "processing", "Processing"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
 
@@ -96,6 +97,9 @@ class Upload(models.Model):
     summary = models.JSONField(default=dict)
     #: The validation report (status, counts per edit, findings with line).
     report = models.JSONField(default=dict)
+    #: What the load needs besides the file (the day, a time-clock export's quarter ...),
+    #: and the folder of its working copy: so an interrupted load can be finished.
+    work = models.JSONField(default=dict)
 
     class Meta:
         ordering: ClassVar = ["-uploaded_at", "-id"]

@@ -52,7 +52,15 @@ from carecover.portal.nursinghome.upload_reports import (
     reject,
 )
 
-__all__ = ["Outcome", "TimeclockOptions", "load_mds", "load_pbj", "load_public", "load_timeclock"]
+__all__ = [
+    "Outcome",
+    "TimeclockOptions",
+    "load_mds",
+    "load_pbj",
+    "load_public",
+    "load_timeclock",
+    "quarters_with_hours",
+]
 
 ALREADY_LOADED = "Already loaded: these exact bytes were uploaded before, so nothing changed."
 
@@ -237,11 +245,11 @@ def load_mds(con: Any, facility: Facility, path: Path, original: str, rename: Re
         report["notes"].append(
             f"Loaded {result.loaded:,} assessments; {result.quarantined:,} records refused."
         )
-        refresh_submission_days(con, facility, _quarters_with_hours(con, facility))
+        refresh_submission_days(con, facility, quarters_with_hours(con, facility))
     return Outcome(report, quarters, result.already_loaded)
 
 
-def _quarters_with_hours(con: Any, facility: Facility) -> list[Quarter]:
+def quarters_with_hours(con: Any, facility: Facility) -> list[Quarter]:
     """Quarters the facility has PBJ hours for: the census changes their public-file days."""
     rows = con.execute(
         "SELECT DISTINCT quarter FROM employee_hours WHERE state = ? AND facility_id = ?",

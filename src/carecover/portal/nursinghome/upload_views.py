@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carecover.errors import StoreBusyError
 from carecover.portal.nursinghome.access import facility_for, nursing_home_user, portal_user
+from carecover.portal.nursinghome.busy import RETRY_AFTER_S, UPLOAD_BUSY
 from carecover.portal.nursinghome.models import Facility, Upload, UploadKind
 from carecover.portal.nursinghome.upload_forms import UploadForm
 from carecover.portal.nursinghome.uploads import generated_xml_path, receive_upload
@@ -40,28 +42,36 @@ def uploads(request: HttpRequest, ccn: str) -> HttpResponse:
     facility = facility_for(portal_user(request), ccn)
     today = timezone.localdate()
     form = UploadForm(request.POST or None, request.FILES or None, today=today)
-    if request.method == "POST" and form.is_valid():
-        upload = receive_upload(
-            facility,
-            portal_user(request),
-            UploadKind(form.cleaned_data["kind"]),
-            form.cleaned_data["file"],
-            form.options(),
-            today=today,
-        )
-        if upload.report.get("status") == "accepted":
-            messages.success(request, f"{upload.original_name} was accepted.")
-        else:
-            messages.error(request, f"{upload.original_name} was rejected: nothing was stored.")
-        return redirect("nursinghome:upload", ccn=facility.ccn, upload_id=upload.pk)
-    history = facility.uploads.select_related("uploaded_by")[:HISTORY]
     status = 400 if request.method == "POST" else 200
-    return render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = receive_upload(
+                facility,
+                portal_user(request),
+                UploadKind(form.cleaned_data["kind"]),
+                form.cleaned_data["file"],
+                form.options(),
+                today=today,
+            )
+        except StoreBusyError:
+            form.add_error(None, UPLOAD_BUSY)
+            status = 503
+        else:
+            if upload.report.get("status") == "accepted":
+                messages.success(request, f"{upload.original_name} was accepted.")
+            else:
+                messages.error(request, f"{upload.original_name} was rejected: nothing was stored.")
+            return redirect("nursinghome:upload", ccn=facility.ccn, upload_id=upload.pk)
+    history = facility.uploads.select_related("uploaded_by")[:HISTORY]
+    response = render(
         request,
         "nursinghome/uploads.html",
         {"facility": facility, "form": form, "history": history},
         status=status,
     )
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 @nursing_home_user
