@@ -15,6 +15,7 @@ from carecover.backup.duplicates import (
     check_not_duplicate,
     duplicate_key,
     find_duplicates,
+    find_long_days,
     incident_key,
     reused_ids,
 )
@@ -123,3 +124,15 @@ def test_the_day_cap_refuses_exactly_when_the_hours_add_up_to_more_than_24(
 def test_the_incident_key_is_one_string_that_ignores_case_and_spaces() -> None:
     other = replace(REPORT, provider_id=" p-1001 ", service_code="t2013tf")
     assert incident_key(other) == incident_key(REPORT) == "P-1001|900000001A|2026-10-01|T2013TF"
+
+
+def test_a_file_pass_names_each_report_that_takes_a_day_over_24_hours() -> None:
+    reports = [
+        _hours("BUS-2026-000001", 10),
+        _hours("BUS-2026-000002", 10, service_code="H2015"),
+        _hours("BUS-2026-000003", 5, service_code="T1019"),
+        _hours("BUS-2026-000004", 23, incident_date=date(2026, 10, 2)),
+    ]
+    found = find_long_days(reports)
+    assert [(e.report.report_id, e.total) for e in found] == [("BUS-2026-000003", 25)]
+    assert [o.report_id for o in found[0].others] == ["BUS-2026-000001", "BUS-2026-000002"]

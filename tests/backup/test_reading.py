@@ -297,3 +297,21 @@ def test_a_utf16_report_file_says_so(tmp_path: Path) -> None:
     path.write_bytes(VALID.read_text(encoding="utf-8").encode("utf-16"))
     with pytest.raises(InputError, match="UTF-16"):
         check_reports(path, today=TODAY)
+
+
+def test_it_flags_a_members_date_over_24_hours_naming_the_other_line(tmp_path: Path) -> None:
+    first = rows_of(VALID)[0]
+    second = {
+        **first,
+        "report_id": "BUS-2026-000999",
+        "service_code": "H2015",
+        "scheduled_start": "00:00",
+        "scheduled_end": "23:00",
+        "hours_without_staff": "20",
+    }
+    result = check_reports(write_csv(tmp_path / "r.csv", [first, second]), today=TODAY)
+    assert [(line, p.field) for line, p in result.problems] == [(3, "hours_without_staff")]
+    message = result.problems[0][1].message
+    assert "28 hours" in message
+    assert "(line 2)" in message
+    assert [line for line, _ in result.reports] == [2]

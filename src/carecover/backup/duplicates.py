@@ -25,6 +25,7 @@ __all__ = [
     "check_not_duplicate",
     "duplicate_key",
     "find_duplicates",
+    "find_long_days",
     "incident_key",
     "reused_ids",
 ]
@@ -121,6 +122,23 @@ def check_day_hours(report: BackupReport, existing: Iterable[BackupReport]) -> N
     total = report.hours_without_staff + sum(other.hours_without_staff for other in others)
     if others and total > HOURS_IN_A_DAY:
         raise DayHoursError(report, others, total)
+
+
+def find_long_days(reports: Iterable[BackupReport]) -> list[DayHoursError]:
+    """Each report that takes its member's date over 24 hours with the reports before it.
+
+    In input order; the ``check_day_hours`` rule over a whole file.
+    """
+    before: dict[tuple[str, str, date], list[BackupReport]] = {}
+    found: list[DayHoursError] = []
+    for report in reports:
+        earlier = before.setdefault(duplicate_key(report)[:3], [])
+        try:
+            check_day_hours(report, earlier)
+        except DayHoursError as exc:
+            found.append(exc)
+        earlier.append(report)
+    return found
 
 
 def reused_ids(reports: Iterable[BackupReport]) -> list[tuple[BackupReport, BackupReport]]:

@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from carecover.backup.catalogue import normalise_code
-from carecover.backup.duplicates import find_duplicates, reused_ids
+from carecover.backup.duplicates import find_duplicates, find_long_days, reused_ids
 from carecover.backup.identity import SECRET_KEY_VARIABLE, member_from_ssn, secret_key_from_env
 from carecover.backup.report import (
     BackupReport,
@@ -359,8 +359,9 @@ def _rows(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int, Row]
 def check_reports(path: Path, *, today: date, key: bytes | None = None) -> ReadResult:
     """Read every report in ``path`` and collect every problem with its line number.
 
-    Besides each record's own rules, it flags report ids used twice and
-    duplicate reports (same provider, member, date and service). ``key``
+    Besides each record's own rules, it flags report ids used twice,
+    duplicate reports (same provider, member, date and service) and a
+    member's date that adds up to more than 24 hours without staff. ``key``
     hashes clear SSNs; when None it comes from ``CARECOVER_SECRET_KEY`` if set.
     """
     result = ReadResult(file=str(path))
@@ -391,6 +392,13 @@ def check_reports(path: Path, *, today: date, key: bytes | None = None) -> ReadR
         line = line_of[id(later)]
         text = message.replace("{line}", str(line_of[id(first)]))
         result.problems.append((line, FieldProblem("report_id", text)))
+        bad_lines.add(line)
+    for long_day in find_long_days(reports):
+        # One date has 24 hours: the report that goes over is named, with the others' lines.
+        line = line_of[id(long_day.report)]
+        lines = ", ".join(str(line_of[id(other)]) for other in long_day.others)
+        message = f"{long_day} (line {lines})"
+        result.problems.append((line, FieldProblem("hours_without_staff", message)))
         bad_lines.add(line)
     result.reports = [(line, r) for line, r in parsed if line not in bad_lines]
     result.problems.sort(key=lambda item: item[0])
