@@ -103,6 +103,8 @@ def synth_backup_data(
         for provider in providers:
             clients = served[provider.provider_id]
             rate = 0.6 if provider.reporter_kind is ReporterKind.EOR else 0.05 * len(clients)
+            if not clients:
+                rate = 0.0  # with few members an Employer of Record may serve nobody
             count = _poisson(rng, rate)
             on_time = rng.random() < provider.diligence
             filed_at = _filing_time(rng, period.end, period.due, on_time=on_time)
