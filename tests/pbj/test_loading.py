@@ -276,3 +276,16 @@ def test_windows_line_endings_and_blank_lines_load(con: Any, tmp_path: Path) -> 
     crlf = tmp_path / "crlf.csv"
     crlf.write_bytes(text.replace("\n015001", "\n\n015001", 1).replace("\n", "\r\n").encode())
     assert load_file(con, crlf).rows_loaded == 7
+
+
+def test_an_empty_cy_qtr_is_refused_by_line_not_a_constraint_error(
+    con: Any, tmp_path: Path
+) -> None:
+    # Found by tests/test_fuzz_inputs.py: the fast scan let a NULL quarter through.
+    lines = (FIXTURES / "nurse_2024Q2_plain.csv").read_text().splitlines()
+    lines[1] = lines[1].replace(",2024Q2,", ",,")
+    path = tmp_path / "no_quarter.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"no_quarter.csv:2: CY_Qtr: not a quarter"):
+        load_file(con, path)
+    assert count(con) == 0

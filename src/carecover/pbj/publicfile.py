@@ -273,7 +273,8 @@ def view_problems(con: Any, view: str, kind: FileKind) -> int:
     ((count,),) = con.execute(
         "SELECT coalesce(count_if(provnum IS NULL "
         "OR NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')"
-        f" OR workdate IS NULL OR NOT regexp_full_match(quarter, '[0-9]{{4}}Q[1-4]')"
+        f" OR workdate IS NULL OR quarter IS NULL"
+        f" OR NOT regexp_full_match(quarter, '[0-9]{{4}}Q[1-4]')"
         f" OR year(workdate) <> TRY_CAST(left(quarter, 4) AS INTEGER)"
         f" OR quarter(workdate) <> TRY_CAST(right(quarter, 1) AS INTEGER)"
         f" OR mdscensus IS NULL OR mdscensus < 0 OR {census_too_large_sql('mdscensus')}"
