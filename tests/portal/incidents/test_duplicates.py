@@ -151,12 +151,27 @@ def test_a_members_reports_for_one_date_never_add_up_to_more_than_24_hours(
 
 
 @pytest.mark.django_db
-def test_another_organisation_may_report_the_same_member_and_day(
-    as_persona: Login, first: Report
+@pytest.mark.parametrize("channel", ["form", "api"])
+@pytest.mark.parametrize("persona", ["other_provider", "eor"])
+def test_another_organisations_report_of_the_day_neither_blocks_nor_shows(
+    as_persona: Login, api_as: ApiClient, first: Report, channel: str, persona: str
 ) -> None:
-    form = report_form(site="", contact_email="quality@prv002.example")
-    assert as_persona("other_provider").post("/reports/new/", form).status_code == 302
-    assert Report.objects.count() == 2
+    # The same incident, then 6 + 18 hours (30 with PRV001's 6): each organisation's
+    # guards count only its own reports, and the answer says nothing of PRV001's.
+    contact = {"name": "Pat Lee", "phone": "919-555-0100", "email": "pat@example.org"}
+    for changes in ({}, {**LONG_DAY, "hours_without_staff": 18}):
+        if channel == "form":
+            form = report_form(site="", contact_email=contact["email"], **changes)
+            response = as_persona(persona).post("/reports/new/", form, follow=True)
+            assert response.status_code == 200
+        else:
+            payload = report_payload(site_id=None, contact=contact, **changes)
+            response = api_as(persona).post("/api/reports", payload, content_type=JSON)
+            assert response.status_code == 201
+        assert first.report_id not in response.content.decode()
+    assert Report.objects.exclude(pk=first.pk).count() == 2
+    first.refresh_from_db()
+    assert (first.version, first.hours_without_staff) == (1, 6)
 
 
 @pytest.mark.django_db
