@@ -132,13 +132,27 @@ def test_submitting_into_an_attested_period_withdraws_the_attestation_with_a_not
     assert bus in workspace.split('id="withdrawn-attestations"')[1]
 
 
+@pytest.mark.parametrize("channel", ["form", "api"])
 def test_another_organisations_submission_leaves_an_attestation_alone(
-    personas: dict[str, User], file_report: FileReport, past_period: ReportingPeriod
+    as_persona: Login,
+    api_as: ApiClient,
+    personas: dict[str, User],
+    file_report: FileReport,
+    past_period: ReportingPeriod,
+    channel: str,
 ) -> None:
     eor = personas["eor"]
     assert eor.organisation is not None
     services.attest_no_incidents(eor, eor.organisation, past_period)
-    file_report(personas["submitter"], past_period.start, submitted=timezone.now())
+    theirs = file_report(personas["submitter"], past_period.start)
+    if channel == "form":
+        page = as_persona("submitter").post(f"/reports/{theirs.report_id}/submit/", follow=True)
+        answer = page.content.decode()
+    else:
+        response = api_as("submitter").post(f"/api/reports/{theirs.report_id}/submit")
+        assert response.status_code == 200
+        answer = response.content.decode()
+    assert "attestation" not in answer.lower()
     assert Attestation.objects.get().organisation == eor.organisation
     assert not AttestationWithdrawal.objects.exists()
 
