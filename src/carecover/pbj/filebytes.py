@@ -10,11 +10,11 @@ cheaply, chunk by chunk:
 - Can any field hold a negative number? DuckDB parses ``-1.5``, ``" -1.5"``,
   ``"\\t-1.5"`` and even ``+-1.5`` as negative numbers: a minus sign after
   the start of a field, whitespace, quotes and plus signs. A file without such a minus sign anywhere
-  has no negative hours in any column, so the measures need not parse the
-  eight ``_emp`` columns (read only for that rule: about a tenth of the run
-  on a national quarter) to enforce it. A file with one is checked the full
-  way. Hyphens inside words and ISO dates (``2024-04-01``) are not minus
-  signs.
+  has no negative hours in any column. Hyphens inside words and ISO dates
+  (``2024-04-01``) are not minus signs. (The measures no longer use this to
+  skip the ``_emp`` columns: they must check them for NaN, infinite and
+  implausible values too, which no byte pass can rule out; see
+  ``plausible``.)
 """
 
 from __future__ import annotations
