@@ -20,7 +20,7 @@ Login = Callable[[str], Client]
 FILERS = ["submitter", "manager", "other_provider", "eor"]
 MCO = ["mco_analyst", "mco_admin"]
 
-EVERYONE_PAGES = ["/compliance/", "/compliance/plans/"]
+EVERYONE_PAGES = ["/compliance/", "/compliance/plans/", "/compliance/help/"]
 FILER_PAGES = ["/compliance/periods/", "/reports/service-breaks/"]
 MCO_PAGES = [
     "/compliance/providers/",
