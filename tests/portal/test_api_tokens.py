@@ -30,7 +30,8 @@ def _create(client: Client, **data: object) -> str:
     assert response["Cache-Control"].startswith("max-age=0")
     found = TOKEN.findall(response.content.decode())
     assert len(found) == 1
-    return found[0]
+    raw: str = found[0]
+    return raw
 
 
 def test_a_new_token_is_shown_once_and_stored_only_as_a_digest(as_persona: Login) -> None:

@@ -14,7 +14,9 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from carecover.backup.correction import Correction
 from carecover.backup.ids import parse_report_id
 from carecover.backup.report import ReporterKind
 from carecover.backup.synth import SynthProvider, synth_backup_data
-from carecover.errors import RuleError
+from carecover.errors import InputError, RuleError
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, Site, User
 from carecover.portal.compliance import services
 from carecover.portal.compliance.models import Attestation
@@ -157,6 +159,11 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
     All demo users share one password (random unless given), hashed once.
     """
     password = password or secrets.token_urlsafe(12)
+    try:
+        # Demo accounts sign in like any other: the same validators apply.
+        password_validation.validate_password(password)
+    except DjangoValidationError as exc:
+        raise InputError("; ".join(exc.messages), field="password") from None
     hashed = make_password(password)
     data = synth_backup_data(
         first=today - timedelta(days=DEMO_DAYS), last=today, members=DEMO_MEMBERS, seed=seed

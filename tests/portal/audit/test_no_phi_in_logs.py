@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from carecover.portal.incidents.models import Report
 from tests.portal.api_helpers import ApiClient, api_as, report_payload, tokens
@@ -40,9 +42,17 @@ def test_a_filing_flow_writes_no_member_data_to_any_log(
     member = {**report_payload()["member"], "date_of_birth": "Dixon 123-45-6789"}
     vendor.post("/api/reports", report_payload(member=member), content_type=JSON)
     vendor.post("/api/reports", report_payload(incident_date="2999-01-01"), content_type=JSON)
-    created = vendor.post("/api/reports", report_payload(), content_type=JSON).json()
+    # Another day: the page filed this member's incident of yesterday already.
+    other_day = (timezone.localdate() - timedelta(days=2)).isoformat()
+    created = vendor.post(
+        "/api/reports", report_payload(incident_date=other_day), content_type=JSON
+    ).json()
     vendor.post(f"/api/reports/{created['report_id']}/submit")
-    vendor.put(f"/api/reports/{created['report_id']}", report_payload(), content_type=JSON)
+    vendor.put(
+        f"/api/reports/{created['report_id']}",
+        report_payload(incident_date=other_day),
+        content_type=JSON,
+    )
     api_as("other_provider").get(f"/api/reports/{report_id}")
     # caplog.text is formatted: messages, their arguments and any traceback.
     logged = caplog.text

@@ -28,18 +28,22 @@ __all__ = ["AddressCappedHandler"]
 class AddressCappedHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """Axes' database handler with a second, higher limit for one address."""
 
-    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
-        """Locked when the user name from this address, or the address alone, failed too often."""
-        if not getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True):
-            return False
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        """The failures axes compares with its limit: the user name's from this address, or
+        the whole limit once the address alone is over ``AXES_ADDRESS_FAILURE_LIMIT``.
+
+        Axes compares this one number with ``AXES_FAILURE_LIMIT`` both when a
+        login fails and before checking a password, so the address's cap
+        works everywhere axes locks out.
+        """
         per_name, per_address = (
-            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
             for attempts in self.get_user_attempts(request, credentials)
         )
-        return bool(
-            per_name >= get_failure_limit(request, credentials)
-            or per_address >= settings.AXES_ADDRESS_FAILURE_LIMIT
-        )
+        if per_address >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            limit: int = get_failure_limit(request, credentials)
+            return max(per_name, limit)
+        return per_name
 
     def reset_user_attempts(
         self, request: HttpRequest, credentials: dict[str, Any] | None = None

@@ -10,7 +10,9 @@ shows a member's or resident's identity without a row written here.
 Members are recorded one event per member (``object_type="member"``), so the
 log answers "who saw this member". Residents have no row of their own in the
 portal (they live in the facility's MDS store), so a page showing resident
-lists is one event for the facility, with the residents' store keys.
+lists is one event for the facility, with the residents' store keys. The
+audit log itself shows what was filed (names, Medicaid ids in before/after),
+so a page of it is one event listing the events shown.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from carecover.portal.accounts.models import User
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 
-__all__ = ["members_shown", "residents_shown"]
+__all__ = ["events_shown", "members_shown", "residents_shown"]
 
 
 def members_shown(user: User, member_ids: Iterable[int]) -> None:
@@ -46,4 +48,17 @@ def residents_shown(user: User, ccn: str, lists: dict[str, Sequence[str]]) -> No
         object_type="residents",
         object_id=ccn,
         after={"lists": shown},
+    )
+
+
+def events_shown(user: User, event_ids: Sequence[int]) -> None:
+    """Record that ``user`` is shown the audit events ``event_ids`` (a page of the log)."""
+    if not event_ids:
+        return
+    record(
+        user,
+        Action.VIEW_IDENTITY,
+        object_type="audit_log",
+        object_id="page",
+        after={"events": sorted(event_ids)},
     )

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from carecover.backup.export import neutralise
+from carecover.portal import queryparams
 from carecover.portal.accounts.access import mco_admin_only, portal_user
 from carecover.portal.audit.forms import AuditFilterForm
+from carecover.portal.audit.identity import events_shown
 from carecover.portal.audit.models import Action, AuditEvent
 from carecover.portal.audit.recording import record
 
@@ -44,11 +46,16 @@ COLUMNS = (
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Every audit event, newest first, with filters and pagination."""
     filters = AuditFilterForm(request.GET or None)
-    page = Paginator(filters.events(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filters.events(), PAGE_SIZE).get_page(
+        queryparams.text(request.GET, "page", max_length=20)
+    )
+    # Events hold what was filed (member names, Medicaid ids): the page is a view of them.
+    events_shown(portal_user(request), [event.pk for event in page])
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "filters": filters, "query": query.urlencode()}
-    return render(request, "audit/log.html", context)
+    status = 400 if filters.is_bound and filters.errors else 200
+    return render(request, "audit/log.html", context, status=status)
 
 
 def _json(value: Any) -> str:

@@ -59,7 +59,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     for cursor in ("after", "before", "page"):
         query.pop(cursor, None)
     context = {"page": page, "filters": filters, "query": query.urlencode()}
-    return render(request, "incidents/report_list.html", context)
+    # A filter that cannot be read is shown next to its field, with a 400.
+    status = 400 if filters.is_bound and filters.errors else 200
+    return render(request, "incidents/report_list.html", context, status=status)
 
 
 @files_reports
