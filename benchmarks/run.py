@@ -22,6 +22,7 @@ from benchmarks import (
     pbj_bench,
     portal_bench,
     rating_bench,
+    wide_bench,
 )
 from benchmarks.harness import OUT, ROOT, header
 
@@ -32,6 +33,7 @@ SUITES: dict[str, Callable[[], str]] = {
     "portal": portal_bench.run,
     "rating": rating_bench.run,
     "nursinghome": nursinghome_bench.run,
+    "wide": wide_bench.run,
 }
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = (
