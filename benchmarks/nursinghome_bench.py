@@ -122,7 +122,7 @@ def _measure(folder: Path) -> dict[str, Any]:
     other = folder / "second.xml"
     synth_pbj_xml(other, facilities=1, quarter=quarter, seed=1, reference=profile)
 
-    def upload() -> None:
+    def upload_another() -> None:
         receive_upload(
             facility,
             user,
@@ -132,7 +132,7 @@ def _measure(folder: Path) -> dict[str, Any]:
         )
 
     connections.close_all()
-    served = nursinghome_team.measure(folder, _environment(folder), page, cookies, upload)
+    served = nursinghome_team.measure(folder, _environment(folder), page, cookies, upload_another)
     return {"uploads": uploads, "first": first, "series": series, "served": served}
 
 

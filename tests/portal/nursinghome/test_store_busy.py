@@ -8,6 +8,7 @@ asks to retry, and an upload then is refused without blaming the file.
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 import threading
@@ -152,3 +153,23 @@ def test_an_upload_while_another_program_holds_the_store_is_not_blamed_on_the_fi
     assert "could not be read" not in page
     assert not Upload.objects.exists()
     assert list((facility_stores / "100000" / "incoming").iterdir()) == []
+
+
+def test_while_another_worker_computes_new_figures_a_reader_shows_the_ones_from_before(
+    loaded_facility: Facility, facility_stores: Path
+) -> None:
+    before = facility_figures(loaded_facility, None, today=TODAY)
+    set_rn_hours(loaded_facility, date(2026, 8, 4), 0)
+    locks = [path.open("a") for path in (facility_stores / "100000" / "figures").glob("*.lock")]
+    try:
+        for lock in locks:  # as a worker computing the new figures holds them
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        during = in_a_thread(lambda: facility_figures(loaded_facility, None, today=TODAY))
+    finally:
+        for lock in locks:
+            lock.close()
+    assert during.zero_rn_days == before.zero_rn_days
+    assert STALE_NOTICE in during.notices
+    after = facility_figures(loaded_facility, None, today=TODAY)
+    assert after.zero_rn_days == before.zero_rn_days + 1
+    assert STALE_NOTICE not in after.notices

@@ -11,10 +11,11 @@ figures as it finishes (``refresh_figures``), so no reader pays for them.
 
 Readers hold the store's shared lock while they check the generation, and
 open DuckDB read-only only to compute. While an upload (or another program)
-writes the store, a reader does not wait: it shows the figures it already
-has, from before the upload, with a notice; only a reader with no figures
-at all waits for the writer (``stores.STORE_WAIT_S``), then the page says
-the store is busy (``StoreBusyError``).
+writes the store, or another worker computes the new figures, a reader does
+not wait: it shows the figures it already has, from before, with a notice;
+only a reader with no figures at all waits for the writer
+(``stores.STORE_WAIT_S``), then the page says the store is busy
+(``StoreBusyError``).
 
 The files hold what the page shows, resident lists included, so they sit
 with the store (which holds the same data); each is signed with an HMAC
@@ -154,28 +155,50 @@ def _sign(body: bytes) -> bytes:
 
 
 @contextmanager
-def _computing(facility: Facility, key: str) -> Iterator[None]:
-    """One computation of ``key`` at a time across workers: the others wait, then reuse it."""
+def _computing(facility: Facility, key: str, *, wait: bool) -> Iterator[bool]:
+    """One computation of ``key`` at a time across workers; True when this one computes.
+
+    False (without waiting) when another computes it and ``wait`` is False:
+    the caller shows the figures it has meanwhile.
+    """
     folder = _folder(facility)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{key}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield True
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _stale(kept: Kept) -> FacilityFigures:
+    """Figures of an earlier generation, with the notice saying so."""
+    figures = kept[1]
+    return replace(figures, notices=[*figures.notices, STALE_NOTICE])
 
 
 def _fresh(
     facility: Facility, quarter: Quarter | None, today: date, what_if: WhatIf
 ) -> FacilityFigures:
-    """The figures of the store as it is now; call under the store's shared lock."""
+    """The figures of the store as it is now; call under the store's shared lock.
+
+    While another worker computes them, the figures kept from before are shown.
+    """
     key = _key(facility, quarter, today, what_if)
     now = generation(facility)
     found = _current(facility, key, now)
     if found is not None:
         return found
-    with _computing(facility, key):
+    before = _latest(facility, key)
+    with _computing(facility, key, wait=before is None) as mine:
+        if not mine and before is not None:
+            return _stale(before)
         found = _current(facility, key, now)
         if found is not None:
             return found
@@ -207,8 +230,7 @@ def facility_figures(
     except StoreBusyError:
         kept = _latest(facility, _key(facility, quarter, today, what_if))
         if kept is not None:
-            figures = kept[1]
-            return replace(figures, notices=[*figures.notices, STALE_NOTICE])
+            return _stale(kept)
     with shared_lock(facility):
         return _fresh(facility, quarter, today, what_if)
 
