@@ -164,3 +164,32 @@ def test_the_service_typeahead_offers_only_codes_in_effect_on_the_incident_date(
         "/reports/services/", {"service_code": "H0045", "incident_date": "2023-0"}
     )
     assert half_typed.status_code == 200
+
+
+def test_the_mco_sees_each_providers_compliance_rate_and_attested_periods(
+    as_persona: Login,
+    personas: dict[str, User],
+    file_report: FileReport,
+    past_period: ReportingPeriod,
+    today: date,
+) -> None:
+    submitter = personas["submitter"]
+    assert submitter.organisation is not None
+    file_report(submitter, past_period.start, submitted=at(past_period.due))
+    earlier = services.scheme().period_for(past_period.start - timedelta(days=1))
+    eor = personas["eor"]
+    assert eor.organisation is not None
+    services.attest_no_incidents(eor, eor.organisation, earlier, now=at(earlier.due))
+    html = as_persona("mco_admin").get("/compliance/providers/").content.decode()
+    start = html.index('<tr id="rate-PRV001">')
+    row = html[start : html.index("</tr>", start)]
+    rows = services.compliance_rows(
+        [submitter.organisation],
+        today - timedelta(days=services.HISTORY_DAYS),
+        today,
+        as_of=today,
+    )
+    due = sum(1 for r in rows if r.status is not ProviderPeriodStatus.DUE)
+    assert f'<td class="num">{due}</td><td class="num">1</td><td class="num">0</td>' in row
+    eor_row = html[html.index('<tr id="rate-EOR001">') :]
+    assert '<td class="num">1</td><td class="num">1</td>' in eor_row[: eor_row.index("</tr>")]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from carecover.backup.compliance import ProviderPeriod
+from carecover.backup.compliance import ProviderPeriod, provider_rates
 from carecover.backup.export import compliance_table, to_csv
 from carecover.backup.periods import ReportingPeriod
 from carecover.backup.report import ReportStatus
@@ -148,6 +148,7 @@ def providers(request: HttpRequest) -> HttpResponse:
     context = {
         "periods": periods_shown,
         "grid": grid,
+        "rates": provider_rates(rows),
         "late_or_missing": [
             (row, plans.get((row.provider_id, row.period.start)))
             for row in services.non_compliant(rows)
