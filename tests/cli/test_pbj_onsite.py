@@ -80,3 +80,18 @@ def test_a_full_day_of_daily_hours_still_counts(cli: Cli, tmp_path: Path) -> Non
     path = tmp_path / "onsite.csv"
     path.write_text(ONSITE.read_text() + "D001,5,1,,,2026-07-08,24\n")
     assert cli("pbj", "onsite", path).exit_code == 0
+
+
+def test_an_ambiguous_job_title_is_not_guessed_as_rn_time(cli: Cli, tmp_path: Path) -> None:
+    # An LPN "Unit Manager" defaulted to code 6 would show RN coverage that is not there.
+    path = tmp_path / "onsite.csv"
+    path.write_text(
+        "employee_id,job_title,pay_type_code,punch_in,punch_out\n"
+        "U1,Unit Manager,2,2026-07-06T08:00,2026-07-06T16:00\n"
+    )
+    result = cli("pbj", "onsite", path)
+    assert result.exit_code == 1
+    assert "'Unit Manager': 6 (" in result.stderr
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("job_title,job_title_code\nUnit Manager,8\n")
+    assert cli("pbj", "onsite", path, "--mapping", mapping).exit_code == 0
