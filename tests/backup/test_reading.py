@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,42 @@ def test_it_flags_a_members_date_over_24_hours_naming_the_other_line(tmp_path: P
     assert "28 hours" in message
     assert "(line 2)" in message
     assert [line for line, _ in result.reports] == [2]
+
+
+def _with_columns(tmp_path: Path, **values: str) -> Path:
+    """reports_valid.csv's first two reports with extra columns set on the second."""
+    rows = list(csv.DictReader(VALID.read_text(encoding="utf-8").splitlines()))[:2]
+    rows[1].update(values)
+    path = tmp_path / "reports.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys(), *values])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_it_reads_the_learned_on_date_and_the_first_submission(tmp_path: Path) -> None:
+    first = load_reports(VALID, today=TODAY)[1]
+    assert first.submitted_at is not None
+    path = _with_columns(
+        tmp_path,
+        learned_on=(first.incident_date + timedelta(days=2)).isoformat(),
+        first_submitted_at=first.submitted_at.isoformat(),
+    )
+    report = load_reports(path, today=TODAY)[1]
+    assert report.learned_on == first.incident_date + timedelta(days=2)
+    assert report.first_submitted_at == first.submitted_at
+    # Without the column, the one submission on file was the first.
+    assert load_reports(VALID, today=TODAY)[1].first_submitted_at == first.submitted_at
+
+
+def test_it_refuses_a_learned_on_date_before_the_incident_naming_line_and_field(
+    tmp_path: Path,
+) -> None:
+    first = load_reports(VALID, today=TODAY)[1]
+    before = first.incident_date - timedelta(days=1)
+    result = check_reports(_with_columns(tmp_path, learned_on=before.isoformat()), today=TODAY)
+    assert [(line, p.field) for line, p in result.problems] == [(3, "learned_on")]
+    assert "cannot be before the incident date" in result.problems[0][1].message
+    bad = check_reports(_with_columns(tmp_path, learned_on="soon"), today=TODAY)
+    assert [(line, p.field) for line, p in bad.problems] == [(3, "learned_on")]
