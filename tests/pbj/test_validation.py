@@ -257,3 +257,21 @@ def test_it_flags_an_empty_hire_date_tag(tmp_path: Path) -> None:
     report = validate_submission(path, submitted_on=IN_TIME)
     assert report.counts == {"-3677": 1}
     assert "omit the tag" in report.findings[0].message
+
+
+@pytest.mark.parametrize("hours", ["1" * 400, "99999999999999999999", "99999999"])
+def test_absurd_hours_are_a_fatal_finding_not_an_overflow(tmp_path: Path, hours: str) -> None:
+    # Found by tests/test_fuzz_inputs.py: 20 digits overflowed the day totals,
+    # 400 digits the hours per job code (issue 12 §1).
+    import re
+
+    text = re.sub(
+        r"<hours>[^<]*</hours>", f"<hours>{hours}</hours>", (XML / "valid.xml").read_text()
+    )
+    path = tmp_path / "big.xml"
+    path.write_text(text)
+    report = validate_submission(path, submitted_on=date(2026, 8, 1))
+    assert report.status == "rejected"
+    assert "CC-09" in report.counts
+    assert all(v < 1e12 for f in report.files for v in f.hours_by_job_title.values())
+    assert all(len(f.message) < 200 for f in report.findings)

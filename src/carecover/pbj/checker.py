@@ -31,6 +31,13 @@ from carecover.pbj.reader import RawEmployee, RawHeader, RawStaffHours, RawWorkD
 
 __all__ = ["SubmissionChecker", "Tally"]
 
+_MAX_DAY_TOTAL = 2**32 - 1  # what one slot of ``_Staff.days`` (array "I") holds
+
+
+def _shown_hundredths(value: int) -> str:
+    """Hundredths of an hour as hours for a message (``1e+16`` and up: not written out)."""
+    return f"{value / 100:g}" if value < 10**18 else "more than 1e+16"
+
 
 class _Staff:
     """What the checker remembers about one employeeId (compact: one per employee).
@@ -220,11 +227,12 @@ class SubmissionChecker:
             previous = max(stored - 1, 0)
             self._set_day_total(staff, raw.employee_id, ordinal, previous + total + 1)
             if previous + total > limit >= previous:
-                hours, most = (previous + total) / 100, limit / 100
+                # A 400-digit hours value is too large for a float: say so instead.
+                hours = _shown_hundredths(previous + total)
                 add(
                     limit_edit,
-                    f"{hours:g} hours on {text} for employeeId {emp!r}, more than "
-                    f"{most:g} across all job codes",
+                    f"{hours} hours on {text} for employeeId {emp!r}, more than "
+                    f"{limit / 100:g} across all job codes",
                     "hours",
                 )
         if staff.bad or log.fatal > before:
@@ -237,7 +245,10 @@ class SubmissionChecker:
 
     def _set_day_total(self, staff: _Staff, ident: str | None, ordinal: int, value: int) -> None:
         if 0 < self._span == len(staff.days):
-            staff.days[ordinal - self._base] = value
+            # Clamped to the array's unsigned 32 bits (an hours value of 20 digits
+            # overflowed it): any total that large is far past the daily limit,
+            # which the caller has already checked on the exact sum.
+            staff.days[ordinal - self._base] = min(value, _MAX_DAY_TOTAL)
         else:
             self._loose[(ident, ordinal)] = value
 

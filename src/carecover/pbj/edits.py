@@ -203,6 +203,9 @@ def employee_id_problem(text: str) -> tuple[str, str] | None:
     return None
 
 
+_MOST_DIGITS = 6  # whole hours in one entry: a million is far past any limit
+
+
 def hours_cents(text: str | None) -> tuple[int, tuple[str, str] | None]:
     """Hours as whole hundredths, and ``(edit, message)`` when the value is not allowed.
 
@@ -221,8 +224,13 @@ def hours_cents(text: str | None) -> tuple[int, tuple[str, str] | None]:
         return 0, ("CC-08", f"hours {value!r} is not a number")
     if len(frac.rstrip("0")) > 2:
         return 0, ("CC-08", f"hours {value!r} has more than two decimals")
-    cents = int(whole or "0") * 100 + int((frac + "00")[:2])
     limit = round(float(edit("CC-09").param("max_hours")) * 100)
+    if len(whole.lstrip("0")) > _MOST_DIGITS:
+        # A 400-digit value: refused like any value over the limit, but not
+        # counted (its hundredths overflow a float) nor echoed whole.
+        shown = f"{whole[:12]}... ({len(value)} characters)"
+        return 0, ("CC-09", f"hours {shown} is more than {limit / 100:g} in one entry")
+    cents = int(whole or "0") * 100 + int((frac + "00")[:2])
     if cents > limit:
         return cents, ("CC-09", f"hours {value} is more than {limit / 100:g} in one entry")
     return cents, None
