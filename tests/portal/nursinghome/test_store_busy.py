@@ -9,9 +9,11 @@ asks to retry, and an upload then is refused without blaming the file.
 from __future__ import annotations
 
 import fcntl
+import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,7 +24,11 @@ from django.test import Client
 from django.utils.html import escape
 
 from carecover.portal.nursinghome.busy import PAGE_BUSY, UPLOAD_BUSY
-from carecover.portal.nursinghome.figure_cache import STALE_NOTICE, facility_figures
+from carecover.portal.nursinghome.figure_cache import (
+    STALE_NOTICE,
+    facility_figures,
+    refresh_figures,
+)
 from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf
 from carecover.portal.nursinghome.models import Facility, Upload
 from carecover.portal.nursinghome.stores import (
@@ -173,3 +179,18 @@ def test_while_another_worker_computes_new_figures_a_reader_shows_the_ones_from_
     after = facility_figures(loaded_facility, None, today=TODAY)
     assert after.zero_rn_days == before.zero_rn_days + 1
     assert STALE_NOTICE not in after.notices
+
+
+def test_figures_nobody_asked_for_in_days_are_removed_when_an_upload_refreshes_them(
+    loaded_facility: Facility, facility_stores: Path
+) -> None:
+    facility_figures(loaded_facility, None, today=date(2026, 11, 1))
+    folder = facility_stores / "100000" / "figures"
+    old = sorted(folder.glob("*.pickle"))
+    three_days_ago = time.time() - 3 * 86_400
+    for path in old:
+        os.utime(path, (three_days_ago, three_days_ago))
+    refresh_figures(loaded_facility, TODAY)
+    assert old
+    assert not any(path.exists() for path in old)
+    assert list(folder.glob("*.pickle"))

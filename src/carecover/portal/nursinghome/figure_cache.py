@@ -31,9 +31,10 @@ import logging
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,8 @@ logger = logging.getLogger(__name__)
 
 #: Figures kept in each process's memory (a few hundred KB each).
 MEMORY_ENTRIES = 64
+#: Files of figures untouched this many days are removed when an upload refreshes them.
+KEEP_DAYS = 2
 STALE_NOTICE = (
     "The facility's store is being updated (an upload is loading): these figures are"
     " from before it. Reload the page in a moment for the new ones."
@@ -204,6 +207,7 @@ def _fresh(
             return found
         with reading_store(facility) as con:
             figures = compute_figures(con, facility, quarter, today=today, what_if=what_if)
+        figures.cache_key = hashlib.sha256(f"{key}:{now}".encode()).hexdigest()[:32]
         _keep(facility, key, (now, figures))
     if quarter is None and figures.quarter is not None and not figures.notices:
         # The latest quarter asked for by name is the same page.
@@ -236,7 +240,16 @@ def facility_figures(
 
 
 def refresh_figures(facility: Facility, today: date) -> None:
-    """Compute the default page's figures now (after an upload), so no reader waits for them."""
+    """Compute the default page's figures now (after an upload), so no reader waits for them.
+
+    Files of figures nobody asked for in ``KEEP_DAYS`` (other days, old
+    what-ifs) are removed first, so the folder does not grow without end.
+    """
+    cutoff = time.time() - KEEP_DAYS * 86_400
+    for old in _folder(facility).glob("*") if _folder(facility).is_dir() else []:
+        with suppress(FileNotFoundError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
     try:
         facility_figures(facility, None, today=today)
     except StoreBusyError:

@@ -158,6 +158,9 @@ class FacilityFigures:
     census_risk: list[CensusRisk] = field(default_factory=list)
     missing: list[MissingAssessment] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: Names these figures (their inputs and the store's generation; set by
+    #: ``figure_cache``): the page renders their tables once per worker.
+    cache_key: str = ""
 
     @property
     def quarter_measures(self) -> dict[str, Any] | None:
