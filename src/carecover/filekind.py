@@ -18,6 +18,12 @@ first and refuses what it cannot read with ``require_text`` or
   character and few other control characters (1 % at most);
 - ``BINARY``: the rest.
 
+``zip_members`` opens a ZIP safely, for every loader that takes one: the
+members it may read, after refusing names that could escape a directory,
+encrypted members, members of another kind, and sizes or compression ratios
+over ``ZipLimits`` (a zip bomb is refused from its headers; readers still
+count the bytes a member actually yields).
+
 ``declares_doctype`` looks for a DOCTYPE or entity declaration in the
 *decoded* start of a document, so a UTF-16 file cannot hide one from a
 byte search; XML parsers then check the parsed document's own DOCTYPE as a
@@ -27,9 +33,10 @@ backstop (``pbj.reader``, ``mds.xmlfile``).
 from __future__ import annotations
 
 import codecs
+import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from carecover.errors import InputError
 
@@ -37,11 +44,13 @@ __all__ = [
     "HEAD_BYTES",
     "Kind",
     "Sniffed",
+    "ZipLimits",
     "declares_doctype",
     "require_text",
     "require_xml",
     "sniff",
     "sniff_bytes",
+    "zip_members",
 ]
 
 # Bytes read to tell a file's kind (and to look for a DOCTYPE).
@@ -177,7 +186,7 @@ def _nul_line(path: Path) -> int | None:
         head = handle.read(HEAD_BYTES)
     at = head.find(b"\x00")
     # Mostly NUL bytes is a binary file (or UTF-16 the sniffer could not tell).
-    if at < 0 or head.count(b"\x00") > len(head) // 100:
+    if at < 0 or head.count(b"\x00") > max(8, len(head) // 100):
         return None
     return head[:at].count(b"\n") + 1
 
@@ -216,3 +225,78 @@ def require_xml(path: Path, *, what: str = "an XML document") -> Sniffed:
             file=str(path),
         )
     raise InputError(f"{_WHAT[found.kind]}; expected {what}", file=str(path))
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a ZIP may hold before any member is read (each loader sets its own)."""
+
+    max_members: int
+    max_member_bytes: int
+    max_total_bytes: int
+    max_compression_ratio: float = 200.0
+    suffix: str = ".xml"
+
+
+def _skipped(info: zipfile.ZipInfo) -> bool:
+    # Folders and macOS resource forks carry no data.
+    return info.is_dir() or info.filename.startswith("__MACOSX/")
+
+
+def zip_members(path: Path, limits: ZipLimits) -> list[zipfile.ZipInfo]:
+    """The members of the ZIP ``path`` a loader may read, or ``InputError`` saying why not."""
+    where = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"not a readable ZIP file: {exc}", file=where) from None
+    if len(infos) > limits.max_members:
+        raise InputError(
+            f"the ZIP has {len(infos)} members, over the limit of {limits.max_members}",
+            file=where,
+        )
+    members = [info for info in infos if not _skipped(info)]
+    for info in members:
+        _check_member(where, info, limits)
+    total = sum(info.file_size for info in members)
+    if total > limits.max_total_bytes:
+        raise InputError(
+            f"the ZIP expands to {total:,} bytes, over the limit of"
+            f" {limits.max_total_bytes:,}; it was not unpacked",
+            file=where,
+        )
+    if not members:
+        raise InputError(f"the ZIP holds no {limits.suffix} file", file=where)
+    return members
+
+
+def _check_member(where: str, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    name = info.filename
+    parts = PurePosixPath(name).parts
+    unsafe = (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or "\x00" in name
+        or ".." in parts
+        or (len(name) > 1 and name[1] == ":")
+    )
+    if unsafe:
+        raise InputError(f"unsafe member name in the ZIP: {name!r}", file=where)
+    if not name.lower().endswith(limits.suffix):
+        raise InputError(f"the ZIP member {name!r} is not an {limits.suffix} file", file=where)
+    if info.flag_bits & 0x1:
+        raise InputError(f"the ZIP member {name!r} is encrypted", file=where)
+    if info.file_size > limits.max_member_bytes:
+        raise InputError(
+            f"the ZIP member {name!r} expands to {info.file_size:,} bytes, over the limit of"
+            f" {limits.max_member_bytes:,}",
+            file=where,
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if ratio > limits.max_compression_ratio:
+        raise InputError(
+            f"the ZIP member {name!r} has a compression ratio of {ratio:,.0f}:1, over the"
+            f" limit of {limits.max_compression_ratio:,.0f}:1 (a possible zip bomb)",
+            file=where,
+        )

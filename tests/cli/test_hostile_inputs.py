@@ -114,6 +114,12 @@ def _zip_of(name: str, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def _damaged(archive: bytes) -> bytes:
+    """``archive`` with bytes of its first member's compressed data overwritten."""
+    start = 30 + len("valid.xml")  # the local header, then the data
+    return archive[: start + 40] + b"\xff" * 64 + archive[start + 104 :]
+
+
 def _wide() -> bytes:
     header = NURSE.split(b"\n", 1)[0] + b"".join(b",X%d" % i for i in range(5_000))
     return header + b"\n" + NURSE.split(b"\n")[1] + b",1" * 5_000 + b"\n"
@@ -132,6 +138,7 @@ HOSTILE: dict[str, tuple[str, bytes | None]] = {
     "truncated csv": ("truncated.csv", NURSE[: len(NURSE) // 2]),
     "truncated zip": ("truncated.zip", _zip_of("valid.xml", PBJ_XML.encode())[:200]),
     "zip of junk": ("junk.zip", _zip_of("junk.xml", b"junk")),
+    "damaged zip member": ("damaged.zip", _damaged(_zip_of("valid.xml", PBJ_XML.encode()))),
     "cr only": ("mac.csv", NURSE.replace(b"\n", b"\r")),
     "nul": ("nul.csv", NURSE.replace(b"TESTVILLE", b"TEST\x00VILLE", 1)),
     "wide": ("wide.csv", _wide()),

@@ -4,21 +4,31 @@ Each file holds one assessment whose item tags are element names
 (``<ASSESSMENT><A0310F>01</A0310F>...``); elements named like the extract
 columns (``extract.COLUMNS``) are read, anything else is ignored. Parsing is
 locked down: lxml with ``resolve_entities=False``, ``no_network``, no DTD
-loading, and any DOCTYPE refused; a ZIP is refused over ``XmlLimits``
-(member count, member and total size, compression ratio, unsafe names).
+loading, and any DOCTYPE refused (in any encoding); a ZIP is opened by the
+project's one guard (``filekind.zip_members``) with ``XmlLimits`` (member
+count, member and total size, compression ratio, unsafe names, encrypted members).
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
 from carecover.errors import InputError
-from carecover.filekind import HEAD_BYTES, Kind, declares_doctype, sniff, sniff_bytes
+from carecover.filekind import (
+    HEAD_BYTES,
+    Kind,
+    ZipLimits,
+    declares_doctype,
+    sniff,
+    sniff_bytes,
+    zip_members,
+)
 from carecover.mds.extract import COLUMNS, RawRecord
 
 __all__ = ["XmlLimits", "is_zip", "parse_assessment_xml", "read_xml_assessments"]
@@ -81,37 +91,22 @@ def read_xml_assessments(
             raise InputError("the XML document is over the size limit", file=str(path))
         yield path.name, parse_assessment_xml(path.read_bytes(), str(path))
         return
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"not a readable ZIP file: {exc}", file=str(path)) from None
-    with archive:
-        members = [i for i in archive.infolist() if not i.is_dir()]
-        _check_zip(path, members, limits)
+    zip_limits = ZipLimits(
+        max_members=limits.max_zip_members,
+        max_member_bytes=limits.max_document_bytes,
+        max_total_bytes=limits.max_zip_total_bytes,
+        max_compression_ratio=limits.max_compression_ratio,
+    )
+    members = zip_members(path, zip_limits)
+    with zipfile.ZipFile(path) as archive:
         for info in members:
             name = f"{path.name}!{info.filename}"
-            with archive.open(info) as handle:
-                data = handle.read(limits.max_document_bytes + 1)
+            try:
+                with archive.open(info) as handle:
+                    # Headers can lie: never read more than the limit allows.
+                    data = handle.read(limits.max_document_bytes + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise InputError(f"a damaged ZIP member: {exc}", file=name) from None
             if len(data) > limits.max_document_bytes:
                 raise InputError("the XML document is over the size limit", file=name)
             yield info.filename, parse_assessment_xml(data, name)
-
-
-def _check_zip(path: Path, members: list[zipfile.ZipInfo], limits: XmlLimits) -> None:
-    where = str(path)
-    if len(members) > limits.max_zip_members:
-        raise InputError(f"the ZIP has {len(members)} members, over the limit", file=where)
-    if sum(i.file_size for i in members) > limits.max_zip_total_bytes:
-        raise InputError("the ZIP expands past the size limit", file=where)
-    for info in members:
-        parts = PurePosixPath(info.filename).parts
-        if info.filename.startswith(("/", "\\")) or ".." in parts or "\\" in info.filename:
-            raise InputError(f"unsafe member name {info.filename!r}", file=where)
-        if not info.filename.lower().endswith(".xml"):
-            raise InputError(f"the ZIP member {info.filename!r} is not an .xml file", file=where)
-        if info.file_size > limits.max_document_bytes:
-            raise InputError(f"the ZIP member {info.filename!r} is over the size limit", file=where)
-        if info.file_size / max(info.compress_size, 1) > limits.max_compression_ratio:
-            raise InputError(
-                f"the ZIP member {info.filename!r} has a zip-bomb compression ratio", file=where
-            )

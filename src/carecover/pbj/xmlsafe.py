@@ -21,11 +21,12 @@ is parsed, so a hostile upload is refused without spending memory on it:
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from lxml import etree
@@ -152,75 +153,23 @@ def open_sources(path: Path, limits: Limits | None = None) -> list[XmlSource]:
 
 
 def _zip_sources(path: Path, limits: Limits) -> list[XmlSource]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable ZIP file: {exc}", file=str(path)) from None
-    if len(infos) > limits.max_zip_members:
-        raise InputError(
-            f"the ZIP has {len(infos)} members, over the limit of {limits.max_zip_members}",
-            file=str(path),
-        )
-    members = [info for info in infos if not _skipped(info)]
-    total = 0
-    for info in members:
-        _check_member(path, info, limits)
-        total += info.file_size
-    if total > limits.max_zip_total_bytes:
-        raise InputError(
-            f"the ZIP expands to {total:,} bytes, over the limit of"
-            f" {limits.max_zip_total_bytes:,}; it was not unpacked",
-            file=str(path),
-        )
-    if not members:
-        raise InputError("the ZIP holds no .xml file", file=str(path))
+    zip_limits = filekind.ZipLimits(
+        max_members=limits.max_zip_members,
+        max_member_bytes=limits.max_file_bytes,
+        max_total_bytes=limits.max_zip_total_bytes,
+        max_compression_ratio=limits.max_compression_ratio,
+    )
     return [
         XmlSource(f"{path.name}!{info.filename}", info.file_size, _member_opener(path, info))
-        for info in members
+        for info in filekind.zip_members(path, zip_limits)
     ]
-
-
-def _skipped(info: zipfile.ZipInfo) -> bool:
-    # Folders and macOS resource forks carry no submission data.
-    return info.is_dir() or info.filename.startswith("__MACOSX/")
-
-
-def _check_member(path: Path, info: zipfile.ZipInfo, limits: Limits) -> None:
-    name = info.filename
-    parts = PurePosixPath(name).parts
-    unsafe = (
-        name.startswith(("/", "\\"))
-        or "\\" in name
-        or "\x00" in name
-        or ".." in parts
-        or (len(name) > 1 and name[1] == ":")
-    )
-    if unsafe:
-        raise InputError(f"unsafe member name in the ZIP: {name!r}", file=str(path))
-    if not name.lower().endswith(".xml"):
-        raise InputError(f"the ZIP member {name!r} is not an .xml file", file=str(path))
-    if info.flag_bits & 0x1:
-        raise InputError(f"the ZIP member {name!r} is encrypted", file=str(path))
-    if info.file_size > limits.max_file_bytes:
-        raise InputError(
-            f"the ZIP member {name!r} expands to {info.file_size:,} bytes, over the limit of"
-            f" {limits.max_file_bytes:,}",
-            file=str(path),
-        )
-    ratio = info.file_size / max(info.compress_size, 1)
-    if ratio > limits.max_compression_ratio:
-        raise InputError(
-            f"the ZIP member {name!r} has a compression ratio of {ratio:,.0f}:1, over the"
-            f" limit of {limits.max_compression_ratio:,.0f}:1 (a possible zip bomb)",
-            file=str(path),
-        )
 
 
 def _member_opener(path: Path, info: zipfile.ZipInfo) -> Callable[[], ByteStream]:
     def opener() -> ByteStream:
         archive = zipfile.ZipFile(path)
-        return _BoundedStream(archive, archive.open(info), info.file_size, info.filename)
+        stream = archive.open(info)
+        return _BoundedStream(archive, stream, info.file_size, info.filename, where=str(path))
 
     return opener
 
@@ -228,7 +177,10 @@ def _member_opener(path: Path, info: zipfile.ZipInfo) -> Callable[[], ByteStream
 class _BoundedStream:
     """A ZIP member stream that stops once it yields more than the header promised."""
 
-    def __init__(self, archive: zipfile.ZipFile, raw: IO[bytes], limit: int, name: str) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, raw: IO[bytes], limit: int, name: str, *, where: str = ""
+    ) -> None:
+        self._where = where or None
         self._archive = archive
         self._raw = raw
         self._left = limit
@@ -236,7 +188,12 @@ class _BoundedStream:
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to ``size`` bytes; ``InputError`` if the member expands past its declared size."""
-        data = self._raw.read(size)
+        try:
+            data = self._raw.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise InputError(
+                f"the ZIP member {self._name!r} is damaged: {exc}", file=self._where
+            ) from None
         self._left -= len(data)
         if self._left < 0:
             raise InputError(f"the ZIP member {self._name!r} expands past its declared size")
