@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carecover.mds.census import daily_census
 from carecover.mds.sequencing import sequence_checks, sequence_errors
@@ -143,3 +145,32 @@ def test_every_check_is_data_with_a_source_and_a_number_or_ours() -> None:
     for check in checks.values():
         assert check.source
         assert check.error == (check.cms_edit or f"ours: {check.check}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gap=st.integers(0, 120),
+    discharge_type=st.sampled_from(["10", "11"]),
+    entry_type=st.sampled_from(["1", "2"]),
+)
+def test_an_entrys_type_is_flagged_exactly_when_it_contradicts_the_discharge_before(
+    gap: int, discharge_type: str, entry_type: str
+) -> None:
+    con = connect(None)
+    left, back = date(2026, 2, 1), date(2026, 2, 1) + timedelta(days=gap)
+    for n, (a0310f, a1700, target, entry_day, gone) in enumerate(
+        [
+            ("01", "1", date(2026, 1, 1), date(2026, 1, 1), None),
+            (discharge_type, "", left, date(2026, 1, 1), left),
+            ("01", entry_type, back, back, None),
+        ]
+    ):
+        con.execute(
+            "INSERT INTO mds_assessments (ccn, resident_key, a0310f, entry_type, target_date,"
+            " entry_date, discharge_date, source_file, sha256, record)"
+            " VALUES ('055001', 'R1', ?, ?, ?, ?, ?, 't', 't', ?)",
+            [a0310f, a1700, target, entry_day, gone, f"line {n + 2}"],
+        )
+    # A reentry exactly when the resident left with return anticipated and is back within 30 days.
+    reentry_due = discharge_type == "11" and gap <= 30
+    assert bool(sequence_errors(con)) is ((entry_type == "2") != reentry_due)
