@@ -40,9 +40,9 @@ __all__ = [
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-#: ``ProviderPeriodStatus`` in words (the portal's pages use the same).
+#: ``ProviderPeriodStatus`` in the providers' words (the portal's pages use the same).
 PERIOD_STATUS_LABELS = {
-    ProviderPeriodStatus.REPORTED: "Reported",
+    ProviderPeriodStatus.REPORTED: "Submitted",
     ProviderPeriodStatus.ATTESTED_NONE: "Attested no incidents",
     ProviderPeriodStatus.LATE: "Late",
     ProviderPeriodStatus.MISSING: "Missing",

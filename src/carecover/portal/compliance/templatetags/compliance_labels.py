@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-register = template.Library()
+from carecover.backup.export import PERIOD_STATUS_LABELS
 
-#: ``ProviderPeriodStatus`` values in the providers' words (issue 3).
-PERIOD_STATUS_LABELS = {
-    "reported": "submitted",
-    "attested_none": "attested no incidents",
-    "late": "late",
-    "missing": "missing",
-    "due": "due",
-}
+register = template.Library()
 
 
 @register.filter
 def period_status(value: object) -> str:
-    """``attested_none`` -> ``attested no incidents``."""
-    return PERIOD_STATUS_LABELS.get(str(value), str(value))
-
-
-@register.filter
-def label(value: object) -> str:
-    """A code as words: ``short_notice`` -> ``short notice``."""
-    return str(value).replace("_", " ")
+    """``attested_none`` -> ``attested no incidents`` (``export.PERIOD_STATUS_LABELS``, in
+    lower case: the pages use it inside sentences and status badges)."""
+    words = {str(k): v for k, v in PERIOD_STATUS_LABELS.items()}
+    return words.get(str(value), str(value)).lower()
