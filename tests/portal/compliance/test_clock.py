@@ -13,6 +13,7 @@ from django.test import Client
 
 from carecover.backup.compliance import ProviderPeriodStatus
 from carecover.backup.periods import ReportingPeriod
+from carecover.errors import RuleError
 from carecover.portal.accounts.models import User
 from carecover.portal.compliance import services
 from carecover.portal.incidents import filing
@@ -193,3 +194,13 @@ def test_the_mco_sees_each_providers_compliance_rate_and_attested_periods(
     assert f'<td class="num">{due}</td><td class="num">1</td><td class="num">0</td>' in row
     eor_row = html[html.index('<tr id="rate-EOR001">') :]
     assert '<td class="num">1</td><td class="num">1</td>' in eor_row[: eor_row.index("</tr>")]
+
+
+def test_no_plan_of_correction_for_a_period_before_reporting_was_required(
+    personas: dict[str, User], today: date
+) -> None:
+    org = personas["submitter"].organisation
+    assert org is not None
+    before = services.profile().required_from - timedelta(days=20)
+    with pytest.raises(RuleError, match="before reporting was required"):
+        services.issue_plan(personas["mco_admin"], org, before, today=today)
