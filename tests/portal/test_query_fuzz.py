@@ -20,6 +20,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.portal.api_helpers import ApiClient, api_as, tokens
 from tests.portal.nursinghome.conftest import (
     as_home_user,
     homes,
@@ -28,7 +29,15 @@ from tests.portal.nursinghome.conftest import (
 )
 from tests.portal.urlwalk import World, paths, world
 
-__all__ = ["as_home_user", "homes", "loaded_facility", "synthetic_files", "world"]  # fixtures
+__all__ = [  # fixtures
+    "api_as",
+    "as_home_user",
+    "homes",
+    "loaded_facility",
+    "synthetic_files",
+    "tokens",
+    "world",
+]
 
 pytestmark = pytest.mark.django_db
 Login = Callable[[str], Client]
@@ -39,7 +48,7 @@ PARAMETERS = (
     "incident_from", "incident_to", "after", "before", "page", "backup_status", "service_code",
     "actor", "action", "object_type", "object_id", "via", "date_from", "date_to", "whatif",
     "submitted_on", "audit_failed", "extra_rn_hours", "cmi_ratio", "member_id", "page_size",
-    "provider_id", "period_start",
+    "provider_id", "period_start", "first", "last",
 )  # fmt: skip
 #: Values that broke, or could break, a parser: overflow, dates out of range, not numbers.
 EXTREMES = (
@@ -165,3 +174,21 @@ def test_a_refusal_is_logged_as_one_line_without_a_traceback(
     assert refusals[0].exc_info is None
     assert refusals[0].getMessage() == "Forbidden (Permission denied): /audit/"
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("persona", ["eor", "mco_admin"])
+def test_api_periods_of_the_year_9999_are_refused_as_invalid_not_a_server_error(
+    as_persona: Login, persona: str
+) -> None:
+    response = as_persona(persona).get("/api/periods?first=9999-12-31&last=9999-12-31")
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"first", "last"}
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_attesting_a_period_of_the_year_9999_is_refused_as_invalid_not_a_server_error(
+    api_as: ApiClient, day: str
+) -> None:
+    response = api_as("eor").post(f"/api/periods/{day}/attest")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "period_start"

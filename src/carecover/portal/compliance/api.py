@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from carecover.backup.compliance import ProviderPeriod, ProviderPeriodStatus
-from carecover.errors import FieldProblem, ValidationError
+from carecover.errors import FieldProblem, InputError, ValidationError
 from carecover.portal.accounts.api import api_user
 from carecover.portal.accounts.models import Organisation
 from carecover.portal.apierrors import ERRORS
@@ -27,6 +27,7 @@ from carecover.portal.compliance.services import (
     periods_for,
     reporting_organisations,
 )
+from carecover.portal.queryparams import FIRST_DAY, LAST_DAY
 
 __all__ = ["router"]
 
@@ -53,8 +54,9 @@ class PeriodFilters(Schema):
     """Which organisation (MCO users only) and which dates (default: about six months)."""
 
     provider_id: str | None = Field(default=None, max_length=40)
-    first: date | None = None
-    last: date | None = None
+    # Bounded like every query parameter (``queryparams``): 9999-12-31 overflowed the periods.
+    first: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY)
+    last: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY)
 
 
 class AttestationOut(Schema):
@@ -122,6 +124,9 @@ def attest_period(request: HttpRequest, period_start: date) -> Status[Attestatio
     user = api_user(request)
     if not user.files_reports or user.organisation is None:
         raise HttpError(403, "only provider and Employer of Record accounts attest")
+    if not FIRST_DAY <= period_start <= LAST_DAY:
+        # The year 9999 overflowed the period arithmetic (a 500): refused as input.
+        raise InputError(f"a day from {FIRST_DAY.year} to {LAST_DAY.year}", field="period_start")
     row = attest_no_incidents(user, user.organisation, period_start)
     return Status(
         201,

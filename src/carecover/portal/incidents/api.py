@@ -35,6 +35,7 @@ from carecover.portal.incidents.conversion import to_domain
 from carecover.portal.incidents.forms import ReportForm
 from carecover.portal.incidents.members import visible_members
 from carecover.portal.incidents.models import Member, Report
+from carecover.portal.queryparams import FIRST_DAY, LAST_DAY
 
 __all__ = ["router"]
 
@@ -179,8 +180,8 @@ class ReportFilters(Schema):
     """List filters (ids and dates only: never a name in a URL)."""
 
     status: ReportStatus | None = None
-    incident_from: date | None = None
-    incident_to: date | None = None
+    incident_from: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY)
+    incident_to: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY)
     provider_id: str | None = Field(default=None, max_length=40)
     member_id: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
     page: int = Field(default=1, ge=1, le=ROW_ID_MAX)
