@@ -8,7 +8,6 @@ from typing import Any
 
 import typer
 
-from carecover.cli.failure import escaped_error, message
 from carecover.errors import CarecoverError
 
 
@@ -28,6 +27,8 @@ def run(app: typer.Typer, argv: list[str]) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except CarecoverError as exc:
+        from carecover.cli.failure import message
+
         print(f"error: {message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -39,6 +40,9 @@ def run(app: typer.Typer, argv: list[str]) -> int:
         print(f"error: {exc.strerror or exc}{name}", file=sys.stderr)
         return 1
     except Exception as exc:
+        # Imported only on failure: `carecover --help` loads as little as it can.
+        from carecover.cli.failure import escaped_error, message
+
         failure = escaped_error(exc)
         if failure is None:
             raise
