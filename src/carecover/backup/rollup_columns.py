@@ -87,14 +87,13 @@ def report_table(reports: Iterable[BackupReport]) -> pa.Table:
         "submitted_on": [r.submitted_at.date() if r.submitted_at else None for r in items],
         "report_id": [r.report_id for r in items],
         "learned_on": [r.learned_on for r in items],
-        "first_submitted_on": [
-            (r.first_submitted_at or r.submitted_at).date()  # type: ignore[union-attr]
-            if (r.first_submitted_at or r.submitted_at)
-            else None
-            for r in items
-        ],
+        "first_submitted_on": [_day(r.first_submitted_at or r.submitted_at) for r in items],
     }
     return pa.table(columns, schema=REPORT_SCHEMA)
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None
 
 
 _NOBODY = Contact("", "", "")
