@@ -170,3 +170,18 @@ def test_only_an_mco_administrator_issues_reset_links(
 
 def test_a_reset_link_is_refused_by_get(as_persona: Login, sam: User) -> None:
     assert as_persona("mco_admin").get(f"/accounts/{sam.pk}/reset-link/").status_code == 405
+
+
+def test_the_password_pages_need_a_login(sam: User) -> None:
+    anonymous = Client()
+    assert anonymous.get("/accounts/password/")["Location"].startswith("/accounts/login/")
+    response = anonymous.post(f"/accounts/{sam.pk}/reset-link/")
+    assert response["Location"].startswith("/accounts/login/")
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_made_up_reset_link_sets_nothing(sam: User) -> None:
+    response = Client().get("/accounts/reset/MQ/set-password/", follow=True)
+    assert 'id="invalid-link"' in response.content.decode()
+    sam.refresh_from_db()
+    assert sam.check_password(PASSWORD)
