@@ -194,7 +194,8 @@ def _unsafe_operations() -> list[tuple[str, str]]:
             if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
                 filled = path.replace("{report_id}", "BUS-2026-000001")
                 filled = filled.replace("{token_id}", "1").replace("{period_start}", "2026-01-05")
-                found.append((method, filled))
+                # Any other id: a number (the scope is checked before the object is looked up).
+                found.append((method, re.sub(r"\{\w+\}", "1", filled)))
     return found
 
 
