@@ -23,6 +23,8 @@ from typing import Any
 from django.test import Client
 from django.utils.html import escape
 
+from carecover.pbj.calendar import Quarter
+from carecover.portal.nursinghome import figure_cache
 from carecover.portal.nursinghome.busy import PAGE_BUSY, UPLOAD_BUSY
 from carecover.portal.nursinghome.figure_cache import (
     STALE_NOTICE,
@@ -194,3 +196,20 @@ def test_figures_nobody_asked_for_in_days_are_removed_when_an_upload_refreshes_t
     assert old
     assert not any(path.exists() for path in old)
     assert list(folder.glob("*.pickle"))
+
+
+def test_a_named_quarter_shows_the_figures_from_before_while_the_default_page_is_computed(
+    loaded_facility: Facility, facility_stores: Path
+) -> None:
+    quarter = Quarter(2026, 3)
+    before = facility_figures(loaded_facility, quarter, today=TODAY)
+    set_rn_hours(loaded_facility, date(2026, 8, 4), 0)
+    default = figure_cache._key(loaded_facility, None, TODAY, WhatIf())
+    lock_file = facility_stores / "100000" / "figures" / f"{default}.lock"
+    with lock_file.open("a") as lock:  # as the upload computing the default page does
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        during = in_a_thread(lambda: facility_figures(loaded_facility, quarter, today=TODAY))
+    assert STALE_NOTICE in during.notices
+    assert during.zero_rn_days == before.zero_rn_days
+    latest = facility_figures(loaded_facility, None, today=TODAY)
+    assert facility_figures(loaded_facility, quarter, today=TODAY) is latest

@@ -180,6 +180,20 @@ def _computing(facility: Facility, key: str, *, wait: bool) -> Iterator[bool]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _held(facility: Facility, key: str) -> bool:
+    """Whether a worker is computing the figures of ``key`` right now."""
+    lock_file = _folder(facility) / f"{key}.lock"
+    if not lock_file.exists():
+        return False
+    with lock_file.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
 def _stale(kept: Kept) -> FacilityFigures:
     """Figures of an earlier generation, with the notice saying so."""
     figures = kept[1]
@@ -199,6 +213,15 @@ def _fresh(
     if found is not None:
         return found
     before = _latest(facility, key)
+    if quarter is not None:
+        # The latest quarter by name is the default page, which an upload computes
+        # as it finishes: take it, or the figures from before while it is computed.
+        default = _key(facility, None, today, what_if)
+        latest = _current(facility, default, now)
+        if latest is not None and latest.quarter == quarter and not latest.notices:
+            return latest
+        if before is not None and _held(facility, default):
+            return _stale(before)
     with _computing(facility, key, wait=before is None) as mine:
         if not mine and before is not None:
             return _stale(before)
