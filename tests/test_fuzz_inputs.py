@@ -323,3 +323,23 @@ def test_every_mutation_changes_its_input(mutation: Mutation) -> None:
     data = (FIXTURES / "pbj" / ("xml/" if name.endswith("xml") else "") / name).read_bytes()
     changed = sum(mutation(random.Random(seed), data)[0] != data for seed in range(20))
     assert changed >= 15
+
+
+def test_mutated_provider_files_are_rated_without_a_traceback(tmp_path: Path) -> None:
+    from carecover.rating.recompute import recompute
+
+    def entry(path: Path) -> None:
+        recompute(path).rows(explain=True)  # ``rating stars --explain``
+
+    data = (FIXTURES / "rating" / "NH_ProviderInfo_Aug2024_real3.csv").read_bytes()
+    run_all(tmp_path, "provider.csv", data, CSV, 5_000, entry)
+
+
+def test_mutated_time_clock_files_are_measured_without_a_traceback(tmp_path: Path) -> None:
+    from carecover.pbj.onsite import onsite_from_timeclock
+
+    def entry(path: Path) -> None:
+        onsite_from_timeclock(path)  # ``pbj onsite``
+
+    data = (FIXTURES / "pbj" / "timeclock" / "onsite.csv").read_bytes()
+    run_all(tmp_path, "timeclock.csv", data, CSV, 6_000, entry)

@@ -109,3 +109,9 @@ def test_rating_stars_names_a_renamed_column(cli: Cli, tmp_path: Path) -> None:
     result = cli("rating", "stars", "--provider-info", path)
     assert result.exit_code == 1
     assert "no column 'adjusted total nurse staffing hours per resident per day'" in result.stderr
+
+
+def test_a_400_digit_footnote_code_is_an_unknown_code_not_an_overflow(tmp_path: Path) -> None:
+    # Found by tests/test_fuzz_inputs.py (OverflowError: float infinity to integer).
+    path = changed(tmp_path, "Registered Nurse turnover footnote", "1" * 400)
+    assert recompute(path).rows()[0]["provnum"]

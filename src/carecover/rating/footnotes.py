@@ -15,6 +15,7 @@ Only some footnotes change a rating; ``effect`` says how:
 from __future__ import annotations
 
 import csv
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -55,5 +56,10 @@ def footnote(code: int) -> Footnote | None:
 
 
 def parse_codes(cell: str) -> tuple[int, ...]:
-    """Footnote codes in a cell: ``"12"``, ``"12.0"``, ``"1, 12"`` → (12,), (12,), (1, 12)."""
-    return tuple(int(float(c)) for c in _CODE.findall(cell or ""))
+    """Footnote codes in a cell: ``"12"``, ``"12.0"``, ``"1, 12"`` → (12,), (12,), (1, 12).
+
+    A number too large for a float (400 digits) is no code we know, like any
+    other unknown code: it is left out rather than overflowing.
+    """
+    values = (float(c) for c in _CODE.findall(cell or ""))
+    return tuple(int(v) for v in values if math.isfinite(v))
