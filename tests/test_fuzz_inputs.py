@@ -1,10 +1,12 @@
 """Seeded random mutations of valid input files never end in a traceback (issue 12).
 
-Four valid files (a PBJ submission XML, an MDS extract, a PBJ public file and
-a backup-report CSV) are mutated a few hundred times each, seeded, and driven
-through the library functions the CLI commands call (``pbj validate`` and
-``pbj load``, ``mds load``, ``pbj load`` and ``pbj measures``, ``backup
-check``). Each run must end cleanly or with a ``CarecoverError`` (what the
+Six valid files (a PBJ submission XML, an MDS extract, a PBJ public file, a
+backup-report CSV, a CMS provider file and a time-clock CSV) are mutated a
+few hundred times each (``FUZZ_CASES``, default 300; half as many public
+files, whose loads are the slowest), seeded, and driven through the library
+functions the CLI commands call (``pbj validate`` and ``pbj load``, ``mds
+load``, ``pbj load`` and ``pbj measures``, ``backup check``, ``rating
+stars``, ``pbj onsite``). Each run must end cleanly or with a ``CarecoverError`` (what the
 CLI prints as one ``error:`` line); anything else is a bug, reported with the
 seed and the mutation so it can be replayed:
 ``FUZZ_SEED=<seed> pytest tests/test_fuzz_inputs.py -k <kind>``.
