@@ -30,6 +30,9 @@ ENDPOINTS = {
     ("post", "/api/reports/{report_id}/submit"),
     ("get", "/api/periods"),
     ("post", "/api/periods/{period_start}/attest"),
+    ("post", "/api/visits"),
+    ("get", "/api/visits/{upload_id}"),
+    ("post", "/api/visits/{upload_id}/drafts"),
 }
 
 

@@ -16,6 +16,7 @@ from carecover.portal.accounts.api import router as accounts_router
 from carecover.portal.apierrors import install_error_handlers
 from carecover.portal.compliance.api import router as compliance_router
 from carecover.portal.incidents.api import router as incidents_router
+from carecover.portal.visits.api import router as visits_router
 
 __all__ = ["api"]
 
@@ -35,3 +36,4 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
 api.add_router("/", compliance_router)
+api.add_router("/", visits_router)

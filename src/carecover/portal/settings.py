@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "carecover.portal.notifications",
+    "carecover.portal.visits",
 ]
 
 MIDDLEWARE = [

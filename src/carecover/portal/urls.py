@@ -17,5 +17,6 @@ urlpatterns = [
     path("audit/", include("carecover.portal.audit.urls")),
     path("nursing-homes/", include("carecover.portal.nursinghome.urls")),
     path("notifications/", include("carecover.portal.notifications.urls")),
+    path("visits/", include("carecover.portal.visits.urls")),
     path("api/", api.urls),
 ]
