@@ -107,6 +107,11 @@ def main() -> None:
         )
         print(f"(wrote {xlsx.stat().st_size:,} bytes of XLSX)")
 
+        _heading("6. From EVV visit records to reports: last month's missed visits")
+        visits = work / "visits.csv"
+        _run("synth", "visits", "-o", str(visits), "--month", previous)
+        _run("backup", "from-visits", str(visits))
+
         _pbj_demo(work)
     print("\nDone. `carecover --help` lists every command; README.md explains each.")
     print("`carecover serve --demo` serves the web portal on demo data (`make demo` does).")
@@ -117,10 +122,10 @@ def _pbj_demo(work: Path) -> None:
     if not real.exists():
         print("\n(../shared/data/pbj is not beside the repository: skipping the PBJ part)")
         return
-    _heading("6. Nurse staffing from CMS's public PBJ file (facility 015009, 2024Q2)")
+    _heading("7. Nurse staffing from CMS's public PBJ file (facility 015009, 2024Q2)")
     _run("pbj", "measures", str(real))
     _run("pbj", "coverage", str(real))
-    _heading("7. A synthetic PBJ submission, validated as CMS would")
+    _heading("8. A synthetic PBJ submission, validated as CMS would")
     xml = work / "pbj.xml"
     _run("synth", "pbj-xml", "--facilities", "1", "--quarter", "2026Q3", "-o", str(xml))
     _run("pbj", "validate", str(xml), "--submitted-on", "2026-11-01", allow_fail=True)
