@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from carecover.backup.identity import (
     SECRET_KEY_VARIABLE,
     hash_ssn,
+    impossible_ssn,
     member_from_ssn,
     secret_key_from_env,
     ssn_last4,
@@ -17,7 +18,9 @@ from carecover.backup.identity import (
 from carecover.errors import ConfigError, InputError
 
 KEY = b"k" * 32
-nine_digits = st.text(alphabet="0123456789", min_size=9, max_size=9)
+nine_digits = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
+    lambda digits: not impossible_ssn(digits)
+)
 
 
 def test_it_hashes_the_same_ssn_the_same_way_whatever_the_dashes() -> None:
@@ -42,6 +45,34 @@ def test_it_refuses_anything_but_nine_digits_naming_the_field(bad: str) -> None:
         hash_ssn(bad, key=KEY)
     assert caught.value.field == "member_ssn"
     assert bad not in str(caught.value) or bad == ""
+
+
+@pytest.mark.parametrize(
+    "never_issued",
+    ["000-12-3456", "666-12-3456", "900-12-3456", "987-65-4321", "123-00-4567", "123-45-0000"],
+)
+def test_it_refuses_an_ssn_that_cannot_exist_naming_the_field_not_the_number(
+    never_issued: str,
+) -> None:
+    for build in (lambda: hash_ssn(never_issued, key=KEY), lambda: ssn_last4(never_issued)):
+        with pytest.raises(InputError) as caught:
+            build()
+        assert caught.value.field == "member_ssn"
+        assert never_issued not in str(caught.value)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_an_ssn_is_impossible_exactly_when_area_group_or_serial_is_never_issued(
+    digits: str,
+) -> None:
+    area, group, serial = int(digits[:3]), digits[3:5], digits[5:]
+    expected = area in (0, 666) or area >= 900 or group == "00" or serial == "0000"
+    assert impossible_ssn(digits) is expected
+
+
+def test_it_accepts_the_edges_of_the_issued_ranges() -> None:
+    for issued in ("001-01-0001", "665-99-9999", "667-01-0001", "899-99-9999"):
+        assert ssn_last4(issued) == issued[-4:]
 
 
 def test_it_keeps_the_last_four_digits() -> None:

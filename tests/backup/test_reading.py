@@ -116,21 +116,21 @@ def test_it_reads_json_lines_skipping_blank_lines() -> None:
 
 def test_it_keeps_only_a_keyed_hash_and_last_four_of_a_clear_ssn() -> None:
     member = check_reports(JSONL, today=TODAY, key=KEY).reports[-1][1].member
-    assert member.ssn_hash == hash_ssn("000124821", key=KEY)
-    assert member.ssn_last4 == "4821"
-    assert "000-12-4821" not in repr(member)
-    assert "000124821" not in repr(member)
+    assert member.ssn_hash == hash_ssn("078051120", key=KEY)
+    assert member.ssn_last4 == "1120"
+    assert "078-05-1120" not in repr(member)
+    assert "078051120" not in repr(member)
 
 
 def test_it_takes_the_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SECRET_KEY_VARIABLE, "e" * 40)
     member = check_reports(JSONL, today=TODAY).reports[-1][1].member
-    assert member.ssn_hash == hash_ssn("000124821", key=b"e" * 40)
+    assert member.ssn_hash == hash_ssn("078051120", key=b"e" * 40)
 
 
 def test_it_keeps_only_the_last_four_digits_without_a_key() -> None:
     member = check_reports(JSONL, today=TODAY).reports[-1][1].member
-    assert (member.ssn_hash, member.ssn_last4) == (None, "4821")
+    assert (member.ssn_hash, member.ssn_last4) == (None, "1120")
 
 
 def test_it_refuses_a_key_too_short_when_an_ssn_needs_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,7 +142,7 @@ def test_it_refuses_a_key_too_short_when_an_ssn_needs_it(monkeypatch: pytest.Mon
 def test_it_flags_a_bad_ssn_and_a_last4_that_does_not_match(tmp_path: Path) -> None:
     rows = rows_of(VALID)[:2]
     rows[0]["member_ssn"] = "12-34"
-    rows[1]["member_ssn"], rows[1]["member_ssn_last4"] = "000-12-4821", "1111"
+    rows[1]["member_ssn"], rows[1]["member_ssn_last4"] = "078-05-1120", "1111"
     result = check_reports(write_csv(tmp_path / "r.csv", rows), today=TODAY, key=KEY)
     assert [(line, p.field) for line, p in result.problems] == [
         (2, "member_ssn"),

@@ -14,6 +14,7 @@ from carecover.backup.report import (
     Contact,
     DeclinedBy,
     Member,
+    ReporterKind,
     ReportStatus,
 )
 from carecover.backup.validation import FIELD_HELP, problems, validate_report
@@ -190,3 +191,45 @@ def test_it_refuses_hours_beyond_the_window(start: time, end: time, extra: float
     hours = window_hours(start, end) + extra
     report = replace(VALID, scheduled_start=start, scheduled_end=end, hours_without_staff=hours)
     assert fields(report) == ["hours_without_staff"]
+
+
+@pytest.mark.parametrize(
+    ("born", "refused"),
+    [
+        (date(1899, 12, 31), True),
+        (date(1900, 1, 1), False),
+        (date(2026, 10, 5), False),
+        (date(2026, 10, 6), True),
+    ],
+)
+def test_a_birth_date_before_1900_or_after_the_incident_is_refused(
+    born: date, refused: bool
+) -> None:
+    assert (
+        "member.date_of_birth" in fields(replace(VALID, member=member(date_of_birth=born)))
+    ) is (refused)
+
+
+@pytest.mark.parametrize("field", ["reason_other", "declined_reason"])
+def test_an_explanation_over_2000_characters_is_refused_not_cut(field: str) -> None:
+    base = VALID if field == "reason_other" else DECLINED
+    if field == "reason_other":
+        base = replace(base, reason="other")
+    assert field not in fields(replace(base, **{field: "x" * 2000}))
+    found = problems(replace(base, **{field: "x" * 2001}), today=TODAY)
+    assert [p.message for p in found if p.field == field] == [
+        "is too long: at most 2,000 characters"
+    ]
+
+
+def test_a_name_longer_than_its_column_is_refused() -> None:
+    assert "member.last_name" in fields(replace(VALID, member=member(last_name="L" * 101)))
+    assert "contact.email" in fields(replace(VALID, contact=contact(email="a@b.c" + "o" * 250)))
+
+
+def test_an_employer_of_record_reason_is_refused_for_an_agency_and_kept_for_an_eor() -> None:
+    agency = replace(VALID, reason="eor_no_backup_employee")
+    assert [p.message for p in problems(agency, today=TODAY) if p.field == "reason"] == [
+        "'Employer of Record has no backup employee' is a reason for Employers of Record only"
+    ]
+    assert "reason" not in fields(replace(agency, reporter_kind=ReporterKind.EOR))

@@ -24,6 +24,7 @@ __all__ = [
     "MIN_KEY_BYTES",
     "SECRET_KEY_VARIABLE",
     "hash_ssn",
+    "impossible_ssn",
     "member_from_ssn",
     "secret_key_from_env",
     "ssn_last4",
@@ -43,7 +44,24 @@ def _digits(ssn: str) -> str:
     if len(digits) != 9 or not digits.isascii() or not digits.isdigit():
         # Never echo the value: it may be a real SSN typed in the wrong column.
         raise InputError("a Social Security number has 9 digits (123-45-6789)", field="member_ssn")
+    if impossible_ssn(digits):
+        raise InputError(
+            "is not a Social Security number that can exist (area 000, 666 or 900-999, "
+            "group 00 or serial 0000 are never issued)",
+            field="member_ssn",
+        )
     return digits
+
+
+def impossible_ssn(digits: str) -> bool:
+    """Whether nine SSN digits fall in a range the SSA never issues.
+
+    Area 000, 666 and 900-999, group 00 and serial 0000 are never assigned
+    (SSA, "Social Security Number Randomization", 2011): such a number is a
+    typing slip or a placeholder, and would match no member.
+    """
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area in {"000", "666"} or area.startswith("9") or group == "00" or serial == "0000"
 
 
 def hash_ssn(ssn: str, *, key: bytes) -> str:

@@ -17,13 +17,16 @@ from types import MappingProxyType
 
 from carecover.backup.catalogue import find_reason, find_service
 from carecover.backup.ids import REPORT_ID_PATTERN
-from carecover.backup.report import BackupReport, BackupStatus, ReportStatus
+from carecover.backup.report import BackupReport, BackupStatus, ReporterKind, ReportStatus
 from carecover.backup.window import MAX_HOURS_PER_DATE, window_hours
 from carecover.errors import FieldProblem, NotFoundError, ValidationError
 
 __all__ = [
+    "EARLIEST_BIRTH_DATE",
     "EMAIL_PATTERN",
+    "EOR_REASON_PREFIX",
     "FIELD_HELP",
+    "MAX_LENGTHS",
     "MEDICAID_ID_PATTERN",
     "MIN_EXPLANATION_LENGTH",
     "OTHER_REASON",
@@ -46,6 +49,30 @@ _PHONE_PUNCTUATION = re.compile(r"[\s().\-+]")
 OTHER_REASON = "other"
 #: Shorter than this, an explanation explains nothing ("n/a", "other").
 MIN_EXPLANATION_LENGTH = 10
+#: No member of a waiver program today was born before this: an earlier date is a typing slip.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+#: Reasons only an Employer of Record can give (self-direction: the EOR hires the
+#: backup employee); an agency choosing one has picked the wrong line of the list.
+EOR_REASON_PREFIX = "eor_"
+#: The longest text each field holds (the portal's columns are as wide): longer is
+#: refused with the field named, never cut.
+MAX_LENGTHS: Mapping[str, int] = MappingProxyType(
+    {
+        "provider_id": 40,
+        "provider_name": 200,
+        "contact.name": 200,
+        "contact.phone": 40,
+        "contact.email": 254,
+        "member.first_name": 100,
+        "member.last_name": 100,
+        "member.medicaid_id": 20,
+        "service_code": 20,
+        "reason": 60,
+        "reason_other": 2000,
+        "declined_reason": 2000,
+        "mco_comment": 2000,
+    }
+)
 
 FIELD_HELP: Mapping[str, str] = MappingProxyType(
     {
@@ -59,7 +86,9 @@ FIELD_HELP: Mapping[str, str] = MappingProxyType(
         "contact.email": "The contact's e-mail address.",
         "member.first_name": "The member's first name as on the Medicaid card.",
         "member.last_name": "The member's last name as on the Medicaid card.",
-        "member.date_of_birth": "The member's date of birth (YYYY-MM-DD).",
+        "member.date_of_birth": (
+            "The member's date of birth (YYYY-MM-DD): not before 1900, not after the incident."
+        ),
         "member.medicaid_id": "The member's NC Medicaid id: 9 digits and a letter (123456789A).",
         "member_ssn": (
             "Optional, only to find the member: the full SSN. It is never stored; only a "
@@ -89,16 +118,17 @@ FIELD_HELP: Mapping[str, str] = MappingProxyType(
         ),
         "reason": (
             "Why BACKUP staff was not available (not why the regular staff was absent), "
-            "from the reason list. Only for 'not_available'."
+            "from the reason list. Only when backup staff was not available; reasons "
+            "starting 'eor_' only for an Employer of Record."
         ),
-        "reason_other": "When the reason is 'other': what happened, in at least 10 characters.",
+        "reason_other": ("When the reason is Other: what happened, in 10 to 2,000 characters."),
         "declined_by": (
             "Who declined the backup staff offered: 'member' or 'legally_responsible_person'. "
-            "Only for 'offered_declined'."
+            "Only when backup staff was offered and declined."
         ),
         "declined_reason": (
-            "Why the backup staff offered was declined, in at least 10 characters. "
-            "Only for 'offered_declined'."
+            "Why the backup staff offered was declined, in 10 to 2,000 characters. "
+            "Only when backup staff was offered and declined."
         ),
         "status": "draft, submitted, accepted or returned. A submitted report is never edited.",
         "submitted_at": "When the report was submitted to the MCO (set on submission).",
@@ -147,6 +177,10 @@ def _identity_problems(report: BackupReport, today: date) -> list[FieldProblem]:
     for field in _REQUIRED_TEXT:
         if _blank(_value(report, field)):
             found.append(FieldProblem(field, "is required"))
+    for field, longest in MAX_LENGTHS.items():
+        text = _value(report, field)
+        if isinstance(text, str) and len(text) > longest:
+            found.append(FieldProblem(field, f"is too long: at most {longest:,} characters"))
     email = report.contact.email.strip()
     if email and EMAIL_PATTERN.fullmatch(email) is None:
         found.append(FieldProblem("contact.email", "is not an e-mail address (name@example.org)"))
@@ -164,7 +198,14 @@ def _identity_problems(report: BackupReport, today: date) -> list[FieldProblem]:
         found.append(
             FieldProblem("member.medicaid_id", "must be 9 digits and a letter, e.g. 123456789A")
         )
-    if member.date_of_birth > today:
+    if member.date_of_birth < EARLIEST_BIRTH_DATE:
+        found.append(
+            FieldProblem(
+                "member.date_of_birth",
+                f"cannot be before {EARLIEST_BIRTH_DATE.isoformat()}: check the year",
+            )
+        )
+    elif member.date_of_birth > today:
         found.append(FieldProblem("member.date_of_birth", "cannot be in the future"))
     elif member.date_of_birth > report.incident_date:
         found.append(FieldProblem("member.date_of_birth", "cannot be after the incident date"))
@@ -213,6 +254,10 @@ def _reason_problems(report: BackupReport) -> list[FieldProblem]:
     except NotFoundError as exc:
         found.append(FieldProblem("reason", f"{exc}; use a code from the reason list"))
         return found
+    if reason.code.startswith(EOR_REASON_PREFIX) and report.reporter_kind is not ReporterKind.EOR:
+        found.append(
+            FieldProblem("reason", f"{reason.label!r} is a reason for Employers of Record only")
+        )
     if reason.requires_explanation or reason.code == OTHER_REASON:
         explanation = (report.reason_other or "").strip()
         if len(explanation) < MIN_EXPLANATION_LENGTH:

@@ -197,7 +197,7 @@ def _another_day(**changes: Any) -> dict[str, Any]:
 def test_a_different_ssn_on_the_form_is_a_warning_on_its_field_not_a_silent_overwrite(
     as_persona: Login, first_report: Report
 ) -> None:
-    response = as_persona("manager").post("/reports/new/", _another_day(member_ssn="000-00-0000"))
+    response = as_persona("manager").post("/reports/new/", _another_day(member_ssn="234-56-7890"))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "different SSN ending (ending 6789)" in errors["member_ssn"][0]
@@ -223,21 +223,21 @@ def test_correcting_the_member_record_is_audited_and_leaves_filed_reports_as_fil
     as_persona: Login, api_as: ApiClient, first_report: Report, channel: str
 ) -> None:
     if channel == "form":
-        form = _another_day(member_ssn="000-00-0000", correct_member_record="on")
+        form = _another_day(member_ssn="234-56-7890", correct_member_record="on")
         assert as_persona("submitter").post("/reports/new/", form).status_code == 302
     else:
         day = (timezone.localdate() - timedelta(days=2)).isoformat()
-        member = {**report_payload()["member"], "ssn": "000-00-0000"}
+        member = {**report_payload()["member"], "ssn": "234-56-7890"}
         payload = report_payload(member=member, incident_date=day, correct_member_record=True)
         response = api_as("submitter").post("/api/reports", payload, content_type=JSON)
         assert response.status_code == 201, response.content
-        assert response.json()["member"]["ssn_last4"] == "0000"
-    assert Member.objects.get().ssn_last4 == "0000"
+        assert response.json()["member"]["ssn_last4"] == "7890"
+    assert Member.objects.get().ssn_last4 == "7890"
     correction = AuditEvent.objects.get(object_type="member", action="change")
     assert correction.before is not None
     assert correction.after is not None
-    assert (correction.before["ssn_last4"], correction.after["ssn_last4"]) == ("6789", "0000")
-    assert "000-00-0000" not in str(correction.after)
+    assert (correction.before["ssn_last4"], correction.after["ssn_last4"]) == ("6789", "7890")
+    assert "234-56-7890" not in str(correction.after)
     page = as_persona("mco_analyst").get(f"/reports/{first_report.report_id}/").content.decode()
     assert "SSN ending 6789" in page
     first_report.refresh_from_db()
