@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carecover.errors import InputError
 from carecover.pbj.columns import FileKind
@@ -183,3 +185,40 @@ def test_every_command_prints_one_error_line_for_a_bad_number(
 def test_the_unchanged_fixture_measures_cleanly() -> None:
     # Guard for the cases above: only the changed value makes them fail.
     assert quarterly_rows(PLAIN)[0]["days_reported"] == 7
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    census=st.integers(min_value=0, max_value=2_500),
+    hours=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=0, max_value=70_000).map(float),
+    ),
+)
+def test_the_sql_and_ibis_forms_of_the_rule_agree_with_its_bounds(
+    census: int, hours: float
+) -> None:
+    import duckdb
+    import ibis
+
+    from carecover.pbj.plausible import census_too_large, too_many_hours, too_many_hours_sql
+    from carecover.pbj.store import quiet_ibis
+
+    bounds = value_bounds()
+    expected = not (hours <= bounds.hours_limit(census))  # NaN is never within
+    with quiet_ibis():
+        t = ibis.table({"h": "float64", "c": "int64"}, name="day")
+        expr = t.select(x=too_many_hours(t.h, t.c), y=census_too_large(t.c))
+        compiled = str(ibis.to_sql(expr, dialect="duckdb"))
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "CREATE TEMP TABLE day AS SELECT ?::DOUBLE AS h, ?::BIGINT AS c", [hours, census]
+        )
+        ((by_sql,),) = con.execute(f"SELECT {too_many_hours_sql('h', 'c')} FROM day").fetchall()
+        ((by_ibis, too_large),) = con.execute(compiled).fetchall()
+    finally:
+        con.close()
+    assert by_sql is expected
+    assert by_ibis is expected
+    assert too_large is (census > bounds.max_census)
