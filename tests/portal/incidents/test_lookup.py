@@ -109,3 +109,46 @@ def test_the_htmx_member_search_carries_the_forms_csrf_token(
     )
     assert response.status_code == 200
     assert "Dixon, Casey" in response.content.decode()
+
+
+def test_member_search_finds_by_birth_date_alone(as_persona: Login, casey: Member) -> None:
+    found = as_persona("submitter").post(
+        "/reports/members/", {"member_date_of_birth": "1980-05-17"}
+    )
+    assert "Dixon, Casey" in found.content.decode()
+    other = as_persona("submitter").post(
+        "/reports/members/", {"member_date_of_birth": "1980-05-18"}
+    )
+    assert "Dixon, Casey" not in other.content.decode()
+    half_typed = as_persona("submitter").post("/reports/members/", {"member_date_of_birth": "1980"})
+    assert "Dixon" not in half_typed.content.decode()
+
+
+def test_member_search_finds_by_ssn_last_four_alone(as_persona: Login, casey: Member) -> None:
+    found = as_persona("submitter").post("/reports/members/", {"member_search_ssn4": "6789"})
+    assert "Dixon, Casey" in found.content.decode()
+    other = as_persona("submitter").post("/reports/members/", {"member_search_ssn4": "6780"})
+    assert "Dixon, Casey" not in other.content.decode()
+    assert "No member of yours matches" in other.content.decode()
+
+
+def test_member_search_by_birth_date_or_ssn_never_finds_another_organisations_member(
+    as_persona: Login, casey: Member
+) -> None:
+    for query in ({"member_date_of_birth": "1980-05-17"}, {"member_search_ssn4": "6789"}):
+        page = as_persona("other_provider").post("/reports/members/", query)
+        assert "Dixon" not in page.content.decode()
+
+
+def test_a_member_search_result_carries_what_a_click_fills_in(
+    as_persona: Login, casey: Member
+) -> None:
+    page = as_persona("submitter").post("/reports/members/", {"member_search_ssn4": "6789"})
+    content = page.content.decode()
+    assert 'data-first-name="Casey"' in content
+    assert 'data-last-name="Dixon"' in content
+    assert 'data-date-of-birth="1980-05-17"' in content
+    assert 'data-medicaid-id="900001234A"' in content
+    form = as_persona("submitter").get("/reports/new/").content.decode()
+    assert 'name="member_search_ssn4"' in form
+    assert "portal/report_form.js" in form

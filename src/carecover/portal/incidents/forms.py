@@ -23,7 +23,13 @@ from carecover.backup.report import (
     ReportStatus,
 )
 from carecover.backup.split import reports_for_range
-from carecover.backup.validation import FIELD_HELP, problems
+from carecover.backup.validation import (
+    EOR_REASON_PREFIX,
+    FIELD_HELP,
+    MAX_LENGTHS,
+    OTHER_REASON,
+    problems,
+)
 from carecover.errors import CarecoverError, InputError
 from carecover.portal.accounts.models import Organisation, OrganisationKind
 from carecover.portal.incidents.members import mismatches
@@ -59,16 +65,60 @@ def _blank_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "---------"), *pairs]
 
 
-#: Typing a member's name searches the organisation's members (htmx).
-_MEMBER_SEARCH = forms.TextInput(
-    attrs={
-        "autocomplete": "off",
-        "hx-post": "/reports/members/",
-        "hx-trigger": "input changed delay:300ms",
-        "hx-target": "#member-results",
-        "hx-include": "[name=member_last_name],[name=member_first_name]",
-    }
+#: What the member search sends (``lookup.member_search``): name, birth date, SSN ending.
+MEMBER_SEARCH_FIELDS = (
+    "[name=member_last_name],[name=member_first_name],"
+    "[name=member_date_of_birth],[name=member_search_ssn4]"
 )
+#: Typing a member's name or birth date searches the organisation's members (htmx).
+_SEARCH_ATTRS = {
+    "autocomplete": "off",
+    "hx-post": "/reports/members/",
+    "hx-trigger": "input changed delay:300ms",
+    "hx-target": "#member-results",
+    "hx-include": MEMBER_SEARCH_FIELDS,
+}
+_MEMBER_SEARCH = forms.TextInput(attrs=_SEARCH_ATTRS)
+
+
+def _date_picker(**attrs: str) -> forms.DateInput:
+    """The browser's date picker; the value as ISO, the only format it reads."""
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def _time_picker() -> forms.TimeInput:
+    """The browser's time picker, HH:MM."""
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+#: Help in the form's words where the shared help quotes codes a file holds.
+_FORM_HELP = {
+    "backup_status": (
+        "Not available: no backup staff could be found. Offered but declined: backup staff "
+        "was offered and the member or their legally responsible person said no."
+    ),
+    "declined_by": (
+        "Who declined the backup staff offered: the member or their legally responsible person."
+    ),
+}
+
+#: The longest explanation kept (``validation.MAX_LENGTHS``).
+MAX_EXPLANATION = MAX_LENGTHS["reason_other"]
+
+
+def _branch_fields(status: BackupStatus) -> tuple[str, ...]:
+    """The fields of the branch ``status`` does NOT use: cleared on save, never judged."""
+    if status is BackupStatus.NOT_AVAILABLE:
+        return ("declined_by", "declined_reason")
+    return ("reason", "reason_other")
+
+
+def reasons_for(organisation: Organisation) -> list[tuple[str, str]]:
+    """The reasons an organisation may give: Employer-of-Record reasons to EORs only."""
+    eor = organisation.kind == OrganisationKind.EOR
+    return [
+        (r.code, r.label) for r in load_reasons() if eor or not r.code.startswith(EOR_REASON_PREFIX)
+    ]
 
 
 class ReportForm(forms.Form):
@@ -88,7 +138,9 @@ class ReportForm(forms.Form):
         help_text=_help("member.last_name"),
         widget=_MEMBER_SEARCH,
     )
-    member_date_of_birth = forms.DateField(help_text=_help("member.date_of_birth"))
+    member_date_of_birth = forms.DateField(
+        help_text=_help("member.date_of_birth"), widget=_date_picker(**_SEARCH_ATTRS)
+    )
     member_medicaid_id = forms.CharField(
         max_length=20, label="Member Medicaid ID", help_text=_help("member.medicaid_id")
     )
@@ -108,12 +160,16 @@ class ReportForm(forms.Form):
             "and the correction is audited. Reports already filed keep the member as filed."
         ),
     )
-    incident_date = forms.DateField(help_text=_help("incident_date"))
+    incident_date = forms.DateField(help_text=_help("incident_date"), widget=_date_picker())
     learned_on = forms.DateField(
-        required=False, label="Date you learned of it", help_text=_help("learned_on")
+        required=False,
+        label="Date you learned of it",
+        help_text=_help("learned_on"),
+        widget=_date_picker(),
     )
     last_date = forms.DateField(
         required=False,
+        widget=_date_picker(),
         label="Last date (several days)",
         help_text=(
             "Optional, new reports only: the last date of an interruption over several days. "
@@ -136,8 +192,8 @@ class ReportForm(forms.Form):
             }
         ),
     )
-    scheduled_start = forms.TimeField(help_text=_help("scheduled_start"))
-    scheduled_end = forms.TimeField(help_text=_help("scheduled_end"))
+    scheduled_start = forms.TimeField(help_text=_help("scheduled_start"), widget=_time_picker())
+    scheduled_end = forms.TimeField(help_text=_help("scheduled_end"), widget=_time_picker())
     hours_without_staff = forms.FloatField(help_text=_help("hours_without_staff"))
     backup_status = forms.ChoiceField(
         choices=[
@@ -145,11 +201,21 @@ class ReportForm(forms.Form):
             (BackupStatus.OFFERED_DECLINED.value, "Backup staff offered but declined"),
         ],
         widget=forms.RadioSelect,
-        help_text=_help("backup_status"),
+        help_text=_FORM_HELP["backup_status"],
     )
-    reason = forms.ChoiceField(required=False, help_text=_help("reason"))
+    reason = forms.ChoiceField(
+        required=False,
+        help_text=(
+            "Why BACKUP staff was not available (not why the regular staff was absent), "
+            "from the reason list."
+        ),
+    )
     reason_other = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_help("reason_other")
+        required=False,
+        max_length=MAX_EXPLANATION,
+        label="Other: explanation",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_help("reason_other"),
     )
     declined_by = forms.ChoiceField(
         required=False,
@@ -159,10 +225,11 @@ class ReportForm(forms.Form):
                 (DeclinedBy.LEGALLY_RESPONSIBLE_PERSON.value, "Legally responsible person"),
             ]
         ),
-        help_text=_help("declined_by"),
+        help_text=_FORM_HELP["declined_by"],
     )
     declined_reason = forms.CharField(
         required=False,
+        max_length=MAX_EXPLANATION,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_help("declined_reason"),
     )
@@ -188,7 +255,11 @@ class ReportForm(forms.Form):
         sites = [(s.code, s.name) for s in organisation.sites.all()]
         self.fields["site"].choices = _blank_first(sites)  # type: ignore[attr-defined]
         self.fields["reason"].choices = _blank_first(  # type: ignore[attr-defined]
-            [(r.code, r.label) for r in load_reasons()]
+            reasons_for(organisation)
+        )
+        # The form's script shows "Other: explanation" as required for these reasons.
+        self.fields["reason"].widget.attrs["data-explain"] = " ".join(
+            r.code for r in load_reasons() if r.requires_explanation or r.code == OTHER_REASON
         )
         if not self.is_bound and base is None:
             # Provider details and contact are prefilled from the user's organisation.
@@ -197,6 +268,28 @@ class ReportForm(forms.Form):
                 contact_phone=organisation.contact_phone,
                 contact_email=organisation.contact_email,
             )
+
+    @property
+    def explanation_needed(self) -> bool:
+        """Whether the reason shown needs "Other: explanation" (its asterisk, without script)."""
+        code = self["reason"].value() or ""
+        return code in self.fields["reason"].widget.attrs["data-explain"].split()
+
+    def _clean_fields(self) -> None:
+        """Clean every field, then forget the branch the report type does not use.
+
+        A filer who typed "offered but declined" and switched to "not available"
+        must not be stopped by the hidden fields: they are cleared, their errors
+        (an over-long hidden text, an unknown hidden choice) dropped.
+        """
+        super()._clean_fields()  # type: ignore[misc]
+        try:
+            status = BackupStatus(self.cleaned_data.get("backup_status", ""))
+        except ValueError:
+            return
+        for name in _branch_fields(status):
+            self.cleaned_data[name] = ""
+            self.errors.pop(name, None)
 
     def clean(self) -> dict[str, Any]:
         """Build the ``BackupReport`` and put each of the domain's problems on its field."""

@@ -38,19 +38,42 @@ def service_options(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/service_options.html", {"services": services})
 
 
+def _birth_date(typed: str) -> date | None:
+    """A whole ISO date, or None (a half-typed date searches nothing)."""
+    try:
+        return date.fromisoformat(typed.strip()) if len(typed.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
 @files_reports
 @require_POST
 def member_search(request: HttpRequest) -> HttpResponse:
-    """Members whose last (and first) name start with what was typed."""
+    """The organisation's members matching what was typed: the start of the last (and
+    first) name, the birth date, the SSN's last four digits; all that is given must match.
+
+    A search needs two letters of the last name, a whole birth date or four digits.
+    """
     user = portal_user(request)
     # POST, not GET: names must not appear in URLs or access logs.
     last = request.POST.get("member_last_name", "").strip()[:100]
     first = request.POST.get("member_first_name", "").strip()[:100]
+    born = _birth_date(request.POST.get("member_date_of_birth", "")[:20])
+    ssn4 = request.POST.get("member_search_ssn4", "").strip()[:4]
+    ssn4 = ssn4 if len(ssn4) == 4 and ssn4.isascii() and ssn4.isdigit() else ""
     members: list[Member] = []
-    if len(last) >= 2:
-        found = visible_members(user).filter(last_name__istartswith=last)
-        if first:
-            found = found.filter(first_name__istartswith=first)
+    searched = len(last) >= 2 or born is not None or bool(ssn4)
+    if searched:
+        found = visible_members(user)
+        if len(last) >= 2:
+            found = found.filter(last_name__istartswith=last)
+            if first:
+                found = found.filter(first_name__istartswith=first)
+        if born is not None:
+            found = found.filter(date_of_birth=born)
+        if ssn4:
+            found = found.filter(ssn_last4=ssn4)
         members = list(found.order_by("last_name", "first_name", "date_of_birth")[:MEMBER_LIMIT])
     members_shown(user, [member.pk for member in members])
-    return render(request, "incidents/member_results.html", {"members": members})
+    context = {"members": members, "searched": searched}
+    return render(request, "incidents/member_results.html", context)
