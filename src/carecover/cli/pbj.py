@@ -7,6 +7,7 @@ import typer
 from carecover.cli import (
     pbj_benchmark,
     pbj_export,
+    pbj_history,
     pbj_load,
     pbj_measures,
     pbj_minimums,
@@ -24,3 +25,4 @@ pbj_load.register(app)
 pbj_onsite.register(app)
 pbj_minimums.register(app)
 pbj_benchmark.register(app)
+pbj_history.register(app)

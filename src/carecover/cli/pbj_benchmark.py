@@ -26,7 +26,11 @@ def benchmark(
     quarter: QuarterOption = None,
     peers: Annotated[
         str,
-        typer.Option("--peers", help="Peer group: state, county, national (chain, beds: refused)."),
+        typer.Option(
+            "--peers",
+            help="Peer group: state, county, national, chain, beds "
+            "(chain and beds: a history store with provider files).",
+        ),
     ] = "state",
     fmt: FormatOption = Format.TABLE,
 ) -> None:

@@ -19,6 +19,7 @@ in the source (the trend).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from carecover.errors import RuleError
@@ -123,9 +124,32 @@ def benchmark_table(
     ).order_by(["quarter", "measure"])
 
 
+def _store_path(source: Any) -> Path | None:
+    paths = [source] if isinstance(source, str | Path) else None
+    if paths and Path(paths[0]).suffix.lower() in (".duckdb", ".db"):
+        return Path(paths[0]).expanduser()
+    return None
+
+
 def benchmark_rows(source: Any, **kw: Any) -> list[dict[str, Any]]:
-    """``benchmark_table(source, **kw)`` executed: row dictionaries, in ``MEASURES`` order."""
+    """``benchmark_table(source, **kw)`` executed: row dictionaries, in ``MEASURES`` order.
+
+    A store path is read from its facility-quarter table (``history_benchmark``):
+    the same figures, with chain, beds and turnover when provider files were loaded.
+    """
     from carecover.pbj.store import quiet_ibis
+
+    store = _store_path(source)
+    if store is not None:
+        from carecover.pbj.history import history_table
+        from carecover.pbj.history_benchmark import history_benchmark_rows
+        from carecover.pbj.store import connect
+
+        con = connect(store, read_only=True)
+        try:
+            return history_benchmark_rows(con, history_table(con), **kw)
+        finally:
+            con.close()
 
     with quiet_ibis():
         rows: list[dict[str, Any]] = benchmark_table(source, **kw).to_pyarrow().to_pylist()

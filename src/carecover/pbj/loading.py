@@ -296,6 +296,22 @@ def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) ->
     return staged
 
 
+def _drop_resubmitted(con: Any, kind: FileKind, quarters: tuple[str, ...]) -> None:
+    """Delete the stored days of every facility-quarter the file carries (issue 16 §2).
+
+    A late resubmission replaces the facility-quarter whole: a day the new file
+    no longer has must not survive from the earlier one.
+    """
+    if not quarters:
+        return
+    marks = ", ".join("?" for _ in quarters)
+    con.execute(
+        f"DELETE FROM {kind.table} WHERE quarter IN ({marks}) AND (provnum, quarter) IN "
+        "(SELECT DISTINCT provnum, quarter FROM checked WHERE reason = '')",
+        list(quarters),
+    )
+
+
 def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadResult:
     """Load one Daily Nurse or Non-Nurse Staffing file into the store, atomically."""
     file = Path(path)
@@ -324,6 +340,7 @@ def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadRe
         )
         con.execute("BEGIN TRANSACTION")
         try:
+            _drop_resubmitted(con, kind, quarters)
             con.execute(_insert_sql(staged))
             ((loaded,),) = con.execute("SELECT count(*) FROM checked WHERE reason = ''").fetchall()
             if bad:

@@ -1,0 +1,245 @@
+"""The national history store: every quarter of the public files, loaded once.
+
+``load_history`` takes any mix of Daily Nurse Staffing, Daily Non-Nurse
+Staffing and NH_ProviderInfo files, in any order:
+
+- the daily files go through the public-file loader (``loading.load_file``):
+  header drift (case, old spellings, both DON spellings of 2017Q2), the
+  2021Q4 ``incomplete`` column, UTF-8 or cp1252, one transaction per file;
+- a facility-quarter seen again (a late resubmission in a later download)
+  replaces the earlier rows of that facility-quarter whole;
+- provider-information releases go to ``provider_info``
+  (``history_providers``): chain, certified beds, turnover;
+- every file is keyed by the SHA-256 of its bytes in ``loaded_files``, so a
+  killed load run again skips what was committed and resumes with the
+  first file that was not.
+
+After the files, ``refresh_history`` rebuilds ``history_measures``: one row
+per facility-quarter with its stored quarterly measures
+(``quarterly_nurse_measures``), the weekend gap, its state, county, chain,
+bed band and turnover — what ``pbj benchmark``, ``pbj state`` and
+``pbj chain`` read instead of the daily rows. The table records the
+``loaded_files`` it was built from (``pbj_derived``); a reader that finds it
+stale on a read-only connection builds a temporary copy instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BED_BANDS",
+    "HISTORY_MEASURES",
+    "HISTORY_TABLE",
+    "HistoryFile",
+    "history_table",
+    "load_history",
+    "refresh_history",
+]
+
+HISTORY_TABLE = "history_measures"
+HISTORY_MEASURES = (
+    "total_hprd",
+    "rn_hprd",
+    "lpn_hprd",
+    "aide_hprd",
+    "weekend_total_hprd",
+    "weekend_gap_hprd",
+    "contract_share",
+    "zero_rn_days",
+    "rn_under_8h_days",
+    "total_turnover",
+    "rn_turnover",
+)
+BED_BANDS = ((0, 50), (50, 100), (100, 150), (150, 200), (200, 100_000))
+_VERSION = "history-1"  # bump when the table's definition changes
+
+
+@dataclass(frozen=True)
+class HistoryFile:
+    """What loading one file of the history did."""
+
+    file: str
+    kind: str  # nurse, non-nurse or provider_info
+    rows_loaded: int
+    periods: tuple[str, ...]  # quarters, or the release date of a provider file
+    skipped: bool
+
+
+FileCallback = Callable[[HistoryFile], None]
+ProgressCallback = Callable[[int, int, str], None]
+"""Called with (bytes done, bytes total, file name about to load or just loaded)."""
+
+
+def _band_sql(column: str) -> str:
+    cases = " ".join(
+        f"WHEN {column} < {high} THEN '{low}-{high - 1}'" if high < 100_000 else ""
+        for low, high in BED_BANDS
+    )
+    return f"CASE WHEN {column} IS NULL THEN NULL {cases} ELSE '{BED_BANDS[-1][0]}+' END"
+
+
+def _stamp(con: Any) -> str:
+    from carecover.pbj.measures_sql import _cache_key
+
+    ((files,),) = con.execute(
+        "SELECT coalesce(md5(string_agg(sha256, ',' ORDER BY sha256)), '') FROM loaded_files"
+    ).fetchall()
+    return f"{_VERSION}:{_cache_key(False)}:{files}"
+
+
+def _build_sql(measures: str = "quarterly_nurse_measures") -> str:
+    return f"""
+        WITH ids AS (
+            SELECT provnum, quarter, max(provname) AS provname, max(state) AS state,
+                   max(state) || '/' || coalesce(max(county_fips), '') AS county
+            FROM daily_nurse_staffing GROUP BY provnum, quarter
+        ),
+        latest AS (
+            SELECT provnum, arg_max(chain, release) AS chain,
+                   arg_max(certified_beds, release) AS certified_beds
+            FROM provider_info GROUP BY provnum
+        ),
+        turnover AS (
+            SELECT provnum, staffing_quarter AS quarter,
+                   arg_max(total_turnover, release) AS total_turnover,
+                   arg_max(rn_turnover, release) AS rn_turnover
+            FROM provider_info GROUP BY provnum, staffing_quarter
+        )
+        SELECT m.provnum, m.quarter, ids.provname, ids.state, ids.county,
+               latest.chain, latest.certified_beds,
+               {_band_sql("latest.certified_beds")} AS beds_band,
+               m.days_reported, m.avg_census,
+               m.total_hprd, m.rn_hprd, m.lpn_hprd, m.aide_hprd, m.weekend_total_hprd,
+               m.total_hprd - m.weekend_total_hprd AS weekend_gap_hprd,
+               m.contract_share, m.zero_rn_days::DOUBLE AS zero_rn_days,
+               m.rn_under_8h_days::DOUBLE AS rn_under_8h_days,
+               turnover.total_turnover, turnover.rn_turnover, m.excluded
+        FROM {measures} m
+        JOIN ids USING (provnum, quarter)
+        LEFT JOIN latest USING (provnum)
+        LEFT JOIN turnover USING (provnum, quarter)
+        ORDER BY m.quarter, m.provnum
+    """
+
+
+def _is_current(con: Any, name: str) -> bool:
+    return _is_stamped(con, name, _stamp(con))
+
+
+def _is_stamped(con: Any, name: str, stamp: str) -> bool:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('pbj_derived', ?)",
+        [name],
+    ).fetchall()
+    if exists[0][0] < 2:
+        return False
+    row = con.execute("SELECT code_key FROM pbj_derived WHERE name = ?", [name]).fetchall()
+    return bool(row) and row[0][0] == stamp
+
+
+def refresh_history(con: Any) -> None:
+    """Rebuild ``history_measures`` (and the quarterly summary under it) in one transaction."""
+    from carecover.pbj.history_providers import PROVIDER_DDL
+    from carecover.pbj.measures_sql import refresh_stored
+    from carecover.storefile import abort
+
+    con.execute(PROVIDER_DDL)
+    if _is_current(con, HISTORY_TABLE):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh_stored(con, [])  # rebuilt whole only when computed by other code
+        con.execute(f"CREATE OR REPLACE TABLE {HISTORY_TABLE} AS {_build_sql()}")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS pbj_derived (name VARCHAR PRIMARY KEY, code_key VARCHAR)"
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO pbj_derived VALUES (?, ?)", [HISTORY_TABLE, _stamp(con)]
+        )
+        con.execute("COMMIT")
+    except BaseException as exc:
+        abort(con, exc)
+
+
+def history_table(con: Any, *, read_only: bool = True) -> str:
+    """The name of a current facility-quarter measures table on ``con``.
+
+    The stored ``history_measures`` when it is current; else it is rebuilt
+    (writable connection) or built as a temporary table (read-only store).
+    """
+    if _is_current(con, HISTORY_TABLE):
+        return HISTORY_TABLE
+    if not read_only:
+        refresh_history(con)
+        return HISTORY_TABLE
+    temp = "history_measures_live"
+    has_provider = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'provider_info'"
+    ).fetchall()[0][0]
+    if not has_provider:
+        from carecover.pbj.history_providers import PROVIDER_DDL
+
+        con.execute(PROVIDER_DDL.replace("CREATE TABLE", "CREATE TEMP TABLE"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS {_build_sql(_measures_source(con))}")
+    return temp
+
+
+def _measures_source(con: Any) -> str:
+    """The stored quarterly summary when current, else its query over the daily rows."""
+    from carecover.pbj.measures_sql import SUMMARY, _bound, _cache_key
+
+    if _is_stamped(con, SUMMARY, _cache_key(False)):
+        return SUMMARY
+    return "(" + _bound("SELECT * FROM daily_nurse_staffing", checked=False) + ")"
+
+
+def _kind_of(path: Path) -> str:
+    from carecover.pbj.history_providers import is_provider_info
+
+    return "provider_info" if is_provider_info(path) else "daily"
+
+
+def load_history(
+    con: Any,
+    paths: Sequence[str | Path],
+    *,
+    quarantine: bool = False,
+    progress: ProgressCallback | None = None,
+    on_loaded: FileCallback | None = None,
+) -> list[HistoryFile]:
+    """Load daily staffing and provider-information files, then rebuild ``history_measures``.
+
+    Each file is its own transaction; a failure stops the load after the
+    files before it were committed (run the same command again to resume).
+    """
+    from carecover.pbj.history_providers import PROVIDER_DDL, load_provider_release
+    from carecover.pbj.loading import load_file
+    from carecover.pbj.publichead import check_public_head
+
+    con.execute(PROVIDER_DDL)
+    files = [Path(p) for p in paths]
+    sizes = [f.stat().st_size for f in files]
+    total, done = sum(sizes), 0
+    results: list[HistoryFile] = []
+    for file, size in zip(files, sizes, strict=True):
+        if progress is not None:
+            progress(done, total, file.name)
+        check_public_head(file)
+        if _kind_of(file) == "provider_info":
+            release, rows, skipped = load_provider_release(con, file)
+            result = HistoryFile(str(file), "provider_info", rows, (release,), skipped)
+        else:
+            r = load_file(con, file, quarantine=quarantine)
+            result = HistoryFile(str(file), r.kind, r.rows_loaded, r.quarters, r.skipped)
+        results.append(result)
+        if on_loaded is not None:
+            on_loaded(result)
+        done += size
+        if progress is not None:
+            progress(done, total, file.name)
+    refresh_history(con)
+    return results
