@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,20 @@ def test_the_unchanged_fixture_measures_cleanly() -> None:
     assert quarterly_rows(PLAIN)[0]["days_reported"] == 7
 
 
+@cache
+def _compiled_ibis_rule() -> str:
+    """DuckDB SQL the Ibis form of the rule compiles to, over a table ``day(h, c)``."""
+    import ibis
+
+    from carecover.pbj.plausible import census_too_large, too_many_hours
+    from carecover.pbj.store import quiet_ibis
+
+    with quiet_ibis():
+        t = ibis.table({"h": "float64", "c": "int64"}, name="day")
+        expr = t.select(x=too_many_hours(t.h, t.c), y=census_too_large(t.c))
+        return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     census=st.integers(min_value=0, max_value=2_500),
@@ -199,17 +214,12 @@ def test_the_sql_and_ibis_forms_of_the_rule_agree_with_its_bounds(
     census: int, hours: float
 ) -> None:
     import duckdb
-    import ibis
 
-    from carecover.pbj.plausible import census_too_large, too_many_hours, too_many_hours_sql
-    from carecover.pbj.store import quiet_ibis
+    from carecover.pbj.plausible import too_many_hours_sql
 
     bounds = value_bounds()
     expected = not (hours <= bounds.hours_limit(census))  # NaN is never within
-    with quiet_ibis():
-        t = ibis.table({"h": "float64", "c": "int64"}, name="day")
-        expr = t.select(x=too_many_hours(t.h, t.c), y=census_too_large(t.c))
-        compiled = str(ibis.to_sql(expr, dialect="duckdb"))
+    compiled = _compiled_ibis_rule()
     con = duckdb.connect()
     try:
         con.execute(
