@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from carecover.backup.classify import causes
 from carecover.portal.audit.models import AuditEvent
 from carecover.portal.incidents.models import Member, ServiceBreak
 from tests.portal.conftest import report_form
@@ -90,3 +91,35 @@ def test_the_reportable_check_is_for_filing_roles(
 def test_only_filing_roles_log_service_breaks(as_persona: Login, persona: str, status: int) -> None:
     response = as_persona(persona).post("/reports/service-breaks/new/", {})
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("cause", sorted(c.code.value for c in causes() if c.category == "staff"))
+def test_a_crafted_post_cannot_log_a_staff_driven_cause_as_a_service_break(
+    as_persona: Login, cause: str
+) -> None:
+    as_persona("submitter").post("/reports/new/", report_form())
+    response = as_persona("manager").post(
+        "/reports/service-breaks/new/",
+        {
+            "cause": cause,
+            "member_medicaid_id": "900001234A",
+            "date": timezone.localdate() - timedelta(days=2),
+        },
+    )
+    assert response.status_code == 400
+    assert "is not a service break" in response.content.decode()
+    assert not ServiceBreak.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="service_break").exists()
+
+
+@pytest.mark.parametrize("cause", sorted(c.code.value for c in causes() if c.category != "staff"))
+def test_every_member_driven_or_closure_cause_can_be_logged_as_a_break(
+    as_persona: Login, cause: str
+) -> None:
+    as_persona("submitter").post("/reports/new/", report_form())
+    response = as_persona("manager").post(
+        "/reports/service-breaks/new/",
+        {"cause": cause, "member_medicaid_id": "900001234A", "date": timezone.localdate()},
+    )
+    assert response.status_code == 302
+    assert ServiceBreak.objects.get().cause == cause

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from carecover.backup.classify import Backup, Cause, OutcomeKind, causes, classify
+from carecover.backup.classify import Backup, Cause, OutcomeKind, cause_info, causes, classify
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
 from carecover.portal.incidents.access import files_reports, portal_user
@@ -84,6 +84,17 @@ def service_break_new(request: HttpRequest) -> HttpResponse:
     user = portal_user(request)
     form = ServiceBreakForm(request.POST)
     member = None
+    if form.is_valid():
+        # The classifier decides, not the hidden field: a staff-driven cause is a
+        # failure to provide backup staffing (or no interruption), never a break.
+        # What happened with backup does not change a break, so any answer will do.
+        outcome = classify(Cause(form.cleaned_data["cause"]), Backup.UNAVAILABLE)
+        if outcome.kind is not OutcomeKind.SERVICE_BREAK:
+            form.add_error(
+                "cause",
+                f"{cause_info(Cause(form.cleaned_data['cause'])).label} is not a service break: "
+                "a staff-driven cause needs a backup staffing report (use Is this reportable?)",
+            )
     if form.is_valid():
         medicaid_id = form.cleaned_data["member_medicaid_id"].strip().upper()
         member = visible_members(user).filter(medicaid_id=medicaid_id).first()
