@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carecover.backup.compliance import (
+    FILED_STATUSES,
     Attestation,
     ProviderPeriod,
     ProviderPeriodStatus,
@@ -212,7 +213,7 @@ def test_every_provider_period_gets_exactly_one_consistent_status(
             for r in reports
             if r.provider_id == row.provider_id
             and row.period.contains(r.incident_date)
-            and r.status is not ReportStatus.DRAFT
+            and r.status in FILED_STATUSES
             and r.submitted_at is not None
             and r.submitted_at.date() <= as_of
         ]
@@ -228,3 +229,8 @@ def test_every_provider_period_gets_exactly_one_consistent_status(
 def test_an_attestation_dated_inside_the_period_counts_for_that_period() -> None:
     row = status_of(attestations=[Attestation("P001", date(2026, 10, 9), datetime(2026, 10, 16))])
     assert row.status is S.ATTESTED_NONE
+
+
+def test_a_withdrawn_report_does_not_count_as_filed() -> None:
+    # Filed in error and withdrawn with the MCO's approval: the period has no report.
+    assert status_of([report(status=ReportStatus.WITHDRAWN)]).status is S.MISSING

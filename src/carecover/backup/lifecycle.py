@@ -4,6 +4,13 @@ Alpha+ works as SAVE then SUBMIT, and the MCO accepts or sends back (domain
 notes §1.3, §7). A submitted report is locked: nothing here edits a report in
 place. Every step returns a new version (``version`` + 1) and
 ``ReportHistory`` keeps all of them, so the MCO can see what changed.
+
+After submission a provider can ask to withdraw a report filed in error or
+to amend it, with a reason (``request_correction``); the MCO approves or
+declines (``decide_correction``). An approved withdrawal makes the report
+``withdrawn`` (kept, no longer filed); an approved amendment returns it, so
+the provider corrects and submits it again (its first submission still
+decides timeliness).
 """
 
 from __future__ import annotations
@@ -13,15 +20,18 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from carecover.backup.report import BackupReport, ReportStatus
-from carecover.backup.validation import validate_report
+from carecover.backup.report import BackupReport, CorrectionKind, ReportStatus
+from carecover.backup.validation import MIN_EXPLANATION_LENGTH, validate_report
 from carecover.errors import InputError, RuleError
 
 __all__ = [
+    "CORRECTABLE_STATUSES",
     "EDITABLE_STATUSES",
     "ReportHistory",
     "accept",
     "amend",
+    "decide_correction",
+    "request_correction",
     "return_to_provider",
     "submit",
 ]
@@ -30,8 +40,22 @@ __all__ = [
 EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 #: Set by the life cycle, never by an amendment.
 _LIFECYCLE_FIELDS = frozenset(
-    {"report_id", "status", "version", "submitted_at", "first_submitted_at", "mco_comment"}
+    {
+        "report_id",
+        "status",
+        "version",
+        "submitted_at",
+        "first_submitted_at",
+        "mco_comment",
+        "correction_requested",
+        "correction_reason",
+    }
 )
+#: A provider may ask to withdraw or amend a report the MCO holds (not a returned
+#: one: that the provider corrects itself).
+CORRECTABLE_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+#: The longest reason or decision comment kept.
+_MAX_REASON = 2000
 _FIELDS = frozenset(f.name for f in dataclasses.fields(BackupReport))
 
 
@@ -60,6 +84,7 @@ def accept(report: BackupReport, *, now: datetime) -> BackupReport:
     """The MCO accepts a submitted report; a new, final version."""
     if report.status is not ReportStatus.SUBMITTED:
         raise _refuse(report, "accept")
+    _no_pending_request(report, "accept")
     _not_before_submission(report, now)
     return replace(report, status=ReportStatus.ACCEPTED, version=report.version + 1)
 
@@ -68,6 +93,7 @@ def return_to_provider(report: BackupReport, *, comment: str, now: datetime) -> 
     """The MCO sends a submitted report back for correction, saying what to correct."""
     if report.status is not ReportStatus.SUBMITTED:
         raise _refuse(report, "return")
+    _no_pending_request(report, "return")
     if not comment.strip():
         raise InputError("say what the provider must correct", field="mco_comment")
     _not_before_submission(report, now)
@@ -77,6 +103,73 @@ def return_to_provider(report: BackupReport, *, comment: str, now: datetime) -> 
         mco_comment=comment.strip(),
         version=report.version + 1,
     )
+
+
+def _no_pending_request(report: BackupReport, action: str) -> None:
+    if report.correction_requested is not None:
+        raise RuleError(
+            f"cannot {action} {report.report_id}: the provider asked to "
+            f"{report.correction_requested} it; approve or decline that first"
+        )
+
+
+def _explained(text: str, field: str, what: str) -> str:
+    text = text.strip()
+    if len(text) < MIN_EXPLANATION_LENGTH:
+        raise InputError(f"{what}, in at least {MIN_EXPLANATION_LENGTH} characters", field=field)
+    if len(text) > _MAX_REASON:
+        raise InputError(f"is too long: at most {_MAX_REASON:,} characters", field=field)
+    return text
+
+
+def request_correction(
+    report: BackupReport, kind: CorrectionKind, *, reason: str, now: datetime
+) -> BackupReport:
+    """The provider asks the MCO to withdraw or amend a filed report, saying why.
+
+    The report is unchanged until the MCO decides; one request at a time.
+    """
+    if report.status not in CORRECTABLE_STATUSES:
+        raise _refuse(report, f"ask to {kind}")
+    if report.correction_requested is not None:
+        raise RuleError(
+            f"{report.report_id} already has a request to {report.correction_requested} "
+            "waiting for the MCO"
+        )
+    _not_before_submission(report, now)
+    done = "withdrawn" if kind is CorrectionKind.WITHDRAW else "amended"
+    why = _explained(reason, "correction_reason", f"say why the report should be {done}")
+    return replace(
+        report, correction_requested=kind, correction_reason=why, version=report.version + 1
+    )
+
+
+def decide_correction(
+    report: BackupReport, *, approve: bool, comment: str, now: datetime
+) -> BackupReport:
+    """The MCO approves or declines the provider's pending request; a new version.
+
+    Approving a withdrawal withdraws the report (kept, no longer filed);
+    approving an amendment returns it for correction. Declining keeps the
+    report as it was and needs a comment saying why.
+    """
+    kind = report.correction_requested
+    if kind is None:
+        raise RuleError(f"{report.report_id} has no request to withdraw or amend it")
+    _not_before_submission(report, now)
+    note = comment.strip()
+    if not approve and not note:
+        raise InputError("say why the request is declined", field="mco_comment")
+    cleared = replace(report, correction_requested=None, correction_reason=None)
+    if not approve:
+        return replace(cleared, mco_comment=note, version=report.version + 1)
+    if kind is CorrectionKind.WITHDRAW:
+        status = ReportStatus.WITHDRAWN
+        note = note or f"Withdrawal approved: {report.correction_reason}"
+    else:
+        status = ReportStatus.RETURNED
+        note = note or f"Amendment approved: {report.correction_reason}"
+    return replace(cleared, status=status, mco_comment=note, version=report.version + 1)
 
 
 def _not_before_submission(report: BackupReport, now: datetime) -> None:
@@ -112,14 +205,27 @@ def _content(report: BackupReport) -> BackupReport:
         submitted_at=None,
         first_submitted_at=None,
         mco_comment=None,
+        correction_requested=None,
+        correction_reason=None,
     )
 
 
 _NEXT: dict[ReportStatus, frozenset[ReportStatus]] = {
     ReportStatus.DRAFT: frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED}),
     ReportStatus.RETURNED: frozenset({ReportStatus.RETURNED, ReportStatus.SUBMITTED}),
-    ReportStatus.SUBMITTED: frozenset({ReportStatus.ACCEPTED, ReportStatus.RETURNED}),
-    ReportStatus.ACCEPTED: frozenset(),
+    # A submitted or accepted report stays so while a correction request is pending.
+    ReportStatus.SUBMITTED: frozenset(
+        {
+            ReportStatus.SUBMITTED,
+            ReportStatus.ACCEPTED,
+            ReportStatus.RETURNED,
+            ReportStatus.WITHDRAWN,
+        }
+    ),
+    ReportStatus.ACCEPTED: frozenset(
+        {ReportStatus.ACCEPTED, ReportStatus.RETURNED, ReportStatus.WITHDRAWN}
+    ),
+    ReportStatus.WITHDRAWN: frozenset(),
 }
 
 

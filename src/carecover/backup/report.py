@@ -18,6 +18,7 @@ __all__ = [
     "BackupReport",
     "BackupStatus",
     "Contact",
+    "CorrectionKind",
     "DeclinedBy",
     "Member",
     "ReportStatus",
@@ -47,12 +48,26 @@ class DeclinedBy(StrEnum):
 
 
 class ReportStatus(StrEnum):
-    """Life cycle: draft -> submitted -> accepted | returned (-> submitted again)."""
+    """Life cycle: draft -> submitted -> accepted | returned (-> submitted again).
+
+    A filed report the MCO agreed was filed in error (e.g. it was a service
+    break) is withdrawn: kept on record, no longer counted as filed.
+    """
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class CorrectionKind(StrEnum):
+    """What a provider asks of the MCO about a report it already filed."""
+
+    #: Filed in error (it was a service break, or no incident): take it off the record.
+    WITHDRAW = "withdraw"
+    #: Something in it is wrong: send it back so it can be corrected and submitted again.
+    AMEND = "amend"
 
 
 @dataclass(frozen=True)
@@ -111,3 +126,9 @@ class BackupReport:
     #: When the report was first sent to the MCO; a corrected re-submission
     #: after a return keeps it (the period's timeliness is the first filing's).
     first_submitted_at: datetime | None = None
+    #: The member was harmed or put at risk: the incident is escalated (the
+    #: "Is this reportable?" outcome), shown to the MCO.
+    harm: bool = False
+    #: A provider's pending request about this filed report, and why; None: none pending.
+    correction_requested: CorrectionKind | None = None
+    correction_reason: str | None = None

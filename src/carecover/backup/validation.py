@@ -139,6 +139,15 @@ FIELD_HELP: Mapping[str, str] = MappingProxyType(
             "(e.g. the family told the supervisor days later). A report filed by the due date "
             "of the period containing this day is on time."
         ),
+        "harm": (
+            "The member was harmed or put at risk: the incident is escalated to the MCO "
+            "(10A NCAC 27G .0602/.0604; applying it to missed shifts is UNCONFIRMED)."
+        ),
+        "correction_requested": (
+            "A provider's pending request about a filed report: 'withdraw' (filed in error, "
+            "e.g. it was a service break) or 'amend' (send it back to correct it)."
+        ),
+        "correction_reason": "Why the provider asks to withdraw or amend, 10 to 2,000 characters.",
         "first_submitted_at": (
             "When the report was first submitted (kept when a returned report is corrected "
             "and submitted again). Empty: the submission time."
