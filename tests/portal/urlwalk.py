@@ -159,6 +159,7 @@ def world(
         "fmt": sorted({*FORMATS, "json", "txt"}),
         "upload_id": [str(upload.pk)],
         "period_start": ["2026-01-05"],
+        "code": ["NY"],  # a state of the analyst workspace
     }
     identities = [
         "Dixon",

@@ -14,4 +14,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Nursing-home users to their facilities; backup-staffing users to their reports."""
     if portal_user(request).works_in_nursing_homes:
         return redirect("nursinghome:facilities")
+    if portal_user(request).is_public_analyst:
+        return redirect("analysts:workspace")
     return redirect("incidents:list")

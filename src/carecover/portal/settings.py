@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "carecover.portal.notifications",
     "carecover.portal.visits",
+    "carecover.portal.analysts",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,10 @@ CARECOVER_FACILITY_STORES = Path(
 )
 # The largest file the nursing-home upload page takes (a PBJ XML of a large
 # facility's quarter is tens of MB; ZIPs are smaller).
+#: The national PBJ history store (``carecover pbj history load``) of the analyst workspace.
+CARECOVER_HISTORY_STORE = Path(
+    env_str("CARECOVER_HISTORY_STORE", str(DEFAULT_SQLITE_PATH.parent / "history.duckdb"))
+)
 CARECOVER_UPLOAD_MAX_BYTES = env_int("CARECOVER_UPLOAD_MAX_MB", 512) * 1024 * 1024
 # Large uploads are spooled by Django to a temporary file while they arrive: in a
 # folder of ours (not /tmp), private, so that start-up can remove the copies a

@@ -18,5 +18,6 @@ urlpatterns = [
     path("nursing-homes/", include("carecover.portal.nursinghome.urls")),
     path("notifications/", include("carecover.portal.notifications.urls")),
     path("visits/", include("carecover.portal.visits.urls")),
+    path("analysts/", include("carecover.portal.analysts.urls")),
     path("api/", api.urls),
 ]

@@ -37,6 +37,8 @@ class Role(models.TextChoices):
     DON = "don", "Director of nursing"
     MDS_COORDINATOR = "mds_coordinator", "MDS coordinator"
     CORPORATE = "corporate", "Chain (corporate) user"
+    #: The analyst workspace over CMS's public files (issue 16 §3): no organisation's data.
+    ANALYST = "analyst", "Staffing analyst (public files)"
 
 
 #: Roles that file reports for their own organisation.
@@ -110,6 +112,11 @@ class User(AbstractUser):
     def works_in_nursing_homes(self) -> bool:
         """A facility administrator, DON, MDS coordinator or chain user."""
         return self.role in NURSING_HOME_ROLES and self.organisation_id is not None
+
+    @property
+    def is_public_analyst(self) -> bool:
+        """A staffing analyst: the analyst workspace over the public files, nothing else."""
+        return self.role == Role.ANALYST
 
 
 class TokenScope(models.TextChoices):

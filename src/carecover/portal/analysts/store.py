@@ -1,0 +1,52 @@
+"""The national history store behind the analyst pages, opened read-only.
+
+One DuckDB database per process (``CARECOVER_HISTORY_STORE``), reopened when
+the file changes (a new ``pbj history load``); each request works on its own
+cursor, so gunicorn's threads never share one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from carecover.errors import NotFoundError
+
+__all__ = ["history_cursor"]
+
+_LOCK = threading.Lock()
+_OPEN: dict[str, tuple[float, Any]] = {}
+
+
+def _database() -> Any:
+    from carecover.pbj.store import connect
+
+    path = Path(settings.CARECOVER_HISTORY_STORE).expanduser()
+    if not path.is_file():
+        raise NotFoundError("the national history store is not loaded yet")
+    stamp = path.stat().st_mtime
+    key = str(path)
+    with _LOCK:
+        held = _OPEN.get(key)
+        if held is None or held[0] != stamp:
+            if held is not None:
+                held[1].close()
+            _OPEN[key] = (stamp, connect(path, read_only=True))
+        return _OPEN[key][1]
+
+
+@contextmanager
+def history_cursor() -> Iterator[tuple[Any, str]]:
+    """A cursor on the history store and the name of its facility-quarter table."""
+    from carecover.pbj.history import history_table
+
+    cursor = _database().cursor()
+    try:
+        yield cursor, history_table(cursor)
+    finally:
+        cursor.close()
