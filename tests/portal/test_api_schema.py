@@ -28,6 +28,8 @@ ENDPOINTS = {
     ("put", "/api/reports/{report_id}"),
     ("delete", "/api/reports/{report_id}"),
     ("post", "/api/reports/{report_id}/submit"),
+    ("post", "/api/reports/{report_id}/correction"),
+    ("post", "/api/reports/{report_id}/correction/decision"),
     ("get", "/api/periods"),
     ("post", "/api/periods/{period_start}/attest"),
     ("post", "/api/visits"),

@@ -294,6 +294,7 @@ _FIXED_LABELS: dict[str, dict[str, str]] = {
         ReportStatus.SUBMITTED: "Submitted",
         ReportStatus.ACCEPTED: "Accepted",
         ReportStatus.RETURNED: "Returned for correction",
+        ReportStatus.WITHDRAWN: "Withdrawn (filed in error)",
     },
     "reporter_kind": {
         ReporterKind.PROVIDER: "Provider agency",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from carecover.backup.report import BackupStatus, DeclinedBy, ReportStatus
+from carecover.backup.report import BackupStatus, CorrectionKind, DeclinedBy, ReportStatus
 from carecover.errors import FieldProblem, ValidationError
 from carecover.portal.accounts.api import api_user
 from carecover.portal.accounts.models import User
@@ -102,6 +102,9 @@ class ReportIn(Schema):
     reason_other: str | None = Field(default=None, max_length=2000)
     declined_by: DeclinedBy | None = None
     declined_reason: str | None = Field(default=None, max_length=2000)
+    harm: bool = Field(
+        default=False, description="The member was harmed or put at risk: escalated to the MCO."
+    )
     correct_member_record: bool = Field(
         default=False,
         description=(
@@ -163,6 +166,9 @@ class ReportOut(ReportSummaryOut):
     declined_by: DeclinedBy | None
     declined_reason: str | None
     mco_comment: str | None
+    harm: bool
+    correction_requested: CorrectionKind | None
+    correction_reason: str | None
     created_at: datetime
 
 
@@ -230,6 +236,11 @@ def _full(user: User, row: Report) -> ReportOut:
         declined_by=DeclinedBy(row.declined_by) if row.declined_by else None,
         declined_reason=row.declined_reason,
         mco_comment=row.mco_comment,
+        harm=row.harm,
+        correction_requested=(
+            CorrectionKind(row.correction_requested) if row.correction_requested else None
+        ),
+        correction_reason=row.correction_reason,
         created_at=row.created_at,
     )
 
@@ -291,6 +302,7 @@ def _form_data(user: User, payload: ReportIn) -> dict[str, str]:
         "declined_by": payload.declined_by.value if payload.declined_by else "",
         "declined_reason": payload.declined_reason or "",
         "correct_member_record": "on" if payload.correct_member_record else "",
+        "harm": "on" if payload.harm else "",
     }
 
 
@@ -394,4 +406,52 @@ def submit_report(request: HttpRequest, report_id: str) -> ReportOut:
     user = _filer(request)
     row = get_object_or_404(visible_reports(user), report_id=report_id)
     row = filing.submit(user, row, now=timezone.now(), today=timezone.localdate())
+    return _full(user, row)
+
+
+class CorrectionIn(Schema):
+    """A provider's request about a filed report."""
+
+    kind: CorrectionKind = Field(
+        description="'withdraw' (filed in error, e.g. a service break) or 'amend'."
+    )
+    reason: str = Field(max_length=2000, description="Why, 10 to 2,000 characters.")
+
+
+class DecisionIn(Schema):
+    """The MCO's decision on a provider's request."""
+
+    approve: bool
+    comment: str = Field(default="", max_length=2000, description="Required to decline.")
+
+
+@router.post(
+    "/reports/{report_id}/correction",
+    response={200: ReportOut, **ERRORS},
+    summary="Ask to withdraw or amend a filed report",
+)
+def request_correction(request: HttpRequest, report_id: str, payload: CorrectionIn) -> ReportOut:
+    """Ask the MCO to withdraw (filed in error) or amend a submitted or accepted report."""
+    user = _filer(request)
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = filing.request_correction(
+        user, row, payload.kind, reason=payload.reason, now=timezone.now()
+    )
+    return _full(user, row)
+
+
+@router.post(
+    "/reports/{report_id}/correction/decision",
+    response={200: ReportOut, **ERRORS},
+    summary="Approve or decline a request to withdraw or amend (MCO)",
+)
+def decide_correction(request: HttpRequest, report_id: str, payload: DecisionIn) -> ReportOut:
+    """The MCO approves (withdrawn, or returned to amend) or declines (with a comment)."""
+    user = api_user(request)
+    if not user.is_mco:
+        raise HttpError(403, "only the MCO decides on requests to withdraw or amend")
+    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = filing.decide_correction(
+        user, row, approve=payload.approve, comment=payload.comment, now=timezone.now()
+    )
     return _full(user, row)

@@ -15,6 +15,7 @@ from carecover.backup.report import (
     BackupReport,
     BackupStatus,
     Contact,
+    CorrectionKind,
     DeclinedBy,
     Member,
     ReporterKind,
@@ -76,6 +77,11 @@ def to_domain(report: models.Report) -> BackupReport:
         first_submitted_at=(
             timezone.localtime(report.first_submitted_at) if report.first_submitted_at else None
         ),
+        harm=report.harm,
+        correction_requested=(
+            CorrectionKind(report.correction_requested) if report.correction_requested else None
+        ),
+        correction_reason=report.correction_reason,
     )
 
 
@@ -113,6 +119,11 @@ def apply(row: models.Report, report: BackupReport) -> None:
     row.learned_on = report.learned_on
     row.version = report.version
     row.mco_comment = report.mco_comment
+    row.harm = report.harm
+    row.correction_requested = (
+        report.correction_requested.value if report.correction_requested else None
+    )
+    row.correction_reason = report.correction_reason
 
 
 def _plain(value: object) -> Any:

@@ -24,7 +24,7 @@ from carecover.backup import lifecycle
 from carecover.backup.compliance import FILED_STATUSES
 from carecover.backup.duplicates import check_day_hours, check_not_duplicate, incident_key
 from carecover.backup.ids import ReportIdIssuer
-from carecover.backup.report import BackupReport, ReportStatus
+from carecover.backup.report import BackupReport, CorrectionKind, ReportStatus
 from carecover.backup.split import reports_for_range
 from carecover.errors import RuleError
 from carecover.portal.accounts.models import Organisation, Site, User
@@ -52,6 +52,7 @@ _CONTENT_FIELDS = (
     "reason_other",
     "declined_by",
     "declined_reason",
+    "harm",
 )
 
 
@@ -265,4 +266,39 @@ def return_to_provider(user: User, row: Report, *, comment: str, now: datetime) 
         row,
         Action.RETURN,
         lambda r: lifecycle.return_to_provider(r, comment=comment, now=now),
+    )
+
+
+def request_correction(
+    user: User, row: Report, kind: CorrectionKind, *, reason: str, now: datetime
+) -> Report:
+    """The provider asks the MCO to withdraw or amend a filed report (``lifecycle``)."""
+    return _step(
+        user,
+        row,
+        Action.CHANGE,
+        lambda r: lifecycle.request_correction(r, kind, reason=reason, now=now),
+    )
+
+
+def decide_correction(
+    user: User, row: Report, *, approve: bool, comment: str, now: datetime
+) -> Report:
+    """The MCO approves or declines the provider's request; audited as what it does.
+
+    An approved withdrawal is a revocation (the report stays, no longer filed),
+    an approved amendment a return; a declined request a change.
+    """
+    current = to_domain(row)
+    kind = current.correction_requested
+    action = Action.CHANGE
+    if approve and kind is CorrectionKind.WITHDRAW:
+        action = Action.REVOKE
+    elif approve and kind is CorrectionKind.AMEND:
+        action = Action.RETURN
+    return _step(
+        user,
+        row,
+        action,
+        lambda r: lifecycle.decide_correction(r, approve=approve, comment=comment, now=now),
     )

@@ -234,6 +234,16 @@ class ReportForm(forms.Form):
         help_text=_help("declined_reason"),
     )
 
+    harm = forms.BooleanField(
+        required=False,
+        label="The member was harmed or put at risk",
+        help_text=(
+            "Tick when the missed service harmed the member or put them at risk: the MCO "
+            "sees the report as escalated (10A NCAC 27G .0602/.0604; UNCONFIRMED for "
+            "missed shifts)."
+        ),
+    )
+
     def __init__(
         self,
         *args: Any,
@@ -366,6 +376,7 @@ class ReportForm(forms.Form):
             "declined_by": DeclinedBy(declined_by) if declined_by else None,
             "declined_reason": (data.get("declined_reason") or "").strip() or None,
             "site_id": data.get("site") or None,
+            "harm": bool(data.get("harm")),
         }
         if base is not None:
             return replace(base, **fields)
@@ -405,6 +416,7 @@ def initial_from(report: BackupReport) -> dict[str, Any]:
         "reason_other": report.reason_other or "",
         "declined_by": report.declined_by.value if report.declined_by else "",
         "declined_reason": report.declined_reason or "",
+        "harm": report.harm,
     }
 
 

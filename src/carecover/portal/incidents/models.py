@@ -18,7 +18,13 @@ from typing import Any, ClassVar
 
 from django.db import models
 
-from carecover.backup.report import BackupStatus, DeclinedBy, ReporterKind, ReportStatus
+from carecover.backup.report import (
+    BackupStatus,
+    CorrectionKind,
+    DeclinedBy,
+    ReporterKind,
+    ReportStatus,
+)
 from carecover.errors import RuleError
 from carecover.portal.accounts.models import Organisation, Site, User
 
@@ -99,6 +105,13 @@ class Report(models.Model):
     learned_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     mco_comment = models.TextField(null=True, blank=True)
+    #: The member was harmed or put at risk: escalated, shown to the MCO.
+    harm = models.BooleanField(default=False)
+    #: The provider's pending request to withdraw or amend the filed report, and why.
+    correction_requested = models.CharField(
+        max_length=10, choices=_choices(CorrectionKind), null=True, blank=True
+    )
+    correction_reason = models.TextField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

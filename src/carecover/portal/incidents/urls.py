@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
-from carecover.portal.incidents import guidance, lookup, service_breaks, views
+from carecover.portal.incidents import corrections, guidance, lookup, service_breaks, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -26,4 +26,14 @@ urlpatterns = [
     path("<str:report_id>/submit/", views.report_submit, name="submit"),
     path("<str:report_id>/delete/", views.report_delete, name="delete"),
     path("<str:report_id>/review/", views.report_review, name="review"),
+    path(
+        "<str:report_id>/correction/",
+        corrections.correction_request,
+        name="correction_request",
+    ),
+    path(
+        "<str:report_id>/correction/decision/",
+        corrections.correction_decision,
+        name="correction_decision",
+    ),
 ]

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carecover.backup.lifecycle import EDITABLE_STATUSES
+from carecover.backup.catalogue import label_of
+from carecover.backup.lifecycle import CORRECTABLE_STATUSES, EDITABLE_STATUSES
 from carecover.backup.report import ReportStatus
 from carecover.errors import CarecoverError, InputError, ValidationError
 from carecover.portal import queryparams
@@ -27,6 +28,7 @@ from carecover.portal.incidents.access import (
     visible_reports,
 )
 from carecover.portal.incidents.conversion import to_domain
+from carecover.portal.incidents.corrections import CorrectionDecisionForm, CorrectionRequestForm
 from carecover.portal.incidents.cross_provider import mark_probable_duplicates
 from carecover.portal.incidents.forms import (
     ReportFilterForm,
@@ -72,7 +74,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
     assert user.organisation is not None
     today = timezone.localdate()
     # "File the report" from the reportable check preselects the report type.
-    initial = {"backup_status": queryparams.text(request.GET, "backup_status", max_length=20)}
+    initial = {
+        "backup_status": queryparams.text(request.GET, "backup_status", max_length=20),
+        # ... and the harm answered there: the report carries the escalation.
+        "harm": queryparams.text(request.GET, "harm", max_length=1) == "1",
+    }
     form = ReportForm(
         request.POST or None, organisation=user.organisation, today=today, initial=initial
     )
@@ -116,8 +122,22 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
         "report": row,
         "versions": row.versions.order_by("version"),
         "can_edit": user.files_reports and row.status in EDITABLE_STATUSES,
-        "can_review": user.is_mco and row.status == ReportStatus.SUBMITTED,
+        "can_review": (
+            user.is_mco and row.status == ReportStatus.SUBMITTED and not row.correction_requested
+        ),
         "review_form": ReviewForm(),
+        "can_request_correction": (
+            user.files_reports
+            and row.status in CORRECTABLE_STATUSES
+            and not row.correction_requested
+        ),
+        "request_form": CorrectionRequestForm(),
+        "can_decide_correction": user.is_mco and bool(row.correction_requested),
+        "decision_form": CorrectionDecisionForm(),
+        # Words, not codes: the reason list's and the status's labels.
+        "reason_label": label_of("reason", row.reason),
+        "status_label": label_of("status", row.status),
+        "service_label": label_of("service_code", row.service_code),
     }
     return render(request, "incidents/report_detail.html", context)
 
