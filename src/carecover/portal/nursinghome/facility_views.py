@@ -23,6 +23,7 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import QUARTERLY_COLUMNS
 from carecover.portal import queryparams
 from carecover.portal.accounts.models import Role, User
+from carecover.portal.analysts.standing import public_standing
 from carecover.portal.audit.identity import residents_shown
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
@@ -139,6 +140,7 @@ def facility_page(request: HttpRequest, ccn: str) -> HttpResponse:
         "days_late": -shown.countdown(today) if shown else None,
         "zero_rn_allowed": max(0, figures.zero_rn_one_star_at - 1),
         **_uploads(facility, shown),
+        "public_standing": public_standing(facility.ccn, shown),
     }
     return render(request, "nursinghome/facility.html", context, status=400 if problem else 200)
 
