@@ -15,9 +15,10 @@ from tests.conftest import REPO, CliResult
 Cli = Callable[..., CliResult]
 FIXTURES = REPO / "tests" / "fixtures" / "pbj"
 HEADER = (
-    "provnum,quarter,days_reported,resident_days,avg_census,rn_hours,lpn_hours,aide_hours,"
-    "total_hours,rn_hprd,lpn_hprd,aide_hprd,total_hprd,weekend_total_hprd,weekend_rn_hprd,"
-    "contract_share,zero_rn_days,rn_under_8h_days,excluded"
+    "provnum,quarter,days_reported,days_missing,days_blank,resident_days,avg_census,rn_hours,"
+    "lpn_hours,aide_hours,total_hours,rn_hprd,lpn_hprd,aide_hprd,total_hprd,weekend_total_hprd,"
+    "weekend_rn_hprd,contract_share,zero_rn_days,rn_under_8h_days,days_without_nurse_staffing,"
+    "excluded"
 )
 
 
@@ -57,7 +58,7 @@ def test_load_then_measure_from_the_store(cli: Cli, tmp_path: Path) -> None:
     again = cli("pbj", "load", FIXTURES / "nurse_2024Q2_plain.csv", "--db", db)
     assert "already loaded" in again.stdout
     measured = cli("pbj", "measures", "--db", db, "--format", "csv")
-    assert measured.stdout.splitlines()[1].startswith("015001,2024Q2,7,280,40.0,")
+    assert measured.stdout.splitlines()[1].startswith("015001,2024Q2,7,84,0,280,40.0,")
 
 
 def test_load_reports_a_bad_row_and_exits_1(cli: Cli, tmp_path: Path) -> None:

@@ -46,12 +46,21 @@ def print_quarterly(source: Any, quarter: str | None, facility: str | None, fmt:
         from carecover.pbj.calendar import Quarter
 
         label = Quarter.parse(quarter)
+    from carecover.pbj.missing_days import day_warnings, printed_warnings, summarised
+
     if fmt is Format.JSON:
         columns, rows = quarterly_table(source, quarter=label, facility=facility)
         render_tuples(rows, columns, fmt)
-        return
-    # DuckDB prints the CSV lines or the table itself (the same bytes, faster).
-    sys.stdout.write(quarterly_text(source, quarter=label, facility=facility, layout=fmt.value))
+        warnings = [w for r in rows for w in day_warnings(dict(zip(columns, r, strict=True)))]
+    else:
+        # DuckDB prints the CSV lines or the table itself (the same bytes, faster).
+        text = quarterly_text(source, quarter=label, facility=facility, layout=fmt.value)
+        sys.stdout.write(text)
+        warnings = printed_warnings(text, fmt.value)
+    # Missing days are never silent (issue 15 §2); on stderr, so the output stays data.
+    sys.stdout.flush()
+    for line in summarised(warnings):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _parse(argv: Sequence[str]) -> tuple[list[Path], dict[str, str]] | None:

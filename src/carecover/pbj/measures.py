@@ -16,6 +16,13 @@ Rules (cms-staffing-methodology.md):
   DON and RN-admin hours count as RN (§3c rule 3, S6). A missing hours value
   is not zero: a day whose RN columns are all empty is not a zero-RN day
   (the PBJ320 pitfall, peers-and-public-files.md).
+- Missing days are never silent (issue 15 §2): ``days_missing`` counts the
+  quarter's calendar days absent from the rows (an absent day is not a day
+  of full staffing), ``days_blank`` the days whose RN cells are all empty (0
+  hours added, census kept), and ``days_without_nurse_staffing`` the days
+  with residents (census > 0) and no nurse hours at all, blank or 0: CMS's
+  "missing nurse staffing on days with census" (§2.1, PBJpedia S11). Its
+  threshold is a row of ``exclusion_rules.csv``, UNCONFIRMED.
 - Exclusions (§3c "Staffing-level exclusions"), read from
   ``data/pbj/exclusion_rules.csv``: total HPRD = 0 or > 12, aide HPRD > 5.25,
   the same on weekends, and < 1.5 for data quarters up to 2021Q4
@@ -32,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from carecover.engines import Engine, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.plausible import census_too_large, too_many_hours
@@ -51,6 +59,8 @@ QUARTERLY_COLUMNS = (
     "provnum",
     "quarter",
     "days_reported",
+    "days_missing",
+    "days_blank",
     "resident_days",
     "avg_census",
     "rn_hours",
@@ -66,6 +76,7 @@ QUARTERLY_COLUMNS = (
     "contract_share",
     "zero_rn_days",
     "rn_under_8h_days",
+    "days_without_nurse_staffing",
     "excluded",
 )
 _NURSE_HOURS = tuple(
@@ -268,6 +279,8 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
         total_hours=total,
         contract_hours=contract,
         zero_rn=has_residents & rn_known & (rn_sum == 0),
+        _rn_blank=~rn_known,
+        _no_nurse=has_residents & (total == 0),
         rn_under_8h=has_residents & rn_known & (rn_sum < RN_MINIMUM_HOURS),
         _has_ctr=t.hrs_rn_ctr.notnull(),
         **extra,
@@ -278,11 +291,18 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
 
 
 def daily_measures(
-    source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
+    source: Source,
+    *,
+    quarter: Quarter | str | None = None,
+    facility: str | None = None,
+    engine: Engine | None = None,
 ) -> Any:
-    """Per facility-day: hours by group, census, HPRD, weekend and RN-coverage flags."""
-    d = _per_day(_filter(daily_source(source), quarter, facility))
-    return d.drop("_has_ctr").order_by(["provnum", "workdate"])
+    """Per facility-day: hours by group, census, HPRD, weekend and RN-coverage flags.
+
+    ``engine`` runs the rule there (the rows are read and checked on DuckDB).
+    """
+    d = _per_day(place(_filter(daily_source(source), quarter, facility), engine))
+    return d.drop("_has_ctr", "_rn_blank", "_no_nurse").order_by(["provnum", "workdate"])
 
 
 def _ratio(num: Any, den: Any) -> Any:
@@ -305,10 +325,17 @@ def _rule_hit(rule: ExclusionRule, m: Any) -> Any:
 
 
 def quarterly_measures(
-    source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
+    source: Source,
+    *,
+    quarter: Quarter | str | None = None,
+    facility: str | None = None,
+    engine: Engine | None = None,
 ) -> Any:
-    """Per facility-quarter measures with ``QUARTERLY_COLUMNS``, as an Ibis table."""
-    return quarterly_expression(_filter(daily_source(source), quarter, facility))
+    """Per facility-quarter measures with ``QUARTERLY_COLUMNS``, as an Ibis table.
+
+    ``engine`` runs the rule there (the rows are read and checked on DuckDB).
+    """
+    return quarterly_expression(place(_filter(daily_source(source), quarter, facility), engine))
 
 
 def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
@@ -324,6 +351,8 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     ``_emp`` columns out (no check reads them): only for rows whose ``_emp``
     values are known to be good.
     """
+    import ibis
+
     d = _per_day(t, checked=checked, negatives=negatives)
     checks = {}
     if checked:
@@ -358,9 +387,13 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
         weekend_aide=d.aide_hours.sum(where=d.weekend),
         zero_rn_days=d.count(where=d.zero_rn),
         rn_under_8h_days=d.count(where=d.rn_under_8h),
+        days_blank=d.count(where=d._rn_blank),
+        days_without_nurse_staffing=d.count(where=d._no_nurse),
+        _first_day=d.workdate.min(),
         **checks,
     )
     m = g.mutate(
+        days_missing=ibis.greatest(_days_in_quarter(g._first_day) - g.days_reported, 0),
         avg_census=g.resident_days / g.days_reported,
         rn_hprd=_ratio(g.rn_hours, g.resident_days),
         lpn_hprd=_ratio(g.lpn_hours, g.resident_days),
@@ -379,6 +412,15 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     if checked:
         columns += (_clean(m, negatives=negatives).name("_clean"),)
     return m.select(*columns).order_by(["provnum", "quarter"])
+
+
+def _days_in_quarter(day: Any) -> Any:
+    """The number of calendar days in the quarter of the date ``day`` (90 to 92)."""
+    import ibis
+
+    month, year = day.month(), day.year()
+    leap = ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).cast("int64")
+    return ibis.cases((month <= 3, 90 + leap), (month <= 6, 91), else_=92)
 
 
 def _clean(m: Any, *, negatives: bool) -> Any:

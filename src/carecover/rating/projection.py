@@ -93,6 +93,15 @@ class Projection:
     extra_weekend_hours_per_weekend_day_for_next_band: float | None
     notes: list[str] = field(default_factory=list)
     release: str = ""  # the Care Compare release that rates the quarter ("" if none)
+    # Missing days are never silent (issue 15 §2): quarter days up to as_of
+    # without a row, rows with blank RN hours, days with residents and no
+    # nurse hours; ``excluded`` when CMS's missing-staffing rule would leave
+    # the facility out (``pbj.missing_days``).
+    days_missing: int = 0
+    days_blank: int = 0
+    days_without_nurse_staffing: int = 0
+    excluded: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
@@ -129,6 +138,7 @@ class Projection:
             f"{self.zero_rn_days_scheduled} scheduled; one star from {self.zero_rn_one_star_at}; "
             f"{self.zero_rn_days_left_before_one_star} more allowed"
         )
+        lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(self.card.to_text())
 
         def needed(value: float | None) -> str:
@@ -272,6 +282,7 @@ def project(
             field="date",
         )
     assumed = _assumed_days(so_far, [d for d in remaining if d not in planned])
+    gaps = _gaps(provnum, quarter, as_of, so_far)
     ahead = sorted([*planned.values(), *assumed], key=lambda d: d.workdate)
 
     ratio = cmi_ratio if cmi_ratio else 1.0
@@ -393,7 +404,52 @@ def project(
         extra_weekend_hours_per_weekend_day_for_next_band=weekend_extra,
         notes=notes,
         release=rated_by.name if rated_by is not None else "",
+        **gaps,
     )
+
+
+def _gaps(provnum: str, quarter: Quarter, as_of: date, so_far: Sequence[DayFigures]) -> Any:
+    """Days missing, blank and without nurse staffing up to ``as_of``, and their warnings.
+
+    A missing day counts as a day without nurse staffing (the MDS census
+    still has its residents); past the threshold of CMS's rule
+    (``exclusion_rules.csv``, UNCONFIRMED) the quarter would be excluded.
+    """
+    from carecover.pbj.measures import exclusion_rules
+    from carecover.pbj.missing_days import day_warnings
+
+    elapsed = (as_of - quarter.start).days + 1
+    missing = max(0, elapsed - len({d.workdate for d in so_far}))
+    blank = sum(d.rn_hours is None for d in so_far)
+    no_nurse = sum(d.census > 0 and d.total_hours == 0 and not d.rn_hours for d in so_far)
+    warnings = day_warnings(
+        {
+            "provnum": provnum,
+            "quarter": str(quarter),
+            "days_reported": len(so_far),
+            "days_missing": missing,
+            "days_blank": blank,
+            "days_without_nurse_staffing": no_nurse,
+        }
+    )
+    unstaffed = missing + no_nurse
+    excluded = any(
+        r.measure == "days_without_nurse_staffing" and unstaffed > r.threshold
+        for r in exclusion_rules()
+    )
+    if excluded:
+        warnings.append(
+            f"{unstaffed} day(s) missing or without nurse staffing: CMS would leave the "
+            "staffing measures out (no 5 stars; whether it is no rating or 1 star is "
+            "UNCONFIRMED); the stars below assume the missing days were staffed"
+        )
+    return {
+        "days_missing": missing,
+        "days_blank": blank,
+        "days_without_nurse_staffing": no_nurse,
+        "excluded": excluded,
+        "warnings": warnings,
+    }
 
 
 def pbj_days(source: Any, provnum: str, quarter: Quarter) -> list[DayFigures]:
