@@ -7,31 +7,18 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.portal.incidents.migrating import migrate_incidents, restore_schema
 
 BEFORE = "0003_members_per_organisation"
 AFTER = "0004_report_clock"
 
 
-def _migrate(incidents: str) -> Any:
-    """Migrate the incidents app to ``incidents``; the models as they are then."""
-    executor = MigrationExecutor(connection)
-    targets = [
-        (app, incidents if app == "incidents" else name)
-        for app, name in executor.loader.graph.leaf_nodes()
-    ]
-    executor.migrate([("incidents", incidents)])
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps(transactional_db: None) -> Iterator[Any]:
     """The models before migration 0004; the schema is restored afterwards."""
-    executor = MigrationExecutor(connection)
-    leaf = next(name for app, name in executor.loader.graph.leaf_nodes() if app == "incidents")
-    yield _migrate(BEFORE)
-    _migrate(leaf)
+    yield migrate_incidents(BEFORE)
+    restore_schema()
 
 
 def at(day: int, hour: int = 9) -> datetime:
@@ -78,7 +65,7 @@ def test_filed_reports_take_their_first_submission_from_their_versions(old_apps:
     bulk = report(2, "accepted", at(6))  # loaded without a history
     draft = report(3, "draft", None)
 
-    apps = _migrate(AFTER)
+    apps = migrate_incidents(AFTER)
     first = dict(
         apps.get_model("incidents", "Report").objects.values_list("report_id", "first_submitted_at")
     )

@@ -11,31 +11,18 @@ from datetime import date, time
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.portal.incidents.migrating import migrate_incidents, restore_schema
 
 BEFORE = "0002_list_indexes"
 AFTER = "0003_members_per_organisation"
 
 
-def _migrate(incidents: str) -> Any:
-    """Migrate the incidents app to ``incidents`` (every other app at its latest); its models."""
-    executor = MigrationExecutor(connection)
-    targets = [
-        (app, incidents if app == "incidents" else name)
-        for app, name in executor.loader.graph.leaf_nodes()
-    ]
-    executor.migrate([("incidents", incidents)])
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps(transactional_db: None) -> Iterator[Any]:
     """The models as they were before migration 0003; the schema is restored afterwards."""
-    executor = MigrationExecutor(connection)
-    leaf = next(name for app, name in executor.loader.graph.leaf_nodes() if app == "incidents")
-    yield _migrate(BEFORE)
-    _migrate(leaf)
+    yield migrate_incidents(BEFORE)
+    restore_schema()
 
 
 def _report(apps: Any, org: Any, member: Any, user: Any, number: int, **changes: Any) -> Any:
@@ -87,7 +74,7 @@ def test_a_shared_member_is_split_per_organisation_and_reports_keep_the_member_a
     twin = _report(old_apps, one, shared, user, 2)  # a duplicate filed before the guard
     theirs = _report(old_apps, two, shared, user, 3)
 
-    apps = _migrate(AFTER)
+    apps = migrate_incidents(AFTER)
 
     members = apps.get_model("incidents", "Member").objects
     report = apps.get_model("incidents", "Report").objects
