@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from carecover.portal.audit.models import AuditEvent
 
@@ -102,3 +104,26 @@ def test_a_formula_in_a_public_file_is_neutralised_in_downloads(
     )
     assert "'=HYPERLINK" in text
     assert ",=HYPERLINK" not in text
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    page=st.sampled_from(
+        [
+            "/analysts/",
+            "/analysts/facility/335001/",
+            "/analysts/state/NY/",
+            "/analysts/chain/",
+            "/analysts/facility/335001/benchmark.csv",
+        ]
+    ),
+    name=st.sampled_from(["q", "chain", "quarter", "peers", "name"]),
+    value=st.text(max_size=300),
+)
+def test_no_query_string_is_a_server_error(
+    as_analyst: Client, page: str, name: str, value: str
+) -> None:
+    status = as_analyst.get(page, {name: value}).status_code
+    assert status in (200, 400, 404)
