@@ -22,6 +22,10 @@ GROUPS = {
         "carecover.cli.rating",
         "Five-Star staffing rating: recompute CMS's stars, explain them, project a quarter.",
     ),
+    "facility": (
+        "carecover.cli.facility",
+        "A facility's own figures from its own PBJ XML and MDS files.",
+    ),
     "synth": ("carecover.cli.synth", "Synthetic data with realistic national distributions."),
     "serve": (
         "carecover.cli.serve",
