@@ -29,6 +29,7 @@ ENDPOINTS = {
     ("delete", "/api/reports/{report_id}"),
     ("post", "/api/reports/{report_id}/submit"),
     ("post", "/api/reports/{report_id}/correction"),
+    ("post", "/api/reports/submit-all"),
     ("post", "/api/reports/{report_id}/correction/decision"),
     ("get", "/api/periods"),
     ("post", "/api/periods/{period_start}/attest"),

@@ -26,7 +26,7 @@ from carecover.backup.duplicates import check_day_hours, check_not_duplicate, in
 from carecover.backup.ids import ReportIdIssuer
 from carecover.backup.report import BackupReport, CorrectionKind, ReportStatus
 from carecover.backup.split import reports_for_range
-from carecover.errors import RuleError
+from carecover.errors import CarecoverError, InputError, RuleError
 from carecover.portal.accounts.models import Organisation, Site, User
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
@@ -302,3 +302,32 @@ def decide_correction(
         action,
         lambda r: lifecycle.decide_correction(r, approve=approve, comment=comment, now=now),
     )
+
+
+def submit_all(
+    user: User, first: date, last: date, *, now: datetime, today: date
+) -> tuple[list[str], dict[str, str]]:
+    """Submit each of the organisation's drafts with an incident from ``first`` to ``last``.
+
+    Each draft is checked and submitted on its own (``submit``): one that is not
+    ready stays a draft, with why, and does not stop the others. The BUS ids
+    submitted, and the refused ones with their reasons.
+    """
+    assert user.organisation is not None
+    if last < first:
+        raise InputError("cannot be before the first date", field="incident_to")
+    drafts = Report.objects.filter(
+        organisation=user.organisation,
+        status=ReportStatus.DRAFT,
+        incident_date__range=(first, last),
+    ).order_by("incident_date", "id")
+    done: list[str] = []
+    refused: dict[str, str] = {}
+    for row in drafts:
+        try:
+            submit(user, row, now=now, today=today)
+        except CarecoverError as exc:
+            refused[row.report_id] = str(exc)
+        else:
+            done.append(row.report_id)
+    return done, refused

@@ -20,7 +20,6 @@ from carecover.backup.report import (
     Contact,
     DeclinedBy,
     ReporterKind,
-    ReportStatus,
 )
 from carecover.backup.split import reports_for_range
 from carecover.backup.validation import (
@@ -33,7 +32,7 @@ from carecover.backup.validation import (
 from carecover.errors import CarecoverError, InputError
 from carecover.portal.accounts.models import Organisation, OrganisationKind
 from carecover.portal.incidents.members import mismatches
-from carecover.portal.queryparams import DayField, RowIdField
+from carecover.portal.incidents.widgets import MEMBER_SEARCH, SEARCH_ATTRS, date_picker, time_picker
 
 
 class _DryRunLedger:
@@ -63,32 +62,6 @@ def _help(name: str) -> str:
 
 def _blank_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "---------"), *pairs]
-
-
-#: What the member search sends (``lookup.member_search``): name, birth date, SSN ending.
-MEMBER_SEARCH_FIELDS = (
-    "[name=member_last_name],[name=member_first_name],"
-    "[name=member_date_of_birth],[name=member_search_ssn4]"
-)
-#: Typing a member's name or birth date searches the organisation's members (htmx).
-_SEARCH_ATTRS = {
-    "autocomplete": "off",
-    "hx-post": "/reports/members/",
-    "hx-trigger": "input changed delay:300ms",
-    "hx-target": "#member-results",
-    "hx-include": MEMBER_SEARCH_FIELDS,
-}
-_MEMBER_SEARCH = forms.TextInput(attrs=_SEARCH_ATTRS)
-
-
-def _date_picker(**attrs: str) -> forms.DateInput:
-    """The browser's date picker; the value as ISO, the only format it reads."""
-    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
-
-
-def _time_picker() -> forms.TimeInput:
-    """The browser's time picker, HH:MM."""
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 #: Help in the form's words where the shared help quotes codes a file holds.
@@ -131,15 +104,15 @@ class ReportForm(forms.Form):
     member_first_name = forms.CharField(
         max_length=100,
         help_text=_help("member.first_name"),
-        widget=_MEMBER_SEARCH,
+        widget=MEMBER_SEARCH,
     )
     member_last_name = forms.CharField(
         max_length=100,
         help_text=_help("member.last_name"),
-        widget=_MEMBER_SEARCH,
+        widget=MEMBER_SEARCH,
     )
     member_date_of_birth = forms.DateField(
-        help_text=_help("member.date_of_birth"), widget=_date_picker(**_SEARCH_ATTRS)
+        help_text=_help("member.date_of_birth"), widget=date_picker(**SEARCH_ATTRS)
     )
     member_medicaid_id = forms.CharField(
         max_length=20, label="Member Medicaid ID", help_text=_help("member.medicaid_id")
@@ -160,16 +133,16 @@ class ReportForm(forms.Form):
             "and the correction is audited. Reports already filed keep the member as filed."
         ),
     )
-    incident_date = forms.DateField(help_text=_help("incident_date"), widget=_date_picker())
+    incident_date = forms.DateField(help_text=_help("incident_date"), widget=date_picker())
     learned_on = forms.DateField(
         required=False,
         label="Date you learned of it",
         help_text=_help("learned_on"),
-        widget=_date_picker(),
+        widget=date_picker(),
     )
     last_date = forms.DateField(
         required=False,
-        widget=_date_picker(),
+        widget=date_picker(),
         label="Last date (several days)",
         help_text=(
             "Optional, new reports only: the last date of an interruption over several days. "
@@ -192,8 +165,8 @@ class ReportForm(forms.Form):
             }
         ),
     )
-    scheduled_start = forms.TimeField(help_text=_help("scheduled_start"), widget=_time_picker())
-    scheduled_end = forms.TimeField(help_text=_help("scheduled_end"), widget=_time_picker())
+    scheduled_start = forms.TimeField(help_text=_help("scheduled_start"), widget=time_picker())
+    scheduled_end = forms.TimeField(help_text=_help("scheduled_end"), widget=time_picker())
     hours_without_staff = forms.FloatField(help_text=_help("hours_without_staff"))
     backup_status = forms.ChoiceField(
         choices=[
@@ -427,42 +400,3 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_help("mco_comment")
     )
-
-
-class ReportFilterForm(forms.Form):
-    """Filters of the report list; every one is optional (``listing.apply_filters``)."""
-
-    provider = forms.CharField(required=False, max_length=40, label="Provider number")
-    member = RowIdField(
-        required=False,
-        label="Member record no.",
-        help_text="The member's record number (ids only: no names in web addresses).",
-    )
-    service = forms.CharField(required=False, max_length=20, label="Service code")
-    reason = forms.ChoiceField(required=False, label="Reason")
-    report_type = forms.ChoiceField(
-        required=False,
-        label="Type",
-        choices=_blank_first(
-            [
-                (BackupStatus.NOT_AVAILABLE.value, "Backup not available"),
-                (BackupStatus.OFFERED_DECLINED.value, "Backup offered but declined"),
-            ]
-        ),
-    )
-    status = forms.ChoiceField(
-        required=False,
-        choices=_blank_first([(s.value, s.value.capitalize()) for s in ReportStatus]),
-    )
-    incident_from = DayField(
-        required=False, label="Incident from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    incident_to = DayField(
-        required=False, label="Incident to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = _blank_first(  # type: ignore[attr-defined]
-            [(r.code, r.label) for r in load_reasons()]
-        )

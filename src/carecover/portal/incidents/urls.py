@@ -5,12 +5,20 @@ from __future__ import annotations
 from django.urls import path
 
 import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
-from carecover.portal.incidents import corrections, guidance, lookup, service_breaks, views
+from carecover.portal.incidents import (
+    corrections,
+    guidance,
+    lookup,
+    service_breaks,
+    submit_all,
+    views,
+)
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_new, name="new"),
+    path("submit-all/", submit_all.submit_all, name="submit_all"),
     path("check/", guidance.reportable, name="reportable"),
     path("service-breaks/new/", guidance.service_break_new, name="service_break_new"),
     path("service-breaks/", service_breaks.service_break_log, name="service_breaks"),

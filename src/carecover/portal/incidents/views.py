@@ -30,8 +30,8 @@ from carecover.portal.incidents.access import (
 from carecover.portal.incidents.conversion import to_domain
 from carecover.portal.incidents.corrections import CorrectionDecisionForm, CorrectionRequestForm
 from carecover.portal.incidents.cross_provider import mark_probable_duplicates
+from carecover.portal.incidents.filters import ReportFilterForm
 from carecover.portal.incidents.forms import (
-    ReportFilterForm,
     ReportForm,
     ReviewForm,
     form_field,
