@@ -16,7 +16,8 @@ Cli = Callable[..., CliResult]
 FIXTURES = REPO / "tests" / "fixtures" / "pbj"
 HEADER = (
     "provnum,quarter,days_reported,days_missing,days_blank,resident_days,avg_census,rn_hours,"
-    "lpn_hours,aide_hours,total_hours,rn_hprd,lpn_hprd,aide_hprd,total_hprd,weekend_total_hprd,"
+    "lpn_hours,aide_hours,total_hours,rn_hprd,lpn_hprd,aide_hprd,total_hprd,licensed_hprd,"
+    "nurse_care_hprd,weekend_total_hprd,"
     "weekend_rn_hprd,contract_share,zero_rn_days,rn_under_8h_days,days_without_nurse_staffing,"
     "excluded"
 )

@@ -23,6 +23,9 @@ Rules (cms-staffing-methodology.md):
   with residents (census > 0) and no nurse hours at all, blank or 0: CMS's
   "missing nurse staffing on days with census" (§2.1, PBJpedia S11). Its
   threshold is a row of ``exclusion_rules.csv``, UNCONFIRMED.
+- Measures users ask for (issue 15 §6; ours, not CMS's): ``licensed_hprd``
+  = (RN + LPN hours) ÷ resident-days; ``nurse_care_hprd`` = total nurse
+  hours without the DON, RN-admin and LPN-admin hours ÷ resident-days.
 - Exclusions (§3c "Staffing-level exclusions"), read from
   ``data/pbj/exclusion_rules.csv``: total HPRD = 0 or > 12, aide HPRD > 5.25,
   the same on weekends, and < 1.5 for data quarters up to 2021Q4
@@ -71,6 +74,8 @@ QUARTERLY_COLUMNS = (
     "lpn_hprd",
     "aide_hprd",
     "total_hprd",
+    "licensed_hprd",
+    "nurse_care_hprd",
     "weekend_total_hprd",
     "weekend_rn_hprd",
     "contract_share",
@@ -85,6 +90,9 @@ _NURSE_HOURS = tuple(
     for c in nurse_columns(g)
     for suffix in ("", "_emp", "_ctr")
 )
+# DON, RN admin and LPN admin (codes 5, 6, 8): left out of the nurse-care HPRD
+# users ask for (issue 15 §6); CMS's total nurse HPRD keeps them.
+_ADMIN_HOURS = ("hrs_rndon", "hrs_rnadmin", "hrs_lpnadmin")
 RN_MINIMUM_HOURS = 8  # 42 CFR 483.35(b): an RN 8 consecutive hours a day (§5)
 
 Source = Any  # an Ibis table, a store path (.duckdb), or CSV path(s)
@@ -280,6 +288,9 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
         contract_hours=contract,
         zero_rn=has_residents & rn_known & (rn_sum == 0),
         _rn_blank=~rn_known,
+        _admin_hours=sum(
+            (t[c].fill_null(0) for c in _ADMIN_HOURS[1:]), start=t[_ADMIN_HOURS[0]].fill_null(0)
+        ),
         _no_nurse=has_residents & (total == 0),
         rn_under_8h=has_residents & rn_known & (rn_sum < RN_MINIMUM_HOURS),
         _has_ctr=t.hrs_rn_ctr.notnull(),
@@ -302,7 +313,9 @@ def daily_measures(
     ``engine`` runs the rule there (the rows are read and checked on DuckDB).
     """
     d = _per_day(place(_filter(daily_source(source), quarter, facility), engine))
-    return d.drop("_has_ctr", "_rn_blank", "_no_nurse").order_by(["provnum", "workdate"])
+    return d.drop("_has_ctr", "_rn_blank", "_no_nurse", "_admin_hours").order_by(
+        ["provnum", "workdate"]
+    )
 
 
 def _ratio(num: Any, den: Any) -> Any:
@@ -379,6 +392,7 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
         lpn_hours=d.lpn_hours.sum(),
         aide_hours=d.aide_hours.sum(),
         total_hours=d.total_hours.sum(),
+        _admin_hours=d._admin_hours.sum(),
         contract_hours=d.contract_hours.sum(where=d._has_ctr),
         contract_base=d.total_hours.sum(where=d._has_ctr),
         weekend_census=d.census.sum(where=d.weekend),
@@ -399,6 +413,8 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
         lpn_hprd=_ratio(g.lpn_hours, g.resident_days),
         aide_hprd=_ratio(g.aide_hours, g.resident_days),
         total_hprd=_ratio(g.total_hours, g.resident_days),
+        licensed_hprd=_ratio(g.rn_hours.fill_null(0) + g.lpn_hours.fill_null(0), g.resident_days),
+        nurse_care_hprd=_ratio(g.total_hours - g._admin_hours, g.resident_days),
         weekend_total_hprd=_ratio(g.weekend_total, g.weekend_census),
         weekend_rn_hprd=_ratio(g.weekend_rn, g.weekend_census),
         weekend_aide_hprd=_ratio(g.weekend_aide, g.weekend_census),
