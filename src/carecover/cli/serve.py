@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -14,6 +14,29 @@ from rich.console import Console
 from rich.table import Table
 
 from carecover.portal.serving import demo_portal, run_server
+
+#: One demo login: user name, password, role, organisation.
+Login = tuple[str, str, str, str]
+
+
+def print_logins(logins: Iterable[Login], console: Console) -> None:
+    """The demo's logins: a table on a terminal, every user name whole whatever its
+    width (the organisation wraps instead); a plain tab-separated list otherwise."""
+    rows = list(logins)
+    if not console.is_terminal:
+        # Piped or redirected: one login a line, nothing cut, easy to grep.
+        for row in [("user name", "password", "role", "organisation"), *rows]:
+            console.file.write("\t".join(row) + "\n")
+        return
+    table = Table(title="Demo logins (one password for all)")
+    longest = max((len(row[0]) for row in rows), default=9)
+    table.add_column("user name", no_wrap=True, min_width=longest)
+    table.add_column("password", no_wrap=True)
+    table.add_column("role", overflow="fold")
+    table.add_column("organisation", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 @contextmanager
@@ -55,13 +78,10 @@ def register(app: typer.Typer) -> None:
         os.environ.setdefault("CARECOVER_EMAIL_BACKEND", "console")
         os.environ.setdefault("CARECOVER_SITE_URL", f"http://{host}:{port}")
         with demo_portal(host) as logins, _demo_worker():
-            table = Table(title="Demo logins (one password for all)")
-            for column in ("user name", "password", "role", "organisation"):
-                table.add_column(column)
-            for login in logins:
-                table.add_row(login.username, login.password, login.role, login.organisation)
             console = Console()
-            console.print(table)
+            print_logins(
+                [(x.username, x.password, x.role, x.organisation) for x in logins], console
+            )
             console.print(f"Portal: http://{host}:{port}/accounts/login/")
             # One worker: the demo database is a single SQLite file.
             run_server(host=host, port=port, workers=1)

@@ -23,8 +23,9 @@ from django.utils import timezone
 from carecover.backup.classify import CauseCategory, causes
 from carecover.backup.correction import Correction
 from carecover.backup.ids import parse_report_id
-from carecover.backup.report import ReporterKind
+from carecover.backup.report import BackupReport, ReporterKind, ReportStatus
 from carecover.backup.synth import SynthProvider, synth_backup_data
+from carecover.backup.validation import EOR_REASON_PREFIX
 from carecover.errors import InputError, RuleError
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, Site, User
 from carecover.portal.compliance import services
@@ -153,6 +154,47 @@ def _plans(orgs: list[Organisation], mco: User, filer: dict[str, User], today: d
                 services.close_plan(mco, plan, now=answered + timedelta(days=3))
 
 
+def _cutoff(today: date) -> datetime:
+    """The demo's "now": the current time on ``today``, else the end of ``today``."""
+    end = timezone.make_aware(datetime.combine(today, time(23, 59, 59)))
+    return min(timezone.now(), end)
+
+
+def _plausible(report: BackupReport) -> BackupReport:
+    """The synthetic report as the form would take it: Employer-of-Record reasons only
+    on an Employer of Record's reports (``validation.EOR_REASON_PREFIX``)."""
+    if (
+        report.reason is not None
+        and report.reason.startswith(EOR_REASON_PREFIX)
+        and report.reporter_kind is not ReporterKind.EOR
+    ):
+        return replace(report, reason="backup_staff_unavailable")
+    return report
+
+
+def _as_of(report: BackupReport, cutoff: datetime) -> BackupReport:
+    """The report as it stands at ``cutoff``: a submission after it has not happened yet,
+    so the report is still a draft (nothing in the demo is dated in the future)."""
+    if report.submitted_at is None:
+        return report
+    # The synthetic times are wall-clock times at the MCO.
+    submitted = timezone.make_aware(report.submitted_at)
+    if submitted > cutoff:
+        return replace(
+            report,
+            status=ReportStatus.DRAFT,
+            submitted_at=None,
+            first_submitted_at=None,
+            mco_comment=None,
+        )
+    first = report.first_submitted_at
+    return replace(
+        report,
+        submitted_at=submitted,
+        first_submitted_at=timezone.make_aware(first) if first is not None else None,
+    )
+
+
 def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> list[DemoLogin]:
     """Create the demo organisations, users, members and reports; return the logins.
 
@@ -196,10 +238,9 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
                     ssn_last4=m.ssn_last4,
                 )
         last_numbers: dict[int, int] = {}
+        cutoff = _cutoff(today)
         for report in data.reports:
-            if report.submitted_at is not None:
-                # The synthetic times are wall-clock times at the MCO.
-                report = replace(report, submitted_at=timezone.make_aware(report.submitted_at))
+            report = _as_of(_plausible(report), cutoff)
             row = Report(
                 organisation=orgs[report.provider_id],
                 member=members[(report.provider_id, report.member.medicaid_id)],
@@ -227,6 +268,8 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
                 attested_by=filer[item.provider_id],
             )
             for item in data.attestations
+            # Nothing dated after today: a period is attested once it is over, not before.
+            if timezone.make_aware(item.attested_at) <= cutoff
         )
         _service_breaks(orgs, filer, today, random.Random(seed))
         _plans(list(orgs.values()), users[1], filer, today)
