@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 
 from benchmarks import (
+    history_bench,
     mds_bench,
     mds_duplicates_bench,
     nursinghome_bench,
@@ -34,6 +35,7 @@ SUITES: dict[str, Callable[[], str]] = {
     "rating": rating_bench.run,
     "nursinghome": nursinghome_bench.run,
     "wide": wide_bench.run,
+    "history": history_bench.run,
 }
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = (

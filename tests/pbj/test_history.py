@@ -200,3 +200,15 @@ def test_the_table_is_rebuilt_when_a_later_load_makes_it_stale(tmp_path: Path) -
     refresh_history(con)  # current: nothing to do
     con.close()
     shutil.rmtree(tmp_path)
+
+
+def test_the_stored_minimum_rows_are_those_computed_from_the_days(con: Any) -> None:
+    from carecover.pbj.history import minimums_of
+    from carecover.pbj.minimums import minimum_rows
+    from carecover.pbj.store import ibis_table
+
+    load_history(con, FILES)
+    stored = minimums_of(con, HISTORY_TABLE, state="ny", quarter="2024Q2")
+    live = minimum_rows(ibis_table(con, "daily_nurse_staffing"), state="NY", quarter="2024Q2")
+    assert stored == live
+    assert {r["rule"] for r in stored} >= {"ny-total", "ny-cna", "ny-licensed"}

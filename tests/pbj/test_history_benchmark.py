@@ -126,7 +126,8 @@ def test_percentile_and_median_match_a_direct_computation(values: list[int], pic
     total = next(r for r in rows if r["measure"] == "total_hprd")
     hprds = [v / 100 for v in values]
     percentile, median = _direct(hprds[mine], hprds)
-    assert total["percentile"] == percentile
+    # DuckDB rounds halves away from zero, Python's round() to even: 81.25 is 81.3 or 81.2.
+    assert total["percentile"] == pytest.approx(percentile, abs=0.05 + 1e-9)
     assert total["peer_median"] == pytest.approx(median, abs=1e-5)
     assert total["peers"] == len(values)
     con.close()

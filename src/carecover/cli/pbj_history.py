@@ -59,6 +59,12 @@ def history_load(
         bool,
         typer.Option("--quarantine", help="Put unreadable rows in the quarantine table and go on."),
     ] = False,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="DuckDB's memory cap while loading (spills beyond it)."
+        ),
+    ] = "1.5GB",
     wait: WaitOption = 0.0,
 ) -> None:
     """Load the national history (every quarter, every provider release), restartable."""
@@ -88,6 +94,7 @@ def history_load(
                 con,
                 files,
                 quarantine=quarantine,
+                memory_limit=memory_limit,
                 progress=show,
                 on_loaded=lambda r: typer.echo(_line(r)),
             )
@@ -116,20 +123,19 @@ def state(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """A state: distributions, facilities below its minimum, weekend gaps, zero-RN days, trend."""
-    from carecover.pbj.history import history_table
+    from carecover.pbj.history import history_table, minimums_of
     from carecover.pbj.history_views import VIEW_COLUMNS, state_view
-    from carecover.pbj.minimums import minimum_rows
-    from carecover.pbj.store import connect, ibis_table
+    from carecover.pbj.store import connect
 
     con = connect(db.expanduser(), read_only=True)
     try:
-        daily = ibis_table(con, "daily_nurse_staffing")
+        table = history_table(con)
         rows = state_view(
             con,
-            history_table(con),
+            table,
             state=code,
             quarter=quarter,
-            minimum_rows_of=lambda **kw: minimum_rows(daily, **kw),
+            minimum_rows_of=lambda **kw: minimums_of(con, table, **kw),
         )
     finally:
         con.close()

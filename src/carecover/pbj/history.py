@@ -37,10 +37,12 @@ __all__ = [
     "HistoryFile",
     "history_table",
     "load_history",
+    "minimums_of",
     "refresh_history",
 ]
 
 HISTORY_TABLE = "history_measures"
+MINIMUMS_TABLE = "history_minimums"
 HISTORY_MEASURES = (
     "total_hprd",
     "rn_hprd",
@@ -55,7 +57,7 @@ HISTORY_MEASURES = (
     "rn_turnover",
 )
 BED_BANDS = ((0, 50), (50, 100), (100, 150), (150, 200), (200, 100_000))
-_VERSION = "history-1"  # bump when the table's definition changes
+_VERSION = "history-2"  # bump when the table's definition changes
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def refresh_history(con: Any) -> None:
     try:
         refresh_stored(con, [])  # rebuilt whole only when computed by other code
         con.execute(f"CREATE OR REPLACE TABLE {HISTORY_TABLE} AS {_build_sql()}")
+        _build_minimums(con)
         con.execute(
             "CREATE TABLE IF NOT EXISTS pbj_derived (name VARCHAR PRIMARY KEY, code_key VARCHAR)"
         )
@@ -163,6 +166,57 @@ def refresh_history(con: Any) -> None:
         con.execute("COMMIT")
     except BaseException as exc:
         abort(con, exc)
+
+
+def _build_minimums(con: Any) -> None:
+    """Store every facility-quarter's state minimum rows (``minimums.minimum_rows``)."""
+    from carecover.pbj.minimums import minimum_table
+    from carecover.pbj.store import ibis_table, quiet_ibis
+
+    with quiet_ibis():
+        rows = minimum_table(ibis_table(con, "daily_nurse_staffing")).to_pyarrow()
+    con.register("history_minimum_rows", rows)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {MINIMUMS_TABLE} AS "
+            "SELECT * FROM history_minimum_rows ORDER BY state, period, provnum, rule"
+        )
+    finally:
+        con.unregister("history_minimum_rows")
+
+
+def minimums_of(
+    con: Any,
+    table: str,
+    *,
+    state: str | None = None,
+    facility: str | None = None,
+    quarter: str | None = None,
+) -> list[dict[str, Any]]:
+    """State minimum rows (``minimums.COLUMNS``) of a state or facility in ``quarter``.
+
+    Read from ``history_minimums`` when ``table`` is the current stored
+    facility-quarter table (built in the same transaction), else computed
+    from the daily rows.
+    """
+    if table != HISTORY_TABLE:
+        from carecover.pbj.minimums import minimum_rows
+        from carecover.pbj.store import ibis_table
+
+        daily = ibis_table(con, "daily_nurse_staffing")
+        return minimum_rows(daily, state=state, facility=facility, quarter=quarter)
+    where, params = ["true"], []
+    for column, value in (("state", state), ("provnum", facility), ("period", quarter)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value.upper() if column == "state" else value)
+    cursor = con.execute(
+        f"SELECT * FROM {MINIMUMS_TABLE} WHERE {' AND '.join(where)} "
+        "ORDER BY provnum, period, rule",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def history_table(con: Any, *, read_only: bool = True) -> str:
@@ -210,12 +264,17 @@ def load_history(
     quarantine: bool = False,
     progress: ProgressCallback | None = None,
     on_loaded: FileCallback | None = None,
+    memory_limit: str | None = None,
 ) -> list[HistoryFile]:
     """Load daily staffing and provider-information files, then rebuild ``history_measures``.
 
     Each file is its own transaction; a failure stops the load after the
     files before it were committed (run the same command again to resume).
+    ``memory_limit`` (DuckDB's, e.g. ``"1.5GB"``) caps the memory DuckDB
+    keeps; beyond it DuckDB spills to disk.
     """
+    if memory_limit is not None:
+        con.execute("SET memory_limit = ?", [memory_limit])
     from carecover.pbj.history_providers import PROVIDER_DDL, load_provider_release
     from carecover.pbj.loading import load_file
     from carecover.pbj.publichead import check_public_head

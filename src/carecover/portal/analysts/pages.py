@@ -54,9 +54,8 @@ def facility_figures(
     cursor: Any, table: str, ccn: str, *, quarter: Quarter | None, peers: str
 ) -> dict[str, Any]:
     """A facility's page: its measures with peer percentiles, state minimum rows, trend."""
+    from carecover.pbj.history import minimums_of
     from carecover.pbj.history_benchmark import history_benchmark_rows
-    from carecover.pbj.minimums import minimum_rows
-    from carecover.pbj.store import ibis_table
 
     facts = cursor.execute(
         f"SELECT provname, state, county, chain, certified_beds, max(quarter) OVER () "
@@ -71,7 +70,7 @@ def facility_figures(
     rows = [r | {"label": LABELS[r["measure"]]} for r in every if r["quarter"] == label]
     if not rows:
         raise NotFoundError(f"facility {ccn} has no figures for {label}")
-    minimums = minimum_rows(ibis_table(cursor, "daily_nurse_staffing"), facility=ccn, quarter=label)
+    minimums = minimums_of(cursor, table, facility=ccn, quarter=label)
     trend = [(r["quarter"], r["value"]) for r in every if r["measure"] == "total_hprd"]
     rn = [(r["quarter"], r["value"]) for r in every if r["measure"] == "rn_hprd"]
     return {
@@ -127,17 +126,15 @@ def state_figures(
     cursor: Any, table: str, state: str, *, quarter: Quarter | None
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The state view's rows (for downloads) and the page's sections and charts."""
+    from carecover.pbj.history import minimums_of
     from carecover.pbj.history_views import state_view
-    from carecover.pbj.minimums import minimum_rows
-    from carecover.pbj.store import ibis_table
 
-    daily = ibis_table(cursor, "daily_nurse_staffing")
     rows = state_view(
         cursor,
         table,
         state=state,
         quarter=quarter,
-        minimum_rows_of=lambda **kw: minimum_rows(daily, **kw),
+        minimum_rows_of=lambda **kw: minimums_of(cursor, table, **kw),
     )
     sections = _sections(rows)
     quarter_shown = next(iter(sections.get("distribution", [])), {}).get("quarter", quarter)
