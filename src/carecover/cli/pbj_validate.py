@@ -41,6 +41,10 @@ def validate(
             " future dates and the deadline.",
         ),
     ] = None,
+    facility_name: Annotated[
+        str | None,
+        typer.Option("--facility-name", help="Facility name for the report (not in a PBJ file)."),
+    ] = None,
 ) -> None:
     """Validate a PBJ submission file against CMS's edits; exit 1 if it would be rejected."""
     # Imported here: lxml and the edit tables stay off the start-up path.
@@ -48,6 +52,10 @@ def validate(
     from carecover.pbj.validation import validate_submission
 
     report = validate_submission(file, submitted_on=submitted_on.date() if submitted_on else None)
+    if facility_name:
+        from dataclasses import replace
+
+        report = replace(report, facility_name=facility_name.strip()[:200])
     render = {"text": render_text, "json": render_json, "html": render_html}
     text = render[report_format.value](report)
     typer.echo(text, nl=not text.endswith("\n"))

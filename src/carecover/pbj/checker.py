@@ -345,6 +345,10 @@ class SubmissionChecker:
         self.tally.days += clean_days
         self.tally.entries += clean_entries
 
+    def dates_reported(self) -> int:
+        """Distinct dates of the quarter with a ``<workDay>`` (issue 15 §2: missing days)."""
+        return len({info[0] for info in self._dates.values() if info[1] and info[0] is not None})
+
     def flush(self) -> Tally:
         """The tally, with the entries counted by (job, pay, hours) text added in."""
         tally = self.tally

@@ -51,6 +51,8 @@ def _file_dict(report: FileReport) -> dict[str, Any]:
         "employees": report.tally.employees,
         "work_days": report.tally.days,
         "hour_entries": report.tally.entries,
+        "dates_reported": report.dates_reported,
+        "days_missing": report.days_missing,
         "hours_by_job_title": {str(k): v for k, v in report.hours_by_job_title.items()},
         "hours_by_pay_type": {str(k): v for k, v in report.hours_by_pay_type.items()},
         "counts": report.counts,
@@ -58,10 +60,29 @@ def _file_dict(report: FileReport) -> dict[str, Any]:
     }
 
 
+#: Said once in every report: which rules are ours (rating methods --unconfirmed lists them).
+OUR_RULES = (
+    "record counting (employee records + workDay records) and whole-file rejection on any"
+    " fatal edit are our rules, UNCONFIRMED by a CMS source"
+)
+
+
+def _processed(report: ValidationReport) -> str:
+    return f"{report.processed_at:%Y-%m-%d %H:%M:%S} UTC" if report.processed_at else "-"
+
+
+def _facility_name(report: ValidationReport) -> str:
+    return report.facility_name or "(not in a PBJ file; give --facility-name)"
+
+
 def report_to_dict(report: ValidationReport) -> dict[str, Any]:
     """The report as plain JSON-ready data (``status``, ``findings``, ``counts``, ``files``)."""
     return {
         "source": report.source,
+        "submission_id": report.submission_id,
+        "processed_at": report.processed_at.isoformat() if report.processed_at else None,
+        "facility_name": report.facility_name or None,
+        "our_rules": OUR_RULES,
         "submitted_on": report.submitted_on.isoformat(),
         "status": report.status,
         **{key: report.total(key) for key, _ in _COUNTS},
@@ -85,7 +106,11 @@ def render_text(report: ValidationReport) -> str:
     out = [
         f"PBJ validation report: {report.source}",
         f"Status: {report.status.upper()}",
+        f"Submission ID: {report.submission_id or '-'} (ours: the file's SHA-256, 16 digits)",
         f"Submission date: {report.submitted_on}",
+        f"Processing completion date/time: {_processed(report)}",
+        f"Facility name: {_facility_name(report)}",
+        f"Note: {OUR_RULES}",
     ]
     for key, label in _COUNTS:
         out.append(f"{label}: {report.total(key):,}")
@@ -101,6 +126,13 @@ def render_text(report: ValidationReport) -> str:
             f"Employees: {file.tally.employees:,}  work days: {file.tally.days:,}"
             f"  hour entries: {file.tally.entries:,}"
         )
+        if file.quarter:
+            out.append(f"Dates of the quarter with work days: {file.dates_reported}")
+            if file.days_missing:
+                out.append(
+                    f"Warning: {file.days_missing} day(s) of {file.quarter} have no workDay:"
+                    " a missing day is not a day of full staffing"
+                )
         rows = _edit_rows(file.counts)
         if rows:
             out.append("Edits:")
@@ -147,6 +179,10 @@ def render_html(report: ValidationReport) -> str:
         f"<h1>PBJ validation report: {escape(report.source)}</h1>",
         f'<p>Status: <strong class="{status}">{status.upper()}</strong>'
         f" &middot; submission date {escape(report.submitted_on.isoformat())}</p>",
+        f"<p>Submission ID {escape(report.submission_id or '-')} (ours)"
+        f" &middot; processed {escape(_processed(report))}"
+        f" &middot; facility name {escape(_facility_name(report))}</p>",
+        f"<p>{escape(OUR_RULES)}.</p>",
         "<table><tbody>",
         *(
             f"<tr><th>{escape(label)}</th>{_cell(f'{report.total(key):,}')}</tr>"
@@ -164,6 +200,11 @@ def render_html(report: ValidationReport) -> str:
                 f"<p>Quarter {escape(file.quarter)}, deadline {escape(str(file.deadline))};"
                 f" facility {escape(file.header.get('facilityId') or '?')}</p>"
             )
+            if file.days_missing:
+                parts.append(
+                    f'<p class="warning">{file.days_missing} day(s) of {escape(file.quarter)}'
+                    " have no workDay: a missing day is not a day of full staffing.</p>"
+                )
         rows = _edit_rows(file.counts)
         if rows:
             parts.append("<table><thead><tr><th>Edit</th><th>Severity</th><th>Title</th>")

@@ -15,10 +15,11 @@ second, tree-based validation when the document is small enough.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,6 +69,16 @@ class FileReport:
     counts: dict[str, int]
     findings: tuple[Finding, ...]
     truncated: dict[str, int]
+    dates_reported: int = 0  # distinct dates of the quarter with a workDay
+
+    @property
+    def days_missing(self) -> int:
+        """Days of the quarter without any ``<workDay>``: never a day of full staffing."""
+        if not self.quarter:
+            return 0
+        from carecover.pbj.calendar import Quarter
+
+        return max(0, Quarter.parse(self.quarter).days - self.dates_reported)
 
     @property
     def status(self) -> Status:
@@ -115,6 +126,12 @@ class ValidationReport:
     source: str
     submitted_on: date
     files: tuple[FileReport, ...]
+    # The Final Validation Report's identification (issue 15 §6). CMS assigns
+    # its own submission ID; ours is the first 16 hex digits of the file's
+    # SHA-256, so the same file always gets the same ID.
+    submission_id: str = ""
+    processed_at: datetime | None = None
+    facility_name: str = ""
 
     @property
     def status(self) -> Status:
@@ -158,7 +175,22 @@ def validate_submission(
     limits = limits or Limits()
     sources = open_sources(path, limits)
     reports = tuple(_validate_one(s, day, max_findings_per_edit, limits) for s in sources)
-    return ValidationReport(path.name, day, reports)
+    return ValidationReport(
+        path.name,
+        day,
+        reports,
+        submission_id=_submission_id(path),
+        processed_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _submission_id(path: Path) -> str:
+    """The first 16 hex digits of the file's SHA-256 (ours; CMS numbers its own)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def _validate_one(source: XmlSource, submitted_on: date, cap: int, limits: Limits) -> FileReport:
@@ -198,6 +230,7 @@ def _validate_one(source: XmlSource, submitted_on: date, cap: int, limits: Limit
         counts=dict(log.counts),
         findings=tuple(log.findings),
         truncated=log.truncated,
+        dates_reported=checker.dates_reported(),
     )
 
 
