@@ -130,7 +130,7 @@ def test_a_report_goes_from_draft_to_accepted_through_the_pages(
     mco.get_by_role("link", name=report_id).click()
     screenshot(mco, "mco-review")
     review(mco, report_id, "return", "Please give the hours without staff from the EVV record.")
-    expect(mco.locator("h1")).to_contain_text("returned")
+    expect(mco.locator("h1")).to_contain_text("Returned for correction")
 
     # The provider sees the comment, corrects the report and submits again.
     provider.goto(f"/reports/{report_id}/")
@@ -141,10 +141,10 @@ def test_a_report_goes_from_draft_to_accepted_through_the_pages(
     provider.get_by_role("button", name="Save draft").click()
     expect(provider.locator(".messages")).to_contain_text("saved")
     provider.get_by_role("button", name="Submit to the MCO").click()
-    expect(provider.locator("h1")).to_contain_text("submitted")
+    expect(provider.locator("h1")).to_contain_text("Submitted")
 
     review(mco, report_id, "accept")
-    expect(mco.locator("h1")).to_contain_text("accepted")
+    expect(mco.locator("h1")).to_contain_text("Accepted")
     screenshot(mco, "accepted-report")
     row = Report.objects.get(report_id=report_id)
     assert (row.status, row.hours_without_staff, row.version) == ("accepted", 5.5, 6)
