@@ -164,3 +164,20 @@ def test_the_report_type_help_speaks_words_not_codes(as_persona: Login) -> None:
     assert "&#x27;not_available&#x27;" not in page
     assert "'not_available'" not in page
     assert "legally_responsible_person&#x27;" not in page
+
+
+def test_a_drafts_page_lists_what_is_still_missing_before_it_can_be_submitted(
+    as_persona: Login,
+) -> None:
+    as_persona("submitter").post("/reports/new/", report_form())
+    report = Report.objects.get()
+    ready = as_persona("submitter").get(f"/reports/{report.report_id}/").content.decode()
+    assert 'id="still-missing"' not in ready
+    # A draft that lost a field (e.g. filed from a visit file, or a reason now needing why).
+    Report.objects.filter(pk=report.pk).update(reason="other", reason_other=None)
+    page = as_persona("submitter").get(f"/reports/{report.report_id}/").content.decode()
+    assert 'id="still-missing"' in page
+    assert "Other: explanation: explain the reason in at least 10 characters" in page
+    # The MCO does not file: it is not told what the provider must still complete.
+    mco = as_persona("mco_analyst").get(f"/reports/{report.report_id}/").content.decode()
+    assert 'id="still-missing"' not in mco

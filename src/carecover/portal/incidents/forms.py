@@ -56,6 +56,15 @@ def form_field(domain_field: str) -> str:
     return _SPECIAL.get(domain_field, domain_field.replace(".", "_"))
 
 
+def field_label(domain_field: str) -> str:
+    """The label the form shows for a ``BackupReport`` field (its name if none)."""
+    name = form_field(domain_field)
+    field = ReportForm.base_fields.get(name)
+    if field is not None and field.label:
+        return str(field.label)
+    return name.replace("_", " ").capitalize()
+
+
 def _help(name: str) -> str:
     return FIELD_HELP.get(name, "")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carecover.backup.catalogue import label_of
 from carecover.backup.lifecycle import CORRECTABLE_STATUSES, EDITABLE_STATUSES
 from carecover.backup.report import ReportStatus
+from carecover.backup.validation import problems
 from carecover.errors import CarecoverError, InputError, ValidationError
 from carecover.portal import queryparams
 from carecover.portal.audit.identity import members_shown
@@ -34,6 +35,7 @@ from carecover.portal.incidents.filters import ReportFilterForm
 from carecover.portal.incidents.forms import (
     ReportForm,
     ReviewForm,
+    field_label,
     form_field,
     initial_from,
 )
@@ -118,7 +120,18 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     user = portal_user(request)
     row = get_object_or_404(visible_reports(user), report_id=report_id)
     members_shown(user, [row.member_id])
+    editable = row.status in EDITABLE_STATUSES
     context = {
+        # What still stops a draft or returned report from being submitted, by field.
+        "still_missing": (
+            [
+                (field_label(problem.field), problem.message)
+                for problem in problems(to_domain(row), today=timezone.localdate())
+                if problem.field != "submitted_at"
+            ]
+            if editable and user.files_reports
+            else []
+        ),
         "report": row,
         "versions": row.versions.order_by("version"),
         "can_edit": user.files_reports and row.status in EDITABLE_STATUSES,
