@@ -6,6 +6,12 @@ portal's facility page reaches the same domain functions.
 
 from __future__ import annotations
 
-from carecover.facility.figures import OwnFigures, load_own_files, own_figures
+from carecover.facility.figures import (
+    OwnFigures,
+    load_own_files,
+    mds_cmi_ratio,
+    own_figures,
+    turnover_inputs,
+)
 
-__all__ = ["OwnFigures", "load_own_files", "own_figures"]
+__all__ = ["OwnFigures", "load_own_files", "mds_cmi_ratio", "own_figures", "turnover_inputs"]

@@ -22,7 +22,7 @@ from typing import Any
 from carecover.errors import CarecoverError, InputError
 from carecover.pbj.calendar import Quarter
 
-__all__ = ["OwnFigures", "load_own_files", "own_figures"]
+__all__ = ["OwnFigures", "load_own_files", "mds_cmi_ratio", "own_figures", "turnover_inputs"]
 
 
 @dataclass
@@ -191,9 +191,9 @@ def own_figures(
     method = rated_by.method
     ratio, source = cmi_ratio, "given (--cmi-ratio)"
     if ratio is None:
-        ratio, source = _cmi_ratio(con, ccn, rated_by.mds_period, method)
+        ratio, source = mds_cmi_ratio(con, ccn, rated_by.mds_period, method)
     days = pbj_days(own, ccn, quarter)
-    turnover = _turnover(con, quarter, method)
+    turnover = turnover_inputs(con, quarter, method)
     # As of the quarter's last day no day is left to assume: the card rates the days held.
     at_end = project(
         ccn,
@@ -243,8 +243,11 @@ def own_figures(
     )
 
 
-def _cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float | None, str]:
-    """The case-mix ratio from the MDS assessments of ``period`` and where it came from."""
+def mds_cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float | None, str]:
+    """The case-mix ratio from the MDS assessments of ``period`` and where it came from.
+
+    The facility page asks this too (``portal/nursinghome/figures.py``).
+    """
     from carecover.rating.casemix import facility_cmi_from_store, release_figures
 
     figures = method.casemix.release
@@ -261,14 +264,20 @@ def _cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float 
     return ratio, f"the MDS assessments of {period} ({index.cmi:.4f} ÷ national {national:.5f})"
 
 
-def _turnover(con: Any, quarter: Quarter, method: Any) -> dict[str, Any]:
-    """Turnover from the files' employee hours, when the method has it and they allow it."""
+def turnover_inputs(
+    con: Any, quarter: Quarter, method: Any, facility_id: str | None = None
+) -> dict[str, Any]:
+    """Turnover from the store's employee hours, as ``project``'s keyword arguments.
+
+    Empty when the method has no turnover or the hours do not allow it. The
+    facility page asks this too, with its PBJ ``facility_id``.
+    """
     from carecover.rating.turnover import turnover
 
     if method.turnover is None:
         return {}
     try:
-        rows = turnover(con, quarter, method.turnover)
+        rows = turnover(con, quarter, method.turnover, facility=facility_id)
     except CarecoverError:
         return {}
     if len(rows) != 1:

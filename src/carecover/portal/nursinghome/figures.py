@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from carecover.errors import CarecoverError
+from carecover.facility import mds_cmi_ratio, turnover_inputs
 from carecover.mds import (
     CensusRisk,
     MissingAssessment,
@@ -35,6 +36,7 @@ from carecover.mds import (
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.coverage import CoverageDay, rn_coverage
 from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
+from carecover.pbj.missing_days import day_warnings
 from carecover.pbj.store import ibis_table
 from carecover.pbj.submission_days import TABLE as OWN_TABLE
 from carecover.portal.nursinghome.models import Facility
@@ -44,12 +46,9 @@ from carecover.rating import (
     Explanation,
     Method,
     Projection,
-    facility_cmi_from_store,
     overall_steps,
     pbj_days,
     project,
-    release_figures,
-    turnover,
 )
 from carecover.rating.releases import release_for_quarter
 
@@ -158,6 +157,8 @@ class FacilityFigures:
     census_risk: list[CensusRisk] = field(default_factory=list)
     missing: list[MissingAssessment] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: Days missing, blank or without nurse staffing (issue 15 §2; ``pbj.missing_days``).
+    warnings: list[str] = field(default_factory=list)
     #: Names these figures (their inputs and the store's generation; set by
     #: ``figure_cache``): the page renders their tables once per worker.
     cache_key: str = ""
@@ -215,37 +216,12 @@ def _cmi_ratio(
     """The case-mix ratio the rating uses and where it came from."""
     if facility.cmi_ratio:
         return facility.cmi_ratio, "the facility's settings (CMS-published ratio)"
-    release = method.casemix.release
-    if not release:
-        return None, f"none: method {method.name} has no national case-mix figures"
-    try:
-        index = facility_cmi_from_store(
-            con, facility.ccn, quarter.start, quarter.end, method.casemix.system
-        )
-        national = release_figures(release)["cmi"].national_average
-    except (CarecoverError, KeyError) as exc:
-        return None, f"none: the MDS case-mix could not be computed ({exc})"
-    ratio = index.ratio(national)
-    if ratio is None:
-        return None, "none: no resident-days with a nursing group in the MDS store"
-    return ratio, f"the MDS assessments ({index.cmi:.4f} ÷ national {national:.5f})"
+    # The same function as ``carecover facility figures`` (issue 15 §5).
+    return mds_cmi_ratio(con, facility.ccn, quarter, method)
 
 
 def _turnover(con: Any, facility: Facility, quarter: Quarter, method: Method) -> dict[str, Any]:
-    if method.turnover is None:
-        return {}
-    try:
-        rows = turnover(con, quarter, method.turnover, facility=facility.pbj_facility_id)
-    except CarecoverError:
-        return {}
-    if not rows:
-        return {}
-    row = rows[0]
-    return {
-        "total_turnover": row.total_turnover_pct,
-        "rn_turnover": row.rn_turnover_pct,
-        "admin_departures": None if row.admin_excluded else row.admin_departures,
-    }
+    return turnover_inputs(con, quarter, method, facility.pbj_facility_id)
 
 
 def _with_extra_rn(days: Sequence[DayFigures], extra: float) -> list[DayFigures]:
@@ -313,6 +289,7 @@ def _staffing(
     row = figures.quarter_measures or {}
     figures.zero_rn_days = int(row.get("zero_rn_days") or 0)
     figures.under_8h_days = int(row.get("rn_under_8h_days") or 0)
+    figures.warnings = day_warnings(row) if row else []
 
 
 def _census(
