@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
+from carecover.cli.engine_options import EngineOption, SparkMasterOption, engine_for
 from carecover.cli.options import WaitOption, wait_for_stores
 from carecover.cli.pbj_measures_quick import print_quarterly
 from carecover.cli.pbj_render import Format, render
+from carecover.engines import EngineName
 from carecover.pbj.calendar import Quarter
 
 __all__ = ["DEFAULT_DB", "coverage", "measures", "register"]
@@ -55,17 +57,22 @@ def measures(
     daily: Annotated[bool, typer.Option("--daily", help="One row per facility-day.")] = False,
     fmt: FormatOption = Format.TABLE,
     wait: WaitOption = 0.0,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Staffing measures per facility-quarter (or per day with --daily)."""
     wait_for_stores(wait)
-    if not daily:
+    if not daily and engine is EngineName.DUCKDB:
         # The same function as the quick path (``carecover pbj measures FILE``).
         print_quarterly(_source(files, db), quarter, facility, fmt)
         return
-    from carecover.pbj.measures import daily_measures, to_rows
+    from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
 
-    table = daily_measures(_source(files, db), quarter=_quarter(quarter), facility=facility)
-    render(to_rows(table), list(table.columns), fmt)
+    rule = daily_measures if daily else quarterly_measures
+    with engine_for(engine, spark_master) as on:
+        table = rule(_source(files, db), quarter=_quarter(quarter), facility=facility, engine=on)
+        rows = to_rows(table) if on is None else on.to_rows(table)
+        render(rows, list(table.columns), fmt)
 
 
 def coverage(
@@ -75,12 +82,17 @@ def coverage(
     facility: FacilityOption = None,
     fmt: FormatOption = Format.TABLE,
     wait: WaitOption = 0.0,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Calendar of days without an RN and with under 8 RN hours, weekends marked."""
     wait_for_stores(wait)
     from carecover.pbj.coverage import month_grid, rn_coverage
 
-    days = rn_coverage(_source(files, db), quarter=_quarter(quarter), facility=facility)
+    with engine_for(engine, spark_master) as on:
+        days = rn_coverage(
+            _source(files, db), quarter=_quarter(quarter), facility=facility, engine=on
+        )
     if fmt is Format.TABLE:
         for line in month_grid(days) or ["(no facility-days match)"]:
             typer.echo(line)

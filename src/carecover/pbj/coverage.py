@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
+from carecover.engines import Engine
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import Source, daily_measures, to_rows
 
@@ -47,10 +48,15 @@ class CoverageDay:
 
 
 def rn_coverage(
-    source: Source, *, quarter: Quarter | str | None = None, facility: str | None = None
+    source: Source,
+    *,
+    quarter: Quarter | str | None = None,
+    facility: str | None = None,
+    engine: Engine | None = None,
 ) -> list[CoverageDay]:
     """Every reported facility-day with its RN coverage flags, by facility and date."""
-    table = daily_measures(source, quarter=quarter, facility=facility)
+    table = daily_measures(source, quarter=quarter, facility=facility, engine=engine)
+    rows = to_rows(table) if engine is None else engine.to_rows(table)
     return [
         CoverageDay(
             provnum=r["provnum"],
@@ -62,7 +68,7 @@ def rn_coverage(
             zero_rn=bool(r["zero_rn"]),
             rn_under_8h=bool(r["rn_under_8h"]),
         )
-        for r in to_rows(table)
+        for r in rows
     ]
 
 

@@ -1,0 +1,108 @@
+"""Engines: where an Ibis expression runs (DuckDB by default, Spark on request).
+
+Every analytic rule is an Ibis expression over typed tables and knows
+nothing of the engine; the one adapter module per engine (``duckdb``,
+``spark``) holds all engine-specific code. An ``Engine`` is the seam:
+
+- ``read_csv`` reads a CSV as a typed table with a declared schema;
+- ``from_arrow`` makes an Arrow table (rows already checked by a loader)
+  a table of the engine;
+- ``to_rows``/``to_arrow`` execute an expression;
+- ``close`` releases the connection (and the Spark session it started).
+
+``connect("duckdb")`` or ``connect("spark", master="local[*]")`` opens one;
+``place(table, engine)`` moves a table that a loader checked on DuckDB onto
+it (the loader rules still run on DuckDB: issue 14 §1 moves them to Ibis).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from carecover.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_SPARK_MASTER",
+    "SPARK_MASTER_VARIABLE",
+    "Engine",
+    "EngineName",
+    "connect",
+    "place",
+    "spark_master",
+]
+
+DEFAULT_SPARK_MASTER = "local[*]"
+SPARK_MASTER_VARIABLE = "CARECOVER_SPARK_MASTER"
+
+Schema = Mapping[str, str]
+"""Column name -> Ibis type name (``string``, ``int64``, ``float64``, ``date``), in file order."""
+
+
+class EngineName(StrEnum):
+    """The engines a rule can run on."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+class Engine(Protocol):
+    """A connection that runs Ibis expressions (see the module docstring)."""
+
+    name: EngineName
+
+    def read_csv(self, path: Path, schema: Schema, *, date_format: str = "yyyy-MM-dd") -> Any:
+        """The CSV at ``path`` (with a header) as an Ibis table typed by ``schema``."""
+        ...
+
+    def from_arrow(self, table: Any) -> Any:
+        """An Arrow table as an Ibis table of this engine."""
+        ...
+
+    def to_arrow(self, expr: Any) -> Any:
+        """Execute ``expr`` and return an Arrow table."""
+        ...
+
+    def to_rows(self, expr: Any) -> list[dict[str, Any]]:
+        """Execute ``expr`` and return its rows as dictionaries, in its order."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def spark_master(master: str | None = None) -> str:
+    """The Spark master URL: ``master``, else ``$CARECOVER_SPARK_MASTER``, else ``local[*]``."""
+    return master or os.environ.get(SPARK_MASTER_VARIABLE) or DEFAULT_SPARK_MASTER
+
+
+def connect(name: EngineName | str, *, master: str | None = None) -> Engine:
+    """Open the engine called ``name`` (``master`` is Spark's master URL)."""
+    try:
+        engine = EngineName(name)
+    except ValueError:
+        raise ConfigError(f"unknown engine {name!r} (choose duckdb or spark)") from None
+    if engine is EngineName.SPARK:
+        from carecover.engines.spark import SparkEngine
+
+        return SparkEngine.start(spark_master(master))
+    from carecover.engines.duckdb import DuckDBEngine
+
+    return DuckDBEngine.memory()
+
+
+def place(table: Any, engine: Engine | None) -> Any:
+    """``table`` as a table of ``engine`` (unchanged when it already is one, or no engine)."""
+    import ibis
+
+    if engine is None:
+        return table
+    if ibis.get_backend(table) is getattr(engine, "backend", None):
+        return table
+    from carecover.engines.duckdb import arrow_of
+
+    return engine.from_arrow(arrow_of(table))

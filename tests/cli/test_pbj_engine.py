@@ -1,0 +1,40 @@
+"""``pbj measures`` and ``pbj coverage`` on ``--engine spark`` print what DuckDB prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, CliResult
+from tests.engines.sessions import spark_engine
+
+Cli = Callable[..., CliResult]
+FIXTURES = REPO / "tests" / "fixtures" / "pbj"
+SPARK = ("--engine", "spark", "--spark-master", "local[1]")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_measures_on_spark_prints_the_same_bytes_as_on_duckdb(cli: Cli, fmt: str) -> None:
+    spark_engine()  # the shared session: the command reuses it and leaves it running
+    path = FIXTURES / "rn_coverage.csv"
+    duck = cli("pbj", "measures", path, "--format", fmt)
+    spark = cli("pbj", "measures", path, "--format", fmt, *SPARK)
+    assert spark.exit_code == 0, spark.stderr
+    assert spark.stdout == duck.stdout
+
+
+def test_daily_measures_and_coverage_on_spark_print_the_same_bytes(cli: Cli) -> None:
+    spark_engine()
+    path: Path = FIXTURES / "rn_coverage.csv"
+    for command in (("measures", "--daily", "--format", "csv"), ("coverage",)):
+        duck = cli("pbj", *command[:1], path, *command[1:])
+        spark = cli("pbj", *command[:1], path, *command[1:], *SPARK)
+        assert spark.exit_code == 0, spark.stderr
+        assert spark.stdout == duck.stdout
+
+
+def test_an_unknown_engine_is_a_usage_error(cli: Cli) -> None:
+    result = cli("pbj", "measures", FIXTURES / "rn_coverage.csv", "--engine", "polars")
+    assert result.exit_code == 2
