@@ -21,6 +21,7 @@ __all__ = ["history_cursor"]
 
 _LOCK = threading.Lock()
 _OPEN: dict[str, tuple[float, Any]] = {}
+_CURRENT: set[int] = set()  # ids of open databases whose history table is current
 
 
 def _database() -> Any:
@@ -35,6 +36,7 @@ def _database() -> Any:
         held = _OPEN.get(key)
         if held is None or held[0] != stamp:
             if held is not None:
+                _CURRENT.discard(id(held[1]))
                 held[1].close()
             _OPEN[key] = (stamp, connect(path, read_only=True))
         return _OPEN[key][1]
@@ -43,10 +45,19 @@ def _database() -> Any:
 @contextmanager
 def history_cursor() -> Iterator[tuple[Any, str]]:
     """A cursor on the history store and the name of its facility-quarter table."""
-    from carecover.pbj.history import history_table
+    from carecover.pbj.history import HISTORY_TABLE, history_table
 
-    cursor = _database().cursor()
+    database = _database()
+    cursor = database.cursor()
     try:
-        yield cursor, history_table(cursor)
+        # The store is read-only here: once current, its table stays current until the
+        # file changes (and _database reopens it), so the check runs once per opening.
+        if id(database) in _CURRENT:
+            yield cursor, HISTORY_TABLE
+        else:
+            table = history_table(cursor)
+            if table == HISTORY_TABLE:
+                _CURRENT.add(id(database))
+            yield cursor, table
     finally:
         cursor.close()
