@@ -55,7 +55,8 @@ def _sql(table: str, peers: str, with_quarter: bool) -> str:
                 SELECT quarter, {key} AS peer_key,
                        unnest({names}) AS measure, unnest([{measures}]) AS value
                 FROM {table}
-                WHERE NOT excluded AND quarter IN (SELECT quarter FROM mine)
+                WHERE NOT excluded
+                  AND (quarter, {key}) IN (SELECT quarter, {key} FROM mine)
             ) WHERE value IS NOT NULL
         ),
         stats AS (

@@ -66,13 +66,17 @@ def facility_figures(
         raise NotFoundError(f"facility {ccn} is not in the history store")
     name, state, county, chain, beds, latest = facts[0]
     label = str(quarter) if quarter is not None else str(latest)
-    every = history_benchmark_rows(cursor, table, facility=ccn, peers=peers)
-    rows = [r | {"label": LABELS[r["measure"]]} for r in every if r["quarter"] == label]
-    if not rows:
-        raise NotFoundError(f"facility {ccn} has no figures for {label}")
+    rows = [
+        r | {"label": LABELS[r["measure"]]}
+        for r in history_benchmark_rows(cursor, table, facility=ccn, quarter=label, peers=peers)
+    ]
     minimums = minimums_of(cursor, table, facility=ccn, quarter=label)
-    trend = [(r["quarter"], r["value"]) for r in every if r["measure"] == "total_hprd"]
-    rn = [(r["quarter"], r["value"]) for r in every if r["measure"] == "rn_hprd"]
+    history = cursor.execute(
+        f"SELECT quarter, total_hprd, rn_hprd FROM {table} WHERE provnum = ? ORDER BY quarter",
+        [ccn],
+    ).fetchall()
+    trend = [(q, total) for q, total, _ in history]
+    rn = [(q, value) for q, _, value in history]
     return {
         "ccn": ccn,
         "name": name,
@@ -81,7 +85,7 @@ def facility_figures(
         "chain": chain,
         "beds": beds,
         "quarter": label,
-        "quarters": sorted({r["quarter"] for r in every}, reverse=True),
+        "quarters": [q for q, _, _ in reversed(history)],
         "peers": peers,
         "rows": rows,
         "minimums": minimums,
