@@ -48,6 +48,10 @@ COMMANDS: dict[str, list[str]] = {
     "pbj onsite": ["pbj", "onsite", "{F}"],
     "pbj minimums": ["pbj", "minimums", "{F}"],
     "pbj benchmark": ["pbj", "benchmark", "{F}", "--facility", "015001"],
+    "pbj report": ["pbj", "report", "1702S", "{F}", "--quarter", "2026Q2"],
+    "facility figures": [
+        *("facility", "figures", "--pbj", "{F}", "--mds", "{F}", "--quarter", "2026Q3"),
+    ],
     "mds load": ["mds", "load", "{F}", "--db", "{DB}"],
     "mds census": ["mds", "census", "{F}", "--from", "2026-01-01", "--to", "2026-01-31"],
     "mds report": ["mds", "report", "roster", "{F}"],
@@ -90,6 +94,7 @@ STORE_COMMANDS: dict[str, list[str]] = {
         "{F}",
     ],
     "mds report --db": ["mds", "report", "roster", "--db", "{F}"],
+    "pbj report --db": ["pbj", "report", "1704S", "--db", "{F}", "--quarter", "2026Q1"],
     "rating project --db": [
         *("rating", "project", "--facility", "015001", "--quarter", "2024Q2"),
         *("--as-of", "2024-05-01", "--db", "{F}"),

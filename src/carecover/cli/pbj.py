@@ -12,6 +12,7 @@ from carecover.cli import (
     pbj_measures,
     pbj_minimums,
     pbj_onsite,
+    pbj_report,
     pbj_validate,
 )
 
@@ -26,3 +27,4 @@ pbj_onsite.register(app)
 pbj_minimums.register(app)
 pbj_benchmark.register(app)
 pbj_history.register(app)
+pbj_report.register(app)
