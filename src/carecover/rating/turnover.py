@@ -19,20 +19,30 @@ UNCONFIRMED values marked there):
   one quarter (``scope = quarter``, since July 2023) or in the first three
   quarters (``scope = eligibility``, the earlier rule).
 
-One DuckDB query for every facility at once.
+One Ibis expression for every facility at once (``turnover_expression``), so
+the rule runs on DuckDB or Spark, over PBJ XML hours or the Employee Detail
+public file (``pbj/employee_detail``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from carecover.errors import ConfigError
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import TurnoverRule
 
-__all__ = ["GROUPS", "Turnover", "turnover", "turnover_window"]
+__all__ = [
+    "GROUPS",
+    "Turnover",
+    "check_rule",
+    "turnover",
+    "turnover_expression",
+    "turnover_figures",
+    "turnover_window",
+]
 
 GROUPS = {"nurse": tuple(range(5, 13)), "rn": (5, 6, 7), "admin": (1,)}
 
@@ -63,71 +73,131 @@ def turnover_window(last: Quarter) -> tuple[date, date, date, date]:
     return first.start, period_start, period_end, last.end
 
 
-def _sql(table: str, key: str) -> str:
-    groups = " UNION ALL ".join(
-        f"SELECT '{g}' AS grp, unnest([{', '.join(map(str, codes))}]) AS code"
-        for g, codes in GROUPS.items()
-    )
-    return f"""
-    WITH codes AS ({groups}),
-    src AS (
-        SELECT {key} AS provnum, employee_id, workdate, job_title_code, pay_type_code, hours
-        FROM {table}
-        WHERE workdate BETWEEN $w0 AND $w1 AND hours > 0
-          AND ($facility IS NULL OR {key} = $facility)
-    ), hours AS (
-        SELECT s.provnum, s.employee_id, c.grp, s.workdate, sum(s.hours) AS hours
-        FROM src s JOIN codes c ON c.code = s.job_title_code
-        WHERE list_contains($pay_types, s.pay_type_code)
-        GROUP BY ALL
-    ), eligible AS (
-        SELECT provnum, employee_id, grp FROM hours
-        WHERE workdate >= $p0::DATE - $elig_days AND workdate < $p0
-        GROUP BY ALL HAVING sum(hours) >= $elig_hours
-    ), dated AS (
-        SELECT h.provnum, h.employee_id, h.grp, h.workdate AS d,
-               lead(h.workdate, 1, $w1::DATE + 1)
-                   OVER (PARTITION BY h.provnum, h.employee_id, h.grp ORDER BY h.workdate) AS nxt
-        FROM hours h SEMI JOIN eligible e
-          ON e.provnum = h.provnum AND e.employee_id = h.employee_id AND e.grp = h.grp
-    ), departed AS (
-        SELECT DISTINCT provnum, employee_id, grp FROM dated
-        WHERE nxt - d - 1 >= $gap               -- a long enough run without hours...
-          AND d + 1 <= $p1 AND nxt - 1 >= $p0   -- ...overlapping the period...
-          AND d + $gap <= $w1                   -- ...and fully observed
-    ), admin_days AS (
-        SELECT provnum, employee_id,
-               CASE WHEN $scope = 'quarter' THEN 4 * year(workdate) + quarter(workdate)
-                    ELSE 0 END AS k,
-               count(DISTINCT workdate) AS days
-        FROM src
-        WHERE job_title_code = 1 AND ($scope = 'quarter' OR workdate <= $elig_end)
-        GROUP BY ALL
-    ), admin_flag AS (
-        SELECT provnum, max(n) >= $admin_ids AS excluded FROM (
-            SELECT provnum, k, count(*) FILTER (WHERE days >= $admin_days) AS n
-            FROM admin_days GROUP BY ALL
-        ) GROUP BY provnum
-    ), facilities AS (
-        SELECT DISTINCT provnum FROM src
-    ), elig_n AS (
-        SELECT provnum, grp, count(*) AS n FROM eligible GROUP BY ALL
-    ), dep_n AS (
-        SELECT provnum, grp, count(*) AS n FROM departed GROUP BY ALL
-    ), counts AS (
-        SELECT f.provnum, g.grp, coalesce(e.n, 0) AS eligible, coalesce(d.n, 0) AS departures
-        FROM facilities f CROSS JOIN (SELECT DISTINCT grp FROM codes) g
-        LEFT JOIN elig_n e ON e.provnum = f.provnum AND e.grp = g.grp
-        LEFT JOIN dep_n d ON d.provnum = f.provnum AND d.grp = g.grp
-    )
-    SELECT c.provnum,
-           max(eligible) FILTER (WHERE grp = 'nurse'), max(departures) FILTER (WHERE grp = 'nurse'),
-           max(eligible) FILTER (WHERE grp = 'rn'), max(departures) FILTER (WHERE grp = 'rn'),
-           max(eligible) FILTER (WHERE grp = 'admin'), max(departures) FILTER (WHERE grp = 'admin'),
-           coalesce(max(a.excluded), false)
-    FROM counts c LEFT JOIN admin_flag a USING (provnum)
-    GROUP BY c.provnum ORDER BY c.provnum
+def turnover_expression(
+    t: Any, last: Quarter, rule: TurnoverRule, *, facility: str | None = None
+) -> Any:
+    """The turnover counts of every facility in ``t``, as an Ibis table (any engine).
+
+    ``t`` has one row per employee id, day, job code and pay type: ``provnum``,
+    ``employee_id``, ``workdate``, ``job_title_code``, ``pay_type_code``,
+    ``hours`` (PBJ XML hours or the Employee Detail public file). The result
+    has ``provnum``, ``{nurse,rn,admin}_eligible``, ``..._departures`` and
+    ``admin_excluded``, one row per facility, ordered by ``provnum``.
     """
+    import ibis
+
+    w0, p0, p1, w1 = turnover_window(last)
+    # The earlier administrator rule looked at a three-quarter eligibility
+    # period; which three is UNCONFIRMED: the first three of the window here.
+    elig_end = Quarter.containing(w0).next().next().end
+    gap = rule.departure_gap_days
+    src = t.filter((t.workdate >= w0) & (t.workdate <= w1) & (t.hours > 0))
+    if facility is not None:
+        src = src.filter(src.provnum == facility)
+    keys = ["provnum", "employee_id", "grp"]
+    paid = src.filter(src.pay_type_code.isin(list(rule.pay_types)))
+    hours = ibis.union(
+        *(
+            paid.filter(paid.job_title_code.isin(list(codes)))
+            .group_by(["provnum", "employee_id", "workdate"])
+            .aggregate(hours=paid.hours.sum())
+            .mutate(grp=ibis.literal(group))
+            for group, codes in GROUPS.items()
+        )
+    )
+    before = hours.filter(
+        (hours.workdate >= p0 - timedelta(days=rule.eligibility_days)) & (hours.workdate < p0)
+    )
+    eligible = (
+        before.group_by(keys)
+        .aggregate(worked=before.hours.sum())
+        .filter(lambda e: e.worked >= rule.eligibility_hours)
+        .drop("worked")
+    )
+    dated = hours.semi_join(eligible, keys)
+    following = dated.workdate.lead(1, default=ibis.literal(w1 + timedelta(days=1))).over(
+        ibis.window(group_by=keys, order_by="workdate")
+    )
+    dated = dated.mutate(nxt=following, day=dated.workdate.epoch_days())
+    departed = (
+        dated.filter(
+            (dated.nxt.epoch_days() - dated.day - 1 >= gap)  # a long enough run without hours...
+            & (dated.workdate <= p1 - timedelta(days=1))  # ...overlapping the period...
+            & (dated.nxt >= p0 + timedelta(days=1))
+            & (dated.workdate <= w1 - timedelta(days=gap))  # ...and fully observed
+        )
+        .select(keys)
+        .distinct()
+    )
+    admin = src.filter(src.job_title_code == 1)
+    if rule.admin_exclusion_scope == "quarter":
+        admin = admin.mutate(k=admin.workdate.year() * 4 + admin.workdate.quarter())
+    else:
+        admin = admin.filter(admin.workdate <= elig_end).mutate(k=ibis.literal(0))
+    admin_days = admin.group_by(["provnum", "employee_id", "k"]).aggregate(
+        days=admin.workdate.nunique()
+    )
+    per_k = admin_days.group_by(["provnum", "k"]).aggregate(
+        n=admin_days.count(where=admin_days.days >= rule.admin_exclusion_days)
+    )
+    flags = per_k.group_by("provnum").aggregate(
+        admin_excluded=per_k.n.max() >= rule.admin_exclusion_ids
+    )
+
+    def counted(table: Any, what: str) -> Any:
+        return table.group_by("provnum").aggregate(
+            **{f"{g}_{what}": table.count(where=table.grp == g) for g in GROUPS}
+        )
+
+    out = src.select("provnum").distinct()
+    for part in (counted(eligible, "eligible"), counted(departed, "departures"), flags):
+        out = out.left_join(part, "provnum").drop("provnum_right")
+    return out.select(
+        "provnum",
+        *(
+            out[f"{g}_{what}"].fill_null(0).name(f"{g}_{what}")
+            for g in GROUPS
+            for what in ("eligible", "departures")
+        ),
+        admin_excluded=out.admin_excluded.fill_null(False),
+    ).order_by("provnum")
+
+
+def turnover_figures(rows: list[dict[str, Any]]) -> list[Turnover]:
+    """``Turnover`` figures from the rows of ``turnover_expression``."""
+    out = []
+    for r in rows:
+        excluded = bool(r["admin_excluded"])
+        out.append(
+            Turnover(
+                provnum=r["provnum"],
+                nurse_eligible=int(r["nurse_eligible"]),
+                nurse_departures=int(r["nurse_departures"]),
+                total_turnover_pct=_pct(int(r["nurse_departures"]), int(r["nurse_eligible"])),
+                rn_eligible=int(r["rn_eligible"]),
+                rn_departures=int(r["rn_departures"]),
+                rn_turnover_pct=_pct(int(r["rn_departures"]), int(r["rn_eligible"])),
+                admin_eligible=int(r["admin_eligible"]),
+                # Excluded, or no administrator was eligible: cannot be computed.
+                admin_departures=(
+                    None if excluded or not r["admin_eligible"] else int(r["admin_departures"])
+                ),
+                admin_excluded=excluded,
+            )
+        )
+    return out
+
+
+def check_rule(rule: TurnoverRule | None) -> TurnoverRule:
+    """``rule`` if a turnover rule can run on it, else ``ConfigError``."""
+    if rule is None:
+        raise ConfigError("this rating method has no turnover measures (use 2022-07 or later)")
+    if rule.admin_exclusion_scope not in ("quarter", "eligibility"):
+        raise ConfigError(
+            f"admin_exclusion_scope must be quarter or eligibility, "
+            f"not {rule.admin_exclusion_scope!r}"
+        )
+    return rule
 
 
 def _facility_key(con: Any, table: str) -> str:
@@ -157,49 +227,25 @@ def turnover(
     facility: str | None = None,
     table: str = "employee_hours",
 ) -> list[Turnover]:
-    """Turnover of every facility (or one) over the six quarters ending ``last``."""
-    if rule is None:
-        raise ConfigError("this rating method has no turnover measures (use 2022-07 or later)")
-    if rule.admin_exclusion_scope not in ("quarter", "eligibility"):
-        raise ConfigError(
-            f"admin_exclusion_scope must be quarter or eligibility, "
-            f"not {rule.admin_exclusion_scope!r}"
-        )
-    w0, p0, p1, w1 = turnover_window(last)
-    # The earlier administrator rule looked at a three-quarter eligibility
-    # period; which three is UNCONFIRMED: the first three of the window here.
-    elig_end = Quarter.containing(w0).next().next().end
-    params = {
-        "w0": w0,
-        "w1": w1,
-        "p0": p0,
-        "p1": p1,
-        "gap": rule.departure_gap_days,
-        "elig_days": rule.eligibility_days,
-        "elig_hours": rule.eligibility_hours,
-        "pay_types": list(rule.pay_types),
-        "facility": facility,
-        "scope": rule.admin_exclusion_scope,
-        "elig_end": elig_end,
-        "admin_ids": rule.admin_exclusion_ids,
-        "admin_days": rule.admin_exclusion_days,
-    }
-    rows = con.execute(_sql(table, _facility_key(con, table)), params).fetchall()
-    out = []
-    for provnum, ne, nd, re_, rd, ae, ad, excluded in rows:
-        out.append(
-            Turnover(
-                provnum=provnum,
-                nurse_eligible=int(ne or 0),
-                nurse_departures=int(nd or 0),
-                total_turnover_pct=_pct(int(nd or 0), int(ne or 0)),
-                rn_eligible=int(re_ or 0),
-                rn_departures=int(rd or 0),
-                rn_turnover_pct=_pct(int(rd or 0), int(re_ or 0)),
-                admin_eligible=int(ae or 0),
-                # Excluded, or no administrator was eligible: cannot be computed.
-                admin_departures=None if excluded or not ae else int(ad or 0),
-                admin_excluded=bool(excluded),
-            )
-        )
-    return out
+    """Turnover of every facility (or one) over the six quarters ending ``last``.
+
+    ``con`` is a DuckDB store holding ``table`` (PBJ XML employee hours).
+    """
+    from carecover.engines.duckdb import arrow_of
+    from carecover.pbj.store import ibis_table
+
+    checked = check_rule(rule)
+    t = ibis_table(con, table)
+    key = _facility_key(con, table)
+    t = t.select(
+        provnum=t[key],
+        employee_id=t.employee_id,
+        workdate=t.workdate,
+        job_title_code=t.job_title_code,
+        pay_type_code=t.pay_type_code,
+        hours=t.hours,
+    )
+    rows: list[dict[str, Any]] = arrow_of(
+        turnover_expression(t, last, checked, facility=facility)
+    ).to_pylist()
+    return turnover_figures(rows)
