@@ -126,3 +126,13 @@ def test_pbj_benchmark_takes_chain_and_beds_peers_from_a_history_store(
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["peer_key"] for r in rows} == {"50-99"}
     assert "total_turnover" in {r["measure"] for r in rows}
+
+
+def test_chain_peers_from_a_store_without_a_provider_file_are_one_error_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    db = tmp_path / "staffing.duckdb"
+    assert cli("pbj", "load", FILES[0], "--db", db).exit_code == 0
+    result = cli("pbj", "benchmark", "--db", db, "--facility", "335001", "--peers", "beds")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: peers by beds need the provider information file")

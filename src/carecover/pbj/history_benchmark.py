@@ -86,6 +86,14 @@ def history_benchmark_rows(
     peers: str = "state",
 ) -> list[dict[str, Any]]:
     """Benchmark rows (``BENCHMARK_COLUMNS``) of ``facility`` from the history table ``table``."""
+    if peers in ("chain", "beds"):
+        column = "chain" if peers == "chain" else "beds_band"
+        known = con.execute(f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        if not known[0][0]:
+            raise RuleError(
+                f"peers by {peers} need the provider information file (chain, certified beds); "
+                "no release of it is in this store: load one with `pbj history load`"
+            )
     params: list[Any] = [facility]
     if quarter is not None:
         params.append(str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)))

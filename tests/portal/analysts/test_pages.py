@@ -127,3 +127,22 @@ def test_no_query_string_is_a_server_error(
 ) -> None:
     status = as_analyst.get(page, {name: value}).status_code
     assert status in (200, 400, 404)
+
+
+def test_chain_peers_without_a_provider_file_are_a_400_naming_peers(
+    as_analyst: Client, tmp_path: Path, settings: object
+) -> None:
+    from carecover.pbj.history import load_history
+    from carecover.pbj.store import connect
+
+    from .conftest import HISTORY
+
+    db = tmp_path / "history.duckdb"
+    con = connect(db)
+    load_history(con, [HISTORY / "nurse_2024Q2.csv"])
+    con.close()
+    settings.CARECOVER_HISTORY_STORE = db  # type: ignore[attr-defined]
+    for page in ("/analysts/facility/335001/", "/analysts/facility/335001/benchmark.csv"):
+        response = as_analyst.get(page, {"peers": "chain"})
+        assert response.status_code == 400
+        assert "provider information file" in response.content.decode()

@@ -102,6 +102,8 @@ def facility(request: HttpRequest, ccn: str) -> HttpResponse:
             figures = facility_figures(cursor, table, ccn.upper(), quarter=quarter, peers=peers)
     except NotFoundError as exc:
         return _not_found(request, exc)
+    except RuleError as exc:
+        raise queryparams.BadQuery("peers", str(exc)) from None
     figures["peer_groups"] = PEER_GROUPS
     return render(request, "analysts/facility.html", figures)
 
@@ -171,8 +173,10 @@ def facility_download(request: HttpRequest, ccn: str, fmt: str) -> HttpResponse:
     try:
         with history_cursor() as (cursor, table):
             rows = history_benchmark_rows(cursor, table, facility=ccn.upper(), peers=peers)
-    except (NotFoundError, RuleError) as exc:
+    except NotFoundError as exc:
         return _not_found(request, exc)
+    except RuleError as exc:
+        raise queryparams.BadQuery("peers", str(exc)) from None
     return _download(
         request,
         rows,
