@@ -49,6 +49,7 @@ COMMANDS: dict[str, list[str]] = {
     "pbj minimums": ["pbj", "minimums", "{F}"],
     "pbj benchmark": ["pbj", "benchmark", "{F}", "--facility", "015001"],
     "pbj report": ["pbj", "report", "1702S", "{F}", "--quarter", "2026Q2"],
+    "pbj non-nurse": ["pbj", "non-nurse", "{F}"],
     "facility figures": [
         *("facility", "figures", "--pbj", "{F}", "--mds", "{F}", "--quarter", "2026Q3"),
     ],
@@ -94,6 +95,7 @@ STORE_COMMANDS: dict[str, list[str]] = {
         "{F}",
     ],
     "mds report --db": ["mds", "report", "roster", "--db", "{F}"],
+    "pbj non-nurse --db": ["pbj", "non-nurse", "--db", "{F}"],
     "pbj report --db": ["pbj", "report", "1704S", "--db", "{F}", "--quarter", "2026Q1"],
     "rating project --db": [
         *("rating", "project", "--facility", "015001", "--quarter", "2024Q2"),

@@ -11,6 +11,7 @@ from carecover.cli import (
     pbj_load,
     pbj_measures,
     pbj_minimums,
+    pbj_nonnurse,
     pbj_onsite,
     pbj_report,
     pbj_validate,
@@ -28,3 +29,4 @@ pbj_minimums.register(app)
 pbj_benchmark.register(app)
 pbj_history.register(app)
 pbj_report.register(app)
+pbj_nonnurse.register(app)
