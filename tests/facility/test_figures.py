@@ -83,3 +83,22 @@ def test_files_of_several_facilities_need_a_ccn(own_files: dict[str, Path]) -> N
     several = REPO / "tests" / "fixtures" / "mds" / "extract.csv"
     with pytest.raises(InputError, match="several CCNs"):
         load_own_files(con, [own_files["pbj_xml"]], [several], QUARTER, submitted_on=ON_TIME)
+
+
+def test_expected_hprd_is_the_case_mix_hprd_the_adjustment_divides_by(
+    own_files: dict[str, Path],
+) -> None:
+    from carecover.rating.casemix import release_figures
+    from carecover.rating.releases import release
+
+    con, ccn = _figures(own_files["pbj_xml"], own_files["mds"])
+    figures = own_figures(con, ccn, QUARTER, cmi_ratio=1.1)
+    national = release_figures(release(figures.release).national_figures or "")
+    for key, measure in (("rn", "rn_hprd"), ("total", "total_hprd")):
+        expected = figures.expected[key]
+        assert expected == pytest.approx(national[key].casemix_at_ratio_1 * 1.1)
+        # adjusted = reported × national average ÷ expected (§3b)
+        assert figures.adjusted[key] == pytest.approx(
+            figures.measures[measure] * national[key].national_average / expected
+        )
+    assert "expected" in figures.to_text()

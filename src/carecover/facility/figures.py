@@ -22,7 +22,14 @@ from typing import Any
 from carecover.errors import CarecoverError, InputError
 from carecover.pbj.calendar import Quarter
 
-__all__ = ["OwnFigures", "load_own_files", "mds_cmi_ratio", "own_figures", "turnover_inputs"]
+__all__ = [
+    "OwnFigures",
+    "expected_hprd",
+    "load_own_files",
+    "mds_cmi_ratio",
+    "own_figures",
+    "turnover_inputs",
+]
 
 
 @dataclass
@@ -37,6 +44,8 @@ class OwnFigures:
     cmi_ratio: float | None
     cmi_source: str
     adjusted: dict[str, float | None]
+    #: Case-mix (expected) HPRD: the release's case-mix HPRD at ratio 1 × the facility's ratio.
+    expected: dict[str, float | None]
     zero_rn_days: int
     zero_rn_one_star_at: int
     card: dict[str, Any]
@@ -68,7 +77,7 @@ class OwnFigures:
             f"days: {m.get('days_reported')} reported, {m.get('days_missing')} missing, "
             f"{m.get('days_blank')} with blank RN hours, "
             f"{m.get('days_without_nurse_staffing')} with residents and no nurse hours",
-            "measure                     reported   adjusted",
+            "measure                     reported   adjusted   expected",
         ]
         for key, label, adjusted in (
             ("rn_hprd", "RN HPRD", "rn"),
@@ -78,7 +87,8 @@ class OwnFigures:
             ("weekend_total_hprd", "weekend total HPRD", "weekend_total"),
         ):
             adj = self.adjusted.get(adjusted) if adjusted else None
-            lines.append(f"  {label:24} {cell(m.get(key)):>10} {cell(adj):>10}")
+            exp = self.expected.get(adjusted) if adjusted else None
+            lines.append(f"  {label:24} {cell(m.get(key)):>10} {cell(adj):>10} {cell(exp):>10}")
         lines.append(f"average census: {cell(m.get('avg_census'))}")
         lines.append(f"case-mix ratio: {cell(self.cmi_ratio)} ({self.cmi_source})")
         lines.append(
@@ -233,6 +243,7 @@ def own_figures(
         cmi_ratio=ratio,
         cmi_source=source,
         adjusted=at_end.adjusted,
+        expected=expected_hprd(rated_by.national_figures or method.casemix.release, ratio),
         zero_rn_days=int(measures.get("zero_rn_days") or 0),
         zero_rn_one_star_at=method.zero_rn_days_one_star,
         card=at_end.card.to_dict(),
@@ -241,6 +252,30 @@ def own_figures(
         warnings=warnings,
         notes=notes,
     )
+
+
+def expected_hprd(figures: str | None, ratio: float | None) -> dict[str, float | None]:
+    """Case-mix (expected) HPRD per measure: the release's case-mix HPRD at ratio 1 × ``ratio``.
+
+    CMS's adjusted HPRD is reported × national average ÷ expected
+    (``cms-staffing-methodology.md`` §3b); a measure whose release has no
+    case-mix HPRD at ratio 1 has none (None), as has a facility without a ratio.
+    """
+    from carecover.errors import NotFoundError
+    from carecover.rating.casemix import release_figures
+
+    out: dict[str, float | None] = dict.fromkeys(("rn", "total", "weekend_total"))
+    if not figures or ratio is None:
+        return out
+    try:
+        national = release_figures(figures)
+    except NotFoundError:
+        return out
+    for key in out:
+        fig = national.get(key)
+        if fig is not None and fig.casemix_at_ratio_1 is not None:
+            out[key] = fig.casemix_at_ratio_1 * ratio
+    return out
 
 
 def mds_cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float | None, str]:
