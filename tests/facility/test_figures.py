@@ -95,8 +95,10 @@ def test_expected_hprd_is_the_case_mix_hprd_the_adjustment_divides_by(
     figures = own_figures(con, ccn, QUARTER, cmi_ratio=1.1)
     national = release_figures(release(figures.release).national_figures or "")
     for key, measure in (("rn", "rn_hprd"), ("total", "total_hprd")):
-        expected = figures.expected[key]
-        assert expected == pytest.approx(national[key].casemix_at_ratio_1 * 1.1)
+        expected, at_ratio_1 = figures.expected[key], national[key].casemix_at_ratio_1
+        assert expected is not None
+        assert at_ratio_1 is not None
+        assert expected == pytest.approx(at_ratio_1 * 1.1)
         # adjusted = reported × national average ÷ expected (§3b)
         assert figures.adjusted[key] == pytest.approx(
             figures.measures[measure] * national[key].national_average / expected
