@@ -181,3 +181,17 @@ def test_a_drafts_page_lists_what_is_still_missing_before_it_can_be_submitted(
     # The MCO does not file: it is not told what the provider must still complete.
     mco = as_persona("mco_analyst").get(f"/reports/{report.report_id}/").content.decode()
     assert 'id="still-missing"' not in mco
+
+
+def test_the_api_lists_what_a_draft_still_misses_and_nothing_once_submitted(
+    as_persona: Login, api_as: ApiClient
+) -> None:
+    created = api_as("submitter").post("/api/reports", report_payload(), content_type=JSON)
+    report_id = created.json()["report_id"]
+    assert created.json()["still_missing"] == []
+    Report.objects.filter(report_id=report_id).update(reason="other", reason_other=None)
+    draft = api_as("submitter").get(f"/api/reports/{report_id}").json()
+    assert [m["field"] for m in draft["still_missing"]] == ["reason_other"]
+    Report.objects.filter(report_id=report_id).update(reason="short_notice")
+    submitted = api_as("submitter").post(f"/api/reports/{report_id}/submit").json()
+    assert (submitted["status"], submitted["still_missing"]) == ("submitted", [])

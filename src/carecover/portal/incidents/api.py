@@ -21,7 +21,9 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from carecover.backup.lifecycle import EDITABLE_STATUSES
 from carecover.backup.report import CorrectionKind, DeclinedBy
+from carecover.backup.validation import problems
 from carecover.errors import FieldProblem, ValidationError
 from carecover.portal.accounts.api import api_user
 from carecover.portal.accounts.models import User
@@ -39,6 +41,7 @@ from carecover.portal.incidents.schemas import (
     CorrectionIn,
     DecisionIn,
     MemberOut,
+    MissingOut,
     ReportFilters,
     ReportIn,
     ReportOut,
@@ -85,6 +88,16 @@ def _summary(row: Report) -> dict[str, Any]:
     }
 
 
+def _still_missing(row: Report) -> list[MissingOut]:
+    """What ``lifecycle.submit`` would refuse now, for a report its filer can still edit."""
+    if row.status not in EDITABLE_STATUSES:
+        return []
+    found = problems(to_domain(row), today=timezone.localdate())
+    return [
+        MissingOut(field=p.field, message=p.message) for p in found if p.field != "submitted_at"
+    ]
+
+
 def _full(user: User, row: Report) -> ReportOut:
     """The whole report; it shows the member's identity, so reading it is audited."""
     members_shown(user, [row.member_id])
@@ -113,6 +126,7 @@ def _full(user: User, row: Report) -> ReportOut:
             CorrectionKind(row.correction_requested) if row.correction_requested else None
         ),
         correction_reason=row.correction_reason,
+        still_missing=_still_missing(row),
         created_at=row.created_at,
     )
 

@@ -115,6 +115,13 @@ class ReportSummaryOut(Schema):
     updated_at: datetime
 
 
+class MissingOut(Schema):
+    """One thing that still stops a draft or returned report from being submitted."""
+
+    field: str
+    message: str
+
+
 class ReportOut(ReportSummaryOut):
     """One report in full, with the member's identity."""
 
@@ -131,6 +138,10 @@ class ReportOut(ReportSummaryOut):
     harm: bool
     correction_requested: CorrectionKind | None
     correction_reason: str | None
+    still_missing: list[MissingOut] = Field(
+        default_factory=list,
+        description="For a draft or returned report: what submitting would refuse, by field.",
+    )
     created_at: datetime
 
 
