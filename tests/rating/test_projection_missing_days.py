@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import method
 from carecover.rating.projection import DayFigures, project
+from tests.conftest import REPO
 
 Q = Quarter.parse("2024Q2")
-GOOD = {"total_turnover": 10.0, "rn_turnover": 10.0, "admin_departures": 0.0}
+GOOD: dict[str, Any] = {"total_turnover": 10.0, "rn_turnover": 10.0, "admin_departures": 0.0}
 
 
 def _days(first: date, last: date, skip_month: int | None = None) -> list[DayFigures]:
@@ -48,3 +50,14 @@ def test_a_blank_rn_day_keeps_its_census_and_is_named() -> None:
     assert any("blank RN hours" in w for w in p.warnings)
     # The blank day's census stays in the denominator: one day's hours are gone.
     assert p.so_far["total"] == 240.0 * 29 / (40.0 * 30)
+
+
+def test_rating_project_warns_of_the_days_missing_from_the_file(cli: Any) -> None:
+    plain = REPO / "tests" / "fixtures" / "pbj" / "nurse_2024Q2_plain.csv"
+    args = ["rating", "project", plain, "--facility", "015001", "--quarter", "2024Q2"]
+    result = cli(*args, "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: 015001 2024Q2: 84 day(s) of the quarter missing" in result.stdout
+    as_json = cli(*args, "--as-of", "2024-06-30", "--format", "json")
+    data = json.loads(as_json.stdout)
+    assert (data["days_missing"], data["excluded"]) == (84, True)
