@@ -6,6 +6,7 @@ import typer
 
 from carecover.cli import (
     pbj_benchmark,
+    pbj_employees,
     pbj_export,
     pbj_history,
     pbj_load,
@@ -30,3 +31,4 @@ pbj_benchmark.register(app)
 pbj_history.register(app)
 pbj_report.register(app)
 pbj_nonnurse.register(app)
+app.add_typer(pbj_employees.app, name="employees")

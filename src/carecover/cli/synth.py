@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from carecover.cli import synth_backup, synth_mds, synth_pbj_xml, synth_puf, synth_visits
+from carecover.cli import (
+    synth_backup,
+    synth_employee_detail,
+    synth_mds,
+    synth_pbj_xml,
+    synth_puf,
+    synth_visits,
+)
 
 app = typer.Typer(
     help="Synthetic data with realistic national distributions.", no_args_is_help=True
@@ -14,3 +21,4 @@ synth_puf.register(app)
 synth_pbj_xml.register(app)
 synth_mds.register(app)
 synth_visits.register(app)
+synth_employee_detail.register(app)

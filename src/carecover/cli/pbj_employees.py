@@ -1,0 +1,137 @@
+"""``carecover pbj employees turnover|contract|weekend|outliers FILE...``.
+
+Each reads PBJ Employee Detail public files (checked row by row, see
+``pbj.employee_detail``) and runs one Ibis rule on DuckDB or, with
+``--engine spark``, on Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from carecover.cli.engine_options import EngineOption, SparkMasterOption, engine_for
+from carecover.cli.pbj_render import Format, render
+from carecover.engines import EngineName
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="PBJ Employee Detail files: turnover, contract share, weekend staffing, outliers.",
+    no_args_is_help=True,
+)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(help="PBJ Employee Detail CSV files.", exists=True, dir_okay=False),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+def _run(
+    files: list[Path],
+    rule: Callable[[Any], Any],
+    engine: EngineName,
+    master: str | None,
+    fmt: Format,
+    finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+) -> None:
+    from carecover.engines import connect
+    from carecover.pbj.employee_detail import read_employee_detail
+
+    rows = read_employee_detail(files)
+    with engine_for(engine, master) as on:
+        runner = on or connect(EngineName.DUCKDB)
+        table = rule(runner.from_arrow(rows))
+        out = runner.to_rows(table)
+        if finish is not None:
+            out = finish(out)
+        render(out, list(out[0]) if out else list(table.columns), fmt)
+        if on is None:
+            runner.close()
+
+
+@app.command("contract")
+def contract(
+    files: FilesArg,
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Hours and contract share per facility, quarter and category."""
+    from carecover.pbj.employee_measures import contract_share
+
+    _run(files, contract_share, engine, spark_master, fmt)
+
+
+@app.command("weekend")
+def weekend(
+    files: FilesArg,
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Hours a weekend day and a weekday per facility, quarter and category."""
+    from carecover.pbj.employee_measures import weekend_staffing
+
+    _run(files, weekend_staffing, engine, spark_master, fmt)
+
+
+@app.command("outliers")
+def outliers(
+    files: FilesArg,
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Employee ids with more than 16 hours in a day or 400 hours in a month."""
+    from carecover.pbj.employee_measures import hour_outliers
+
+    _run(files, hour_outliers, engine, spark_master, fmt)
+
+
+@app.command("turnover")
+def turnover(
+    files: FilesArg,
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
+    ] = None,
+    method_name: Annotated[
+        str, typer.Option("--method", help="Rating method whose turnover rule to use.")
+    ] = "2024-07",
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
+    from carecover.pbj.calendar import Quarter
+    from carecover.rating.methods import method
+    from carecover.rating.turnover import check_rule, turnover_expression, turnover_figures
+
+    rule = check_rule(method(method_name).turnover)
+    last = Quarter.parse(quarter) if quarter else None
+
+    def expression(t: Any) -> Any:
+        nonlocal last
+        if last is None:
+            last = Quarter.parse(_latest_quarter(t))
+        return turnover_expression(t, last, rule)
+
+    def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [asdict(f) for f in turnover_figures(rows)]
+
+    _run(files, expression, engine, spark_master, fmt, figures)
+
+
+def _latest_quarter(t: Any) -> str:
+    """The latest quarter in the rows (executed on their engine)."""
+    import ibis
+
+    backend = ibis.get_backend(t)
+    value = backend.execute(t.quarter.max())
+    return str(value)
