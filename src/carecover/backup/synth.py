@@ -24,6 +24,7 @@ from carecover.backup.report import (
     ReporterKind,
     ReportStatus,
 )
+from carecover.backup.validation import EOR_REASON_PREFIX
 
 __all__ = ["SynthBackupData", "SynthProvider", "synth_backup_data"]
 
@@ -150,6 +151,13 @@ def _member(rng: random.Random, i: int) -> Member:
     )
 
 
+def _reasons_for(provider: SynthProvider, reasons: list[str]) -> list[str]:
+    """The reasons this kind of filer may give (EOR reasons are for Employers of Record only)."""
+    if provider.reporter_kind is ReporterKind.EOR:
+        return reasons
+    return [code for code in reasons if not code.startswith(EOR_REASON_PREFIX)]
+
+
 def _poisson(rng: random.Random, rate: float) -> int:
     # Knuth's method: small rates only, which is all we need here.
     limit, k, p = pow(2.718281828459045, -rate), 0, 1.0
@@ -199,7 +207,9 @@ def _report(
         scheduled_end=end,
         hours_without_staff=hours,
         backup_status=BackupStatus.OFFERED_DECLINED if declined else BackupStatus.NOT_AVAILABLE,
-        reason=None if declined else ("other" if other else rng.choice(reasons)),
+        reason=None
+        if declined
+        else ("other" if other else rng.choice(_reasons_for(provider, reasons))),
         reason_other="Backup worker's car broke down on the way" if other else None,
         declined_by=rng.choice(list(DeclinedBy)) if declined else None,
         declined_reason=rng.choice(_DECLINED_WHY) if declined else None,
