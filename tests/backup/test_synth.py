@@ -1,0 +1,23 @@
+"""Synthetic backup data passes every rule a real file must pass (the demo validates it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from carecover.backup.reading import check_reports
+from carecover.backup.synth import synth_backup_data
+from carecover.backup.writing import write_reports_csv
+
+
+@pytest.mark.parametrize("seed", [2026, 7])
+def test_synthetic_reports_are_all_valid(tmp_path: Path, seed: int) -> None:
+    today = date(2026, 11, 23)
+    data = synth_backup_data(first=date(2026, 6, 1), last=today, seed=seed)
+    path = tmp_path / "reports.csv"
+    write_reports_csv(data.reports, path)
+    result = check_reports(path, today=today)
+    assert result.records == len(data.reports) > 50
+    assert result.problems == []
