@@ -212,3 +212,15 @@ def test_the_stored_minimum_rows_are_those_computed_from_the_days(con: Any) -> N
     live = minimum_rows(ibis_table(con, "daily_nurse_staffing"), state="NY", quarter="2024Q2")
     assert stored == live
     assert {r["rule"] for r in stored} >= {"ny-total", "ny-cna", "ny-licensed"}
+
+
+def test_readers_keep_the_stored_table_when_only_the_code_key_changed(con: Any) -> None:
+    load_history(con, FILES)
+    con.execute(
+        "UPDATE pbj_derived SET code_key = 'older code' WHERE name = 'history_measures_code'"
+    )
+    assert history_table(con) == HISTORY_TABLE  # a reader: no fall-back to the daily rows
+    refresh_history(con)  # a writer rebuilds with the current code
+    assert one(con, "SELECT code_key FROM pbj_derived WHERE name = 'history_measures_code'") != (
+        "older code"
+    )

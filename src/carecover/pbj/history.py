@@ -58,6 +58,7 @@ HISTORY_MEASURES = (
 )
 BED_BANDS = ((0, 50), (50, 100), (100, 150), (150, 200), (200, 100_000))
 _VERSION = "history-2"  # bump when the table's definition changes
+_CODE = "history_measures_code"  # pbj_derived row: the measures' code the table was built by
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,17 @@ def _band_sql(column: str) -> str:
 
 
 def _stamp(con: Any) -> str:
-    from carecover.pbj.measures_sql import _cache_key
+    """What readers compare: the table's definition and the files it was built from.
 
+    Not the measures' code (``measures_sql._cache_key`` hashes every module of
+    the package): a read-only reader must not fall back to the daily rows
+    after any code edit. The writer (``refresh_history``) also rebuilds when
+    that code changed (``_CODE``).
+    """
     ((files,),) = con.execute(
         "SELECT coalesce(md5(string_agg(sha256, ',' ORDER BY sha256)), '') FROM loaded_files"
     ).fetchall()
-    return f"{_VERSION}:{_cache_key(False)}:{files}"
+    return f"{_VERSION}:{files}"
 
 
 def _build_sql(measures: str = "quarterly_nurse_measures") -> str:
@@ -132,6 +138,17 @@ def _is_current(con: Any, name: str) -> bool:
     return _is_stamped(con, name, _stamp(con))
 
 
+def _derived(con: Any, name: str) -> str | None:
+    """The key ``pbj_derived`` records for ``name`` (``None``: none)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pbj_derived'"
+    ).fetchall()
+    if not exists[0][0]:
+        return None
+    row = con.execute("SELECT code_key FROM pbj_derived WHERE name = ?", [name]).fetchall()
+    return str(row[0][0]) if row else None
+
+
 def _is_stamped(con: Any, name: str, stamp: str) -> bool:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('pbj_derived', ?)",
@@ -146,11 +163,12 @@ def _is_stamped(con: Any, name: str, stamp: str) -> bool:
 def refresh_history(con: Any) -> None:
     """Rebuild ``history_measures`` (and the quarterly summary under it) in one transaction."""
     from carecover.pbj.history_providers import PROVIDER_DDL
-    from carecover.pbj.measures_sql import refresh_stored
+    from carecover.pbj.measures_sql import _cache_key, refresh_stored
     from carecover.storefile import abort
 
     con.execute(PROVIDER_DDL)
-    if _is_current(con, HISTORY_TABLE):
+    code = _cache_key(False)
+    if _is_current(con, HISTORY_TABLE) and _derived(con, _CODE) == code:
         return
     con.execute("BEGIN TRANSACTION")
     try:
@@ -163,6 +181,7 @@ def refresh_history(con: Any) -> None:
         con.execute(
             "INSERT OR REPLACE INTO pbj_derived VALUES (?, ?)", [HISTORY_TABLE, _stamp(con)]
         )
+        con.execute("INSERT OR REPLACE INTO pbj_derived VALUES (?, ?)", [_CODE, code])
         con.execute("COMMIT")
     except BaseException as exc:
         abort(con, exc)
