@@ -39,11 +39,13 @@ def _run(
     master: str | None,
     fmt: Format,
     finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    rows: Any = None,
 ) -> None:
     from carecover.engines import connect
     from carecover.pbj.employee_detail import read_employee_detail
 
-    rows = read_employee_detail(files)
+    if rows is None:
+        rows = read_employee_detail(files)
     with engine_for(engine, master) as on:
         runner = on or connect(EngineName.DUCKDB)
         table = rule(runner.from_arrow(rows))
@@ -110,28 +112,21 @@ def turnover(
 ) -> None:
     """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
     from carecover.pbj.calendar import Quarter
+    from carecover.pbj.employee_detail import read_employee_detail
     from carecover.rating.methods import method
     from carecover.rating.turnover import check_rule, turnover_expression, turnover_figures
 
     rule = check_rule(method(method_name).turnover)
-    last = Quarter.parse(quarter) if quarter else None
+    rows = read_employee_detail(files)
+    quarters = rows.column("quarter").to_pylist()
+    if quarter is None and not quarters:
+        raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
+    last = Quarter.parse(quarter or max(quarters))
 
     def expression(t: Any) -> Any:
-        nonlocal last
-        if last is None:
-            last = Quarter.parse(_latest_quarter(t))
         return turnover_expression(t, last, rule)
 
     def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [asdict(f) for f in turnover_figures(rows)]
 
-    _run(files, expression, engine, spark_master, fmt, figures)
-
-
-def _latest_quarter(t: Any) -> str:
-    """The latest quarter in the rows (executed on their engine)."""
-    import ibis
-
-    backend = ibis.get_backend(t)
-    value = backend.execute(t.quarter.max())
-    return str(value)
+    _run(files, expression, engine, spark_master, fmt, figures, rows)

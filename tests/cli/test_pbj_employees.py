@@ -1,0 +1,59 @@
+"""``carecover pbj employees ...`` and ``carecover synth employee-detail``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, CliResult
+from tests.engines.sessions import spark_engine
+
+Cli = Callable[..., CliResult]
+FIXTURES = REPO / "tests" / "fixtures" / "pbj" / "employee_detail"
+GOOD = FIXTURES / "two_facilities_2024Q2.csv"
+
+
+def test_contract_prints_the_share_per_facility_and_category(cli: Cli) -> None:
+    result = cli("pbj", "employees", "contract", GOOD, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["provnum"], r["category"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["015001", "rn"]["contract_share"] == "0.4286"
+
+
+def test_a_bad_row_is_one_error_line_naming_file_line_and_field(cli: Cli) -> None:
+    result = cli("pbj", "employees", "weekend", FIXTURES / "negative_hours.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert "negative_hours.csv:3: hours:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["contract", "weekend", "outliers", "turnover"])
+def test_each_command_prints_the_same_bytes_on_spark(cli: Cli, command: str) -> None:
+    spark_engine()  # the shared session: the command reuses it and leaves it running
+    duck = cli("pbj", "employees", command, GOOD, "--format", "csv")
+    spark = cli(
+        "pbj", "employees", command, GOOD, "--format", "csv", "--engine", "spark",
+        "--spark-master", "local[1]",
+    )  # fmt: skip
+    assert spark.exit_code == 0, spark.stderr
+    assert spark.stdout == duck.stdout
+
+
+def test_synth_writes_a_file_the_reader_accepts(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "employees.csv"
+    made = cli("synth", "employee-detail", "--facilities", "2", "--quarter", "2024Q2", "-o", out)
+    assert made.exit_code == 0, made.stderr
+    again = tmp_path / "again.csv"
+    cli("synth", "employee-detail", "--facilities", "2", "--quarter", "2024Q2", "-o", again)
+    assert out.read_bytes() == again.read_bytes()
+    result = cli("pbj", "employees", "contract", out, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    nurse = [float(r["contract_share"]) for r in rows if r["category"] == "nurse"]
+    assert len(nurse) == 2
+    assert all(0 < share < 0.25 for share in nurse)
