@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 
 from benchmarks import (
+    employee_detail_bench,
     history_bench,
     mds_bench,
     mds_duplicates_bench,
@@ -36,6 +37,7 @@ SUITES: dict[str, Callable[[], str]] = {
     "nursinghome": nursinghome_bench.run,
     "wide": wide_bench.run,
     "history": history_bench.run,
+    "employee-detail": employee_detail_bench.run,
 }
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = (
