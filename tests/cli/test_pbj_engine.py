@@ -38,3 +38,28 @@ def test_daily_measures_and_coverage_on_spark_print_the_same_bytes(cli: Cli) -> 
 def test_an_unknown_engine_is_a_usage_error(cli: Cli) -> None:
     result = cli("pbj", "measures", FIXTURES / "rn_coverage.csv", "--engine", "polars")
     assert result.exit_code == 2
+
+
+def test_rating_turnover_on_spark_prints_the_same_as_on_duckdb(cli: Cli, tmp_path: Path) -> None:
+    import duckdb
+
+    spark_engine()
+    db = tmp_path / "store.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE employee_hours (state VARCHAR, facility_id VARCHAR, quarter VARCHAR,"
+        " employee_id VARCHAR, workdate DATE, job_title_code INTEGER, pay_type_code INTEGER,"
+        " hours DOUBLE, source_file VARCHAR, sha256 VARCHAR)"
+    )
+    for employee, last in (("E1", "2023-06-30"), ("E2", "2024-06-30")):
+        con.execute(
+            f"INSERT INTO employee_hours SELECT 'AL', 'F1', '', '{employee}', d::DATE, 7, 2, 8,"
+            f" 't', 's' FROM range(DATE '2023-01-01', DATE '{last}', INTERVAL (1) DAY) r(d)"
+        )
+    con.close()
+    args = ("rating", "turnover", "--quarter", "2024Q2", "--db", db, "--format", "json")
+    duck = cli(*args)
+    spark = cli(*args, *SPARK)
+    assert spark.exit_code == 0, spark.stderr
+    assert '"rn_turnover_pct": 50.0' in duck.stdout
+    assert spark.stdout == duck.stdout

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from carecover.cli.engine_options import EngineOption, SparkMasterOption, engine_for
 from carecover.cli.options import WaitOption, parse_date, wait_for_stores
 from carecover.cli.rating_stars import CardFormat
+from carecover.engines import EngineName
 
 if TYPE_CHECKING:
     from carecover.pbj.calendar import Quarter
@@ -135,6 +137,8 @@ def turnover_cmd(
     ] = None,
     fmt: Annotated[CardFormat, typer.Option("--format", help="text or json.")] = CardFormat.TEXT,
     wait: WaitOption = 0.0,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Nurse, RN and administrator turnover from six quarters of employee-level PBJ."""
     wait_for_stores(wait)
@@ -147,7 +151,8 @@ def turnover_cmd(
     rules = _turnover_rules(Quarter.parse(quarter), method)
     con = connect(db.expanduser(), read_only=True)
     try:
-        rows = turnover(con, Quarter.parse(quarter), rules, facility=facility)
+        with engine_for(engine, spark_master) as on:
+            rows = turnover(con, Quarter.parse(quarter), rules, facility=facility, engine=on)
     finally:
         con.close()
     if fmt is CardFormat.JSON:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from carecover.engines import Engine
 from carecover.errors import ConfigError
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import TurnoverRule
@@ -226,11 +227,14 @@ def turnover(
     *,
     facility: str | None = None,
     table: str = "employee_hours",
+    engine: Engine | None = None,
 ) -> list[Turnover]:
     """Turnover of every facility (or one) over the six quarters ending ``last``.
 
-    ``con`` is a DuckDB store holding ``table`` (PBJ XML employee hours).
+    ``con`` is a DuckDB store holding ``table`` (PBJ XML employee hours);
+    ``engine`` runs the rule there (the window's rows are moved to it).
     """
+    from carecover.engines import place
     from carecover.engines.duckdb import arrow_of
     from carecover.pbj.store import ibis_table
 
@@ -245,6 +249,12 @@ def turnover(
         pay_type_code=t.pay_type_code,
         hours=t.hours,
     )
+    if engine is not None:
+        first, *_, end = turnover_window(last)
+        t = place(t.filter((t.workdate >= first) & (t.workdate <= end)), engine)
+        return turnover_figures(
+            engine.to_rows(turnover_expression(t, last, checked, facility=facility))
+        )
     rows: list[dict[str, Any]] = arrow_of(
         turnover_expression(t, last, checked, facility=facility)
     ).to_pylist()
