@@ -55,7 +55,8 @@ def test_the_percentile_and_median_match_a_direct_computation(values: list[int],
     rows = benchmark_rows(_store(facilities), facility=mine[0], peers="state")
     row = _row(rows, "total_hprd")
     percentile, median = _direct(mine[3], hprds)
-    assert row["percentile"] == percentile
+    # DuckDB rounds halves away from zero, Python's round() to even: 6.25 is 6.3 or 6.2.
+    assert row["percentile"] == pytest.approx(percentile, abs=0.05 + 1e-9)
     assert row["peer_median"] == pytest.approx(median, abs=1e-5)
     assert row["peers"] == len(hprds)
 
