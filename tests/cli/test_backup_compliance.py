@@ -290,3 +290,14 @@ def test_a_malformed_mco_profile_is_one_error_line(cli: Cli, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "[periods] scheme must be" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_periods_take_a_shipped_mco_profile_by_name(cli: Cli) -> None:
+    result = cli(
+        "backup", "periods", REPORTS, "--from", "2026-10-01", "--to", "2026-10-31",
+        "--as-of", "2026-11-23", "--format", "json", "--mco-profile", "alliance",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    starts = sorted({row["period_start"] for row in json.loads(result.stdout)})
+    # Alliance: 14-day cycles from 1 Jul 2022 (anchor UNCONFIRMED), not semi-monthly halves.
+    assert starts == ["2026-09-18", "2026-10-02", "2026-10-16", "2026-10-30"]

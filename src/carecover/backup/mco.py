@@ -22,9 +22,23 @@ from typing import Any
 from carecover.backup.periods import PeriodScheme, SchemeKind
 from carecover.errors import ConfigError
 
-__all__ = ["McoContact", "McoProfile", "load_mco_profile", "parse_mco_profile"]
+__all__ = [
+    "SHIPPED_PROFILES",
+    "McoContact",
+    "McoProfile",
+    "load_mco_profile",
+    "parse_mco_profile",
+    "resolve_mco_profile",
+]
 
 PROFILE_FILE = "mco.toml"
+
+#: Shipped profiles by name (``--mco-profile alliance``); Partners is the default file.
+SHIPPED_PROFILES = {
+    "partners": (PROFILE_FILE,),
+    "alliance": ("mcos", "alliance.toml"),
+    "vaya": ("mcos", "vaya.toml"),
+}
 
 
 @dataclass(frozen=True)
@@ -114,3 +128,14 @@ def load_mco_profile(path: Path | None = None) -> McoProfile:
     except OSError as exc:
         raise ConfigError(f"cannot read the MCO profile {path}: {exc.strerror}") from None
     return parse_mco_profile(content, file=str(path))
+
+
+def resolve_mco_profile(name_or_path: str | None) -> McoProfile:
+    """A shipped profile by name (``partners``, ``alliance``, ``vaya``) or a profile file."""
+    if name_or_path is None:
+        return load_mco_profile()
+    parts = SHIPPED_PROFILES.get(name_or_path.strip().lower())
+    if parts is None:
+        return load_mco_profile(Path(name_or_path))
+    text = resources.files("carecover").joinpath("data", "backup", *parts)
+    return parse_mco_profile(text.read_text("utf-8"), file="/".join(parts))

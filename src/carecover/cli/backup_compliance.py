@@ -37,7 +37,7 @@ from carecover.backup.export import (
     to_text,
     write_xlsx,
 )
-from carecover.backup.mco import McoProfile, load_mco_profile
+from carecover.backup.mco import McoProfile, resolve_mco_profile
 from carecover.backup.periods import PeriodScheme
 from carecover.backup.reading import load_reports
 from carecover.backup.rollup import RollupKind, build_rollup
@@ -86,12 +86,12 @@ ProvidersFile = Annotated[
     ),
 ]
 ProfileFile = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--mco-profile",
         help="The MCO's profile (TOML, like carecover/data/backup/mco.toml): period scheme, "
         "when the requirement took effect, smallest cell of the State report. "
-        "Default: the shipped one (Partners).",
+        "A shipped profile by name: partners, alliance, vaya. Default: partners.",
     ),
 ]
 
@@ -151,7 +151,7 @@ def summary(
         raise typer.BadParameter("xlsx needs a file to write to", param_hint="-o/--output")
     as_of = _date(today, "--today") or date.today()
     rules = load_compliance_rules()
-    profile = load_mco_profile(mco_profile)
+    profile = resolve_mco_profile(mco_profile)
     rollup = build_rollup(
         kind,
         load_reports(file, today=as_of),
@@ -205,7 +205,7 @@ def periods(
     assert end is not None
     anchor_day = _date(anchor, "--anchor")
     rules = load_compliance_rules()
-    profile = load_mco_profile(mco_profile)
+    profile = resolve_mco_profile(mco_profile)
     cut = _scheme(scheme, anchor_day, profile, rules.grace_days)
     judged = _date(as_of, "--as-of") or date.today()
     reports = load_reports(file, today=max(judged, date.today()))
