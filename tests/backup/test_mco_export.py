@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from carecover.backup.mco_export import (
+    export_rows,
+    load_layout,
+    to_html,
+    to_layout_csv,
+    write_layout_xlsx,
+)
+from carecover.backup.periods import PeriodScheme
+from carecover.backup.report import ReportStatus
+from carecover.errors import ConfigError
+from tests.backup.factories import report
+
+PERIOD = PeriodScheme.semi_monthly(5).period_for(date(2026, 10, 3))
+REPORTS = [
+    report(incident_date=date(2026, 10, 3), provider_name='=HYPERLINK("x")'),
+    report(incident_date=date(2026, 10, 16)),  # next period
+    report(incident_date=date(2026, 10, 4), provider_id="P999"),  # another provider
+    report(incident_date=date(2026, 10, 5), status=ReportStatus.DRAFT),  # not filed
+]
+
+
+def test_partners_csv_holds_the_providers_filed_reports_of_the_period_neutralised() -> None:
+    layout = load_layout("partners")
+    rows = list(
+        csv.reader(io.StringIO(to_layout_csv(layout, export_rows(REPORTS, layout, PERIOD, "P001"))))
+    )
+    assert rows[0][:3] == ["Report ID", "Provider", "Provider ID"]
+    assert len(rows) == 2
+    assert rows[1][1] == '\'=HYPERLINK("x")'
+
+
+def test_alliance_xlsx_has_its_columns_and_one_row_per_report(tmp_path: Path) -> None:
+    layout = load_layout("alliance")
+    path = write_layout_xlsx(
+        layout, export_rows(REPORTS, layout, PERIOD, "P001"), tmp_path / "a.xlsx"
+    )
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Provider Name"
+    assert len(values) == 2
+    assert values[1][0] == '\'=HYPERLINK("x")'
+    assert values[1][7] == "08:00-12:00"
+
+
+def test_vaya_printable_page_escapes_text_and_breaks_pages_for_print() -> None:
+    layout = load_layout("vaya")
+    page = to_html(layout, export_rows(REPORTS, layout, PERIOD, "P001"), "Backup staffing <P001>")
+    assert "&lt;P001&gt;" in page
+    assert "<P001>" not in page
+    assert "page-break-after" in page
+    assert page.count('class="form"') == 1
+
+
+def test_an_unknown_mco_layout_is_refused() -> None:
+    with pytest.raises(ConfigError, match="no export layout"):
+        load_layout("../mco")
