@@ -1,0 +1,71 @@
+"""CLI command: ``carecover backup export``, a provider's reports of a period in an MCO's layout."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carecover.backup.correction import load_compliance_rules
+from carecover.backup.mco import resolve_mco_profile
+from carecover.backup.mco_export import (
+    export_rows,
+    load_layout,
+    to_html,
+    to_layout_csv,
+    write_layout_xlsx,
+)
+from carecover.backup.reading import load_reports
+
+#: The MCO's own format when ``--format`` is not given.
+DEFAULT_FORMAT = {"partners": "csv", "alliance": "xlsx", "vaya": "html"}
+
+
+class ExportFormat(StrEnum):
+    """Output formats of ``export``."""
+
+    XLSX = "xlsx"
+    HTML = "html"
+    CSV = "csv"
+
+
+def export(
+    file: Annotated[Path, typer.Argument(help="Backup staffing reports: .csv, .jsonl or .ndjson.")],
+    mco: Annotated[str, typer.Option("--mco", help="partners, alliance or vaya.")],
+    period: Annotated[str, typer.Option("--period", help="A day inside the period (YYYY-MM-DD).")],
+    provider: Annotated[str, typer.Option("--provider", help="The provider's id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Write here.")],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="Default: the MCO's own (csv, xlsx, html)."),
+    ] = None,
+) -> None:
+    """Export a provider's filed reports of one period in the MCO's own layout."""
+    name = mco.strip().lower()
+    try:
+        day = date.fromisoformat(period.split("..")[0])
+    except ValueError:
+        raise typer.BadParameter(
+            f"{period!r} is not a date like 2026-10-01", param_hint="--period"
+        ) from None
+    layout = load_layout(name)
+    profile = resolve_mco_profile(name)
+    window = profile.scheme(load_compliance_rules().grace_days).period_for(day)
+    rows = export_rows(load_reports(file, today=date.today()), layout, window, provider)
+    chosen = fmt or ExportFormat(DEFAULT_FORMAT[name])
+    if chosen is ExportFormat.XLSX:
+        write_layout_xlsx(layout, rows, output)
+    elif chosen is ExportFormat.HTML:
+        title = f"{profile.name}: backup staffing, {provider}, {window.label}"
+        output.write_text(to_html(layout, rows, title), encoding="utf-8")
+    else:
+        output.write_text(to_layout_csv(layout, rows), encoding="utf-8")
+    typer.echo(f"wrote {output} ({len(rows)} reports, {window.label})", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's command to ``app``."""
+    app.command("export")(export)
