@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from carecover.backup.mco import resolve_mco_profile
 from carecover.backup.mco_export import (
     export_rows,
     load_layout,
@@ -65,3 +68,15 @@ def test_vaya_printable_page_escapes_text_and_breaks_pages_for_print() -> None:
 def test_an_unknown_mco_layout_is_refused() -> None:
     with pytest.raises(ConfigError, match="no export layout"):
         load_layout("../mco")
+
+
+@given(day=st.dates(date(2024, 1, 1), date(2027, 12, 31)), offset=st.integers(-20, 20))
+def test_an_incident_is_exported_exactly_when_its_day_is_in_the_alliance_cycle(
+    day: date, offset: int
+) -> None:
+    layout = load_layout("alliance")
+    scheme = resolve_mco_profile("alliance").scheme(5)
+    period = scheme.period_for(day)
+    incident = day + timedelta(days=offset)
+    rows = export_rows([report(incident_date=incident)], layout, period, "P001")
+    assert len(rows) == (1 if period.start <= incident <= period.end else 0)
