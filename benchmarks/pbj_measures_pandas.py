@@ -51,6 +51,9 @@ def measures(path: str) -> pd.DataFrame:
     df["wk_census"] = df["MDScensus"].where(weekend)
     df["zero_rn"] = present & df["rn"].notna() & (df["rn"] == 0)
     df["rn_under_8"] = present & df["rn"].notna() & (df["rn"] < 8)
+    df["rn_blank"] = df["rn"].isna()
+    df["no_nurse"] = present & (df["total"] == 0)
+    df["admin"] = df[["Hrs_RNDON", "Hrs_RNadmin", "Hrs_LPNadmin"]].fillna(0).sum(axis=1)
     g = df.groupby(["PROVNUM", "CY_Qtr"], sort=True).agg(
         days_reported=("date", "size"),
         resident_days=("MDScensus", "sum"),
@@ -64,6 +67,10 @@ def measures(path: str) -> pd.DataFrame:
         wk_rn=("wk_rn", "sum"),
         wk_aide=("wk_aide", "sum"),
         wk_census=("wk_census", "sum"),
+        admin_hours=("admin", "sum"),
+        days_blank=("rn_blank", "sum"),
+        days_without_nurse_staffing=("no_nurse", "sum"),
+        first_day=("date", "min"),
         zero_rn_days=("zero_rn", "sum"),
         rn_under_8h_days=("rn_under_8", "sum"),
         rn_days=("rn", "count"),
@@ -74,17 +81,25 @@ def measures(path: str) -> pd.DataFrame:
         g[f"{name}_hours"] = g[f"{name}_hours"].where(g[f"{name}_days"] > 0)
     out = pd.DataFrame(index=g.index)
     out["days_reported"] = g["days_reported"]
+    start = g["first_day"].dt.to_period("Q")
+    in_quarter = (start.dt.end_time.dt.normalize() - start.dt.start_time).dt.days + 1
+    out["days_missing"] = (in_quarter - g["days_reported"]).clip(lower=0)
+    out["days_blank"] = g["days_blank"]
     out["resident_days"] = g["resident_days"]
     out["avg_census"] = g["resident_days"] / g["days_reported"]
     for name in ("rn", "lpn", "aide", "total"):
         out[f"{name}_hours"] = g[f"{name}_hours"]
     for name in ("rn", "lpn", "aide", "total"):
         out[f"{name}_hprd"] = _ratio(g[f"{name}_hours"], g["resident_days"])
+    licensed = g["rn_hours"].fillna(0) + g["lpn_hours"].fillna(0)
+    out["licensed_hprd"] = _ratio(licensed, g["resident_days"])
+    out["nurse_care_hprd"] = _ratio(g["total_hours"] - g["admin_hours"], g["resident_days"])
     out["weekend_total_hprd"] = _ratio(g["wk_total"], g["wk_census"])
     out["weekend_rn_hprd"] = _ratio(g["wk_rn"], g["wk_census"])
     out["contract_share"] = _ratio(g["ctr"], g["ctr_base"])
     out["zero_rn_days"] = g["zero_rn_days"]
     out["rn_under_8h_days"] = g["rn_under_8h_days"]
+    out["days_without_nurse_staffing"] = g["days_without_nurse_staffing"]
     values = out.assign(weekend_aide_hprd=_ratio(g["wk_aide"], g["wk_census"]))
     quarter = out.index.get_level_values("CY_Qtr")
     excluded = g["resident_days"] <= 0

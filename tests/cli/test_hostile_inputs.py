@@ -8,7 +8,8 @@ damaged ZIP, an unterminated quote, a directory, a missing path. It may succeed
 (0), refuse the input (1: one ``error: ...`` line when it prints an error) or
 reject the usage (2), and nothing else.
 
-``COMMANDS`` must name every command: a new command fails
+``COMMANDS`` (or ``STORE_COMMANDS``, for a command that reads only a store)
+must name every command: a new command fails
 ``test_every_command_is_run_over_the_hostile_inputs`` until it is added here
 (or to ``NOT_RUN`` with the reason).
 """
@@ -31,7 +32,8 @@ NURSE = (PBJ / "nurse_2024Q2_plain.csv").read_bytes()
 MDS = (REPO / "tests" / "fixtures" / "mds" / "extract.csv").read_bytes()
 PBJ_XML = (PBJ / "xml" / "valid.xml").read_text(encoding="utf-8")
 
-# {F}: the hostile input; {DB}: a fresh store path; {OUT}: an output path.
+# {F}: the hostile input; {DB}: a fresh store path; {OUT}: an output directory;
+# {OUT_FILE}: a fresh output file.
 COMMANDS: dict[str, list[str]] = {
     "backup validate": ["backup", "validate", "{F}"],
     "backup summary": ["backup", "summary", "{F}", "--period", "2026-01"],
@@ -72,6 +74,18 @@ COMMANDS: dict[str, list[str]] = {
     "synth pbj-xml": ["synth", "pbj-xml", "--quarter", "2024Q2", "--facilities", "1", "-o", "{F}"],
     "synth mds": ["synth", "mds", "--from", "2026-01-01", "--to", "2026-01-31", "-o", "{F}"],
     "synth visits": ["synth", "visits", "-o", "{F}", "--members", "2"],
+    "synth employee-detail": [
+        *("synth", "employee-detail", "--quarter", "2024Q2", "--facilities", "1", "-o", "{F}"),
+    ],
+    "backup export": [
+        *("backup", "export", "{F}", "--mco", "partners", "--period", "2026-01-15"),
+        *("--provider", "PRV001", "-o", "{OUT_FILE}"),
+    ],
+    "pbj history load": ["pbj", "history", "load", "{F}", "--db", "{DB}"],
+    "pbj employees turnover": ["pbj", "employees", "turnover", "{F}", "--quarter", "2024Q2"],
+    "pbj employees contract": ["pbj", "employees", "contract", "{F}"],
+    "pbj employees outliers": ["pbj", "employees", "outliers", "{F}"],
+    "pbj employees weekend": ["pbj", "employees", "weekend", "{F}"],
 }
 # The same commands with the hostile input as their store.
 STORE_COMMANDS: dict[str, list[str]] = {
@@ -96,6 +110,11 @@ STORE_COMMANDS: dict[str, list[str]] = {
     ],
     "mds report --db": ["mds", "report", "roster", "--db", "{F}"],
     "pbj non-nurse --db": ["pbj", "non-nurse", "--db", "{F}"],
+    "pbj state --db": ["pbj", "state", "--state", "NY", "--db", "{F}"],
+    "pbj chain --db": ["pbj", "chain", "--chain", "GENESIS", "--db", "{F}"],
+    "pbj history load --db": [
+        *("pbj", "history", "load", str(PBJ / "nurse_2024Q2_plain.csv"), "--db", "{F}"),
+    ],
     "pbj report --db": ["pbj", "report", "1704S", "--db", "{F}", "--quarter", "2026Q1"],
     "rating project --db": [
         *("rating", "project", "--facility", "015001", "--quarter", "2024Q2"),
@@ -189,7 +208,12 @@ def _check(
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # a default store never touches ~
     hostile = _make(tmp_path, case)
-    values = {"{F}": str(hostile), "{DB}": str(tmp_path / "s.duckdb"), "{OUT}": str(tmp_path)}
+    values = {
+        "{F}": str(hostile),
+        "{DB}": str(tmp_path / "s.duckdb"),
+        "{OUT}": str(tmp_path),
+        "{OUT_FILE}": str(tmp_path / "out.csv"),
+    }
     argv = [values.get(a, a) for a in template]
     code = _run(argv, monkeypatch)
     out = capfd.readouterr()
@@ -236,4 +260,5 @@ def _leaf_commands(command: object, prefix: str = "") -> list[str]:
 
 def test_every_command_is_run_over_the_hostile_inputs() -> None:
     commands = set(_leaf_commands(typer.main.get_command(app)))
-    assert commands == set(COMMANDS) | set(NOT_RUN)
+    run_on_stores = {name.removesuffix(" --db") for name in STORE_COMMANDS}
+    assert commands == set(COMMANDS) | run_on_stores | set(NOT_RUN)

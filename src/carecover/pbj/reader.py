@@ -40,6 +40,7 @@ from carecover.pbj.xmlsafe import (
     ReadGuard,
     XmlSource,
     declares_doctype,
+    ends_with_closing_tag,
     open_sources,
     parser_options,
 )
@@ -211,6 +212,10 @@ def iter_raw(
             raise XmlFormError(
                 _clean(str(exc)), file=source.name, line=exc.lineno or None
             ) from None
+    if closed[0] and schema is not None and not ends_with_closing_tag(guard.tail, _ROOT):
+        # libxml2 2.14 with an XSD can "close" the root of a truncated document
+        # without an error; re-read without the schema to find the real one.
+        _raise_form_error(source, None)
     if not closed[0]:
         # With a schema, a truncated or malformed document can end the event
         # stream early without any error: never take silence for success.

@@ -40,6 +40,7 @@ __all__ = [
     "ReadGuard",
     "XmlSource",
     "declares_doctype",
+    "ends_with_closing_tag",
     "open_sources",
     "parser_options",
     "pbj_schema",
@@ -49,6 +50,8 @@ __all__ = [
 GIB = 1024**3
 # Bytes read from the start of a document to look for a DOCTYPE before parsing.
 PROLOG_BYTES = 64 * 1024
+# Bytes kept from the end of what the parser read (see ``ends_with_closing_tag``).
+TAIL_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,17 @@ class XmlSource:
     def open(self) -> ByteStream:
         """A fresh binary stream over the document."""
         return self.opener()
+
+
+def ends_with_closing_tag(tail: bytes, tag: str) -> bool:
+    """Whether ``tail`` (a document's last bytes) ends with ``</tag>`` and blanks.
+
+    With an XSD attached, libxml2 2.14 can end a truncated document's event
+    stream as if the root had closed, with no error at all; this cheap check
+    decides whether the document must be re-read without the schema.
+    """
+    text = tail.rstrip(b" \t\r\n\x00")
+    return text.endswith(f"</{tag}>".encode()) or text.endswith(f":{tag}>".encode())
 
 
 def parser_options() -> dict[str, Any]:
@@ -221,11 +235,15 @@ class ReadGuard:
     def __init__(self, stream: ByteStream, limit: int, name: str) -> None:
         self.stream, self.limit, self.name = stream, limit, name
         self.total = self.mark = 0
+        # The last bytes read: whether the document ends with a closing tag.
+        self.tail = b""
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to ``size`` bytes of the document."""
         data = self.stream.read(size)
         self.total += len(data)
+        if data:
+            self.tail = (self.tail + data)[-TAIL_BYTES:]
         if self.total - self.mark > self.limit:
             raise InputError(
                 f"more than {self.limit:,} bytes without the end of an employee or staffHours"
