@@ -17,7 +17,7 @@ from carecover.backup.report import (
     ReporterKind,
     ReportStatus,
 )
-from carecover.backup.validation import FIELD_HELP, problems, validate_report
+from carecover.backup.validation import FIELD_HELP, branch_required, problems, validate_report
 from carecover.backup.window import window_hours
 from carecover.errors import ValidationError
 from tests.backup.factories import draft
@@ -236,3 +236,32 @@ def test_an_employer_of_record_reason_is_refused_for_an_agency_and_kept_for_an_e
         "'Employer of Record has no backup employee' is a reason for Employers of Record only"
     ]
     assert "reason" not in fields(replace(agency, reporter_kind=ReporterKind.EOR))
+
+
+def test_the_report_type_makes_the_reason_required_when_backup_was_not_available() -> None:
+    assert branch_required(BackupStatus.NOT_AVAILABLE, None) == ("reason",)
+    assert branch_required(BackupStatus.NOT_AVAILABLE, "short_notice") == ("reason",)
+
+
+def test_other_as_the_reason_makes_its_explanation_required_too() -> None:
+    assert branch_required(BackupStatus.NOT_AVAILABLE, "other") == ("reason", "reason_other")
+
+
+def test_declined_backup_makes_who_declined_and_why_required() -> None:
+    assert branch_required(BackupStatus.OFFERED_DECLINED, "other") == (
+        "declined_by",
+        "declined_reason",
+    )
+
+
+@pytest.mark.parametrize("field", ["reason", "reason_other", "declined_by", "declined_reason"])
+def test_a_report_missing_a_field_its_type_requires_breaks_a_rule_on_that_field(
+    field: str,
+) -> None:
+    base = (
+        DECLINED
+        if field.startswith("declined")
+        else replace(VALID, reason="other", reason_other="The agency's on-call line was down")
+    )
+    assert field in branch_required(base.backup_status, base.reason)
+    assert field in fields(replace(base, **{field: None}))

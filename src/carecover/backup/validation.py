@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from carecover.backup.catalogue import find_reason, find_service
+from carecover.backup.catalogue import find_reason, find_service, load_reasons
 from carecover.backup.ids import REPORT_ID_PATTERN
 from carecover.backup.report import BackupReport, BackupStatus, ReporterKind, ReportStatus
 from carecover.backup.window import MAX_HOURS_PER_DATE, window_hours
@@ -30,6 +30,7 @@ __all__ = [
     "MEDICAID_ID_PATTERN",
     "MIN_EXPLANATION_LENGTH",
     "OTHER_REASON",
+    "branch_required",
     "problems",
     "validate_report",
 ]
@@ -335,6 +336,20 @@ def _lifecycle_problems(report: BackupReport, today: date) -> list[FieldProblem]
     if report.status is ReportStatus.RETURNED and _blank(report.mco_comment):
         found.append(FieldProblem("mco_comment", "say what the provider must correct"))
     return found
+
+
+def branch_required(backup_status: BackupStatus, reason: str | None) -> tuple[str, ...]:
+    """The fields the report type (and the reason chosen) make required.
+
+    Not available: the reason, and its explanation for a reason that needs one
+    (``other`` and any reason the list marks so). Offered but declined: who
+    declined and why. For forms that list what a draft still needs before
+    ``problems`` can judge it; ``problems`` enforces the same.
+    """
+    if backup_status is BackupStatus.OFFERED_DECLINED:
+        return ("declined_by", "declined_reason")
+    explained = {r.code for r in load_reasons() if r.requires_explanation} | {OTHER_REASON}
+    return ("reason", "reason_other") if reason in explained else ("reason",)
 
 
 def problems(report: BackupReport, *, today: date) -> list[FieldProblem]:

@@ -102,3 +102,55 @@ def test_an_incomplete_form_is_completed_saved_returned_to_and_submitted(
         None,
         None,
     )
+
+
+def test_a_half_typed_report_is_saved_to_finish_later_returned_to_completed_and_submitted(
+    new_page: Callable[[], Page],
+) -> None:
+    load_demo(today=timezone.localdate(), password=PASSWORD)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    page = new_page()
+    sign_in(page, "prv001-submitter")
+    page.goto("/reports/new/")
+    form = page.locator("#report-form")
+    form.locator("input[name=member_last_name]").fill("Okafor")
+    form.locator("input[name=member_first_name]").fill("Jamie")
+    form.locator("input[name=incident_date]").fill(yesterday)
+    form.locator("input[name=service_code]").fill("T2013TF")
+    page.get_by_label("Backup staff offered but declined").check()
+    # Who declined and why became required: their asterisks show.
+    expect(page.locator("#field-declined_by [data-required-when]")).to_be_visible()
+    expect(page.locator("#field-declined_reason [data-required-when]")).to_be_visible()
+
+    # Called away: keep what is typed, with a BUS id, and what is missing listed.
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.locator(".messages")).to_contain_text("still to complete")
+    report_id = re.search(r"BUS-\d{4}-\d{6}", page.locator("h1").inner_text())
+    assert report_id is not None
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Saved as an incomplete draft")
+    expect(summary).to_contain_text("Declined by")
+    expect(summary).to_contain_text("Member date of birth")
+    assert not Report.objects.filter(report_id=report_id.group()).exists()
+
+    # Later: the list shows it under "Drafts to finish"; open it, complete it, save.
+    page.goto("/reports/")
+    page.locator("#incomplete-drafts").get_by_role("link", name=report_id.group()).click()
+    expect(form.locator("input[name=member_last_name]")).to_have_value("Okafor")
+    form.locator("input[name=member_date_of_birth]").fill("1990-02-03")
+    form.locator("input[name=member_medicaid_id]").fill("900007777B")
+    form.locator("input[name=scheduled_start]").fill("09:00")
+    form.locator("input[name=scheduled_end]").fill("13:00")
+    form.locator("input[name=hours_without_staff]").fill("4")
+    form.locator("select[name=declined_by]").select_option("legally_responsible_person")
+    form.locator("textarea[name=declined_reason]").fill("Mother preferred to stay home with him.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messages")).to_contain_text("complete and saved")
+    page.get_by_role("button", name="Submit to the MCO").click()
+    expect(page.locator(".messages")).to_contain_text("submitted to the MCO")
+    report = Report.objects.get(report_id=report_id.group())
+    assert (report.status, report.backup_status, report.hours_without_staff) == (
+        "submitted",
+        "offered_declined",
+        4.0,
+    )

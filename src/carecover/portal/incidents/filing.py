@@ -103,18 +103,25 @@ def _store(row: Report, report: BackupReport, user: User) -> None:
 
 
 def create_draft(
-    user: User, report: BackupReport, *, today: date, correct_member: bool = False
+    user: User,
+    report: BackupReport,
+    *,
+    today: date,
+    correct_member: bool = False,
+    report_id: str | None = None,
 ) -> Report:
     """Save a new draft under a freshly issued BUS id (valid per ``validation``).
 
+    ``report_id``: the id an incomplete draft was given on its first save
+    (``incomplete``), kept when it is completed; otherwise one is issued.
     Refused (``DuplicateReportError``, ``DayHoursError``) when it would be a
     second report of one incident or take the member's date over 24 hours;
     ``ValidationError`` when the member differs from the organisation's record
     and ``correct_member`` is not set (then the record is corrected, audited).
     """
     with transaction.atomic():
-        report = replace(report, report_id=ReportIdIssuer(DjangoIdLedger()).issue(today))
-        return _create(user, report, correct_member=correct_member)
+        issued = report_id or ReportIdIssuer(DjangoIdLedger()).issue(today)
+        return _create(user, replace(report, report_id=issued), correct_member=correct_member)
 
 
 def _create(user: User, report: BackupReport, *, correct_member: bool) -> Report:
@@ -139,11 +146,18 @@ def _create(user: User, report: BackupReport, *, correct_member: bool) -> Report
 
 
 def create_range(
-    user: User, template: BackupReport, last: date, *, today: date, correct_member: bool = False
+    user: User,
+    template: BackupReport,
+    last: date,
+    *,
+    today: date,
+    correct_member: bool = False,
+    first_id: str | None = None,
 ) -> list[Report]:
     """One draft per date from the template's incident date to ``last`` (``split``).
 
-    All or none: a duplicate on any date refuses the whole range.
+    All or none: a duplicate on any date refuses the whole range. ``first_id``:
+    the first date's report keeps the id of the incomplete draft it completes.
     """
     with transaction.atomic():
         drafts = reports_for_range(
@@ -153,6 +167,9 @@ def create_range(
             issuer=ReportIdIssuer(DjangoIdLedger()),
             today=today,
         )
+        if first_id is not None:
+            # The first date's number issued here is skipped: ids are never reused.
+            drafts[0] = replace(drafts[0], report_id=first_id)
         return [_create(user, draft, correct_member=correct_member) for draft in drafts]
 
 

@@ -27,6 +27,7 @@ from carecover.backup.validation import (
     FIELD_HELP,
     MAX_LENGTHS,
     OTHER_REASON,
+    branch_required,
     problems,
 )
 from carecover.errors import CarecoverError, InputError
@@ -287,7 +288,10 @@ class ReportForm(forms.Form):
         """Build the ``BackupReport`` and put each of the domain's problems on its field."""
         data = super().clean() or {}
         if self.errors:
-            return data  # a field could not even be parsed: nothing to judge yet
+            # A field is missing or could not be parsed: the report cannot be
+            # judged yet, but the fields its type makes required are listed too.
+            self._branch_missing(data)
+            return data
         try:
             report = self._report(data)
         except InputError as exc:
@@ -323,6 +327,15 @@ class ReportForm(forms.Form):
             self.report = report
             self.correct_member = bool(data.get("correct_member_record"))
         return data
+
+    def _branch_missing(self, data: dict[str, Any]) -> None:
+        try:
+            status = BackupStatus(data.get("backup_status", ""))
+        except ValueError:
+            return
+        for field in branch_required(status, data.get("reason") or None):
+            if not str(data.get(field) or "").strip() and field not in self.errors:
+                self.add_error(field, "is required for this report type")
 
     def _report(self, data: dict[str, Any]) -> BackupReport:
         ssn = data.get("member_ssn") or None

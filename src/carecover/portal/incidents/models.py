@@ -193,3 +193,28 @@ class ServiceBreak(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["organisation", "member", "-date"], name="break_org_member_newest")
         ]
+
+
+class IncompleteDraft(models.Model):
+    """A draft saved before it is complete: what the filer typed, under its BUS id.
+
+    The seed's *Save* keeps a report to finish later; only a complete, valid
+    draft becomes a ``Report`` (same BUS id), so every ``Report`` row still
+    holds a whole report. ``values`` are the form's fields as typed (text),
+    never the SSN (``incomplete.KEPT_FIELDS``).
+    """
+
+    report_id = models.CharField(max_length=20, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="incomplete_drafts"
+    )
+    values = models.JSONField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.report_id

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from carecover.errors import CarecoverError
 from carecover.portal.incidents import filing
 from carecover.portal.incidents.access import files_reports, portal_user
+from carecover.portal.incidents.models import IncompleteDraft
 from carecover.portal.queryparams import DayField
 
 #: Most refusals listed one by one; the rest are counted.
@@ -49,6 +50,12 @@ def submit_all(request: HttpRequest) -> HttpResponse:
     except CarecoverError as exc:
         messages.error(request, str(exc))
         return redirect("incidents:list")
+    first, last = form.cleaned_data["incident_from"], form.cleaned_data["incident_to"]
+    for draft in IncompleteDraft.objects.filter(organisation=user.organisation):
+        # Kept as typed: a date that does not parse is not in any range.
+        typed = str(draft.values.get("incident_date", ""))
+        if first.isoformat() <= typed <= last.isoformat() and len(typed) == len("2026-01-01"):
+            refused[draft.report_id] = "is not complete: open it to complete the missing fields"
     if done:
         messages.success(request, f"{len(done)} submitted to the MCO: {', '.join(done)}.")
     for report_id, why in list(refused.items())[:SHOWN_REFUSALS]:

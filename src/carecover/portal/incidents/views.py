@@ -7,7 +7,7 @@ organisation's report is a 404, never data. URLs carry report ids only.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,8 +19,10 @@ from carecover.backup.validation import problems
 from carecover.errors import CarecoverError, InputError, ValidationError
 from carecover.portal import queryparams
 from carecover.portal.audit.identity import members_shown
+from carecover.portal.audit.models import Action
+from carecover.portal.audit.recording import record
 from carecover.portal.compliance.models import AttestationWithdrawal
-from carecover.portal.incidents import filing
+from carecover.portal.incidents import filing, incomplete
 from carecover.portal.incidents.access import (
     any_role,
     files_reports,
@@ -40,6 +42,10 @@ from carecover.portal.incidents.forms import (
     initial_from,
 )
 from carecover.portal.incidents.listing import apply_filters, keyset_page
+from carecover.portal.incidents.models import IncompleteDraft
+
+#: The button that keeps an unfinished report ("Save and finish later").
+LATER = "later"
 
 
 @any_role
@@ -62,7 +68,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for cursor in ("after", "before", "page"):
         query.pop(cursor, None)
-    context = {"page": page, "filters": filters, "query": query.urlencode()}
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        # Saved to finish later: the filer's own organisation's, never the MCO's.
+        "incomplete": (
+            IncompleteDraft.objects.filter(organisation=user.organisation)
+            if user.files_reports
+            else IncompleteDraft.objects.none()
+        ),
+    }
     # A filter that cannot be read is shown next to its field, with a 400.
     status = 400 if filters.is_bound and filters.errors else 200
     return render(request, "incidents/report_list.html", context, status=status)
@@ -84,6 +100,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(
         request.POST or None, organisation=user.organisation, today=today, initial=initial
     )
+    if request.method == "POST" and LATER in request.POST and not form.is_valid():
+        return _keep_for_later(request, form, None)
     if request.method == "POST" and form.is_valid() and form.report is not None:
         correct = form.correct_member
         try:
@@ -97,10 +115,70 @@ def report_new(request: HttpRequest) -> HttpResponse:
             row = filing.create_draft(user, form.report, today=today, correct_member=correct)
         except CarecoverError as exc:
             _refused(form, exc)
+            if LATER in request.POST:
+                return _keep_for_later(request, form, None)
         else:
             messages.success(request, f"Draft {row.report_id} saved.")
             return redirect("incidents:detail", report_id=row.report_id)
     return render(request, "incidents/report_form.html", {"form": form, "report": None})
+
+
+def _keep_for_later(
+    request: HttpRequest, form: ReportForm, draft: IncompleteDraft | None
+) -> HttpResponse:
+    """Keep what the form holds as an incomplete draft and list what it still needs."""
+    user = portal_user(request)
+    try:
+        values = incomplete.kept_values(request.POST)
+    except InputError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        context = {"form": form, "report": None, "incomplete": draft}
+        return render(request, "incidents/report_form.html", context)
+    draft = incomplete.keep(user, values, today=timezone.localdate(), draft=draft)
+    count = len(form.errors)
+    messages.success(
+        request,
+        f"Draft {draft.report_id} saved. {count} field{'s' if count != 1 else ''} still to "
+        "complete before it can be submitted.",
+    )
+    return redirect("incidents:edit", report_id=draft.report_id)
+
+
+def _edit_incomplete(request: HttpRequest, draft: IncompleteDraft) -> HttpResponse:
+    """The incomplete draft in the form: what is typed, and what is still missing."""
+    user = portal_user(request)
+    today = timezone.localdate()
+    if request.method == "GET":
+        form = incomplete.still_missing(draft, today=today)
+    else:
+        form = ReportForm(request.POST, organisation=draft.organisation, today=today)
+        if LATER in request.POST and not form.is_valid():
+            return _keep_for_later(request, form, draft)
+        if form.is_valid() and form.report is not None:
+            try:
+                rows = incomplete.complete(user, draft, form, today=today)
+            except CarecoverError as exc:
+                _refused(form, exc)
+                if LATER in request.POST:
+                    return _keep_for_later(request, form, draft)
+            else:
+                messages.success(request, f"Draft {rows[0].report_id} is complete and saved.")
+                if len(rows) > 1:
+                    ids = ", ".join(row.report_id for row in rows)
+                    messages.success(request, f"{len(rows)} drafts saved, one per date: {ids}.")
+                    return redirect("incidents:list")
+                return redirect("incidents:detail", report_id=rows[0].report_id)
+    # The form shows the member's identity as typed: a view of identity, audited.
+    record(user, Action.VIEW_IDENTITY, object_type="report", object_id=draft.report_id)
+    context = {"form": form, "report": None, "incomplete": draft}
+    return render(request, "incidents/report_form.html", context)
+
+
+def _incomplete_or_404(request: HttpRequest, report_id: str) -> IncompleteDraft:
+    draft = incomplete.find(portal_user(request), report_id)
+    if draft is None:
+        raise Http404("No such report.")
+    return draft
 
 
 def _refused(form: ReportForm, exc: CarecoverError) -> None:
@@ -118,7 +196,11 @@ def _refused(form: ReportForm, exc: CarecoverError) -> None:
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     """One report; showing it shows the member's identity, so the view is audited."""
     user = portal_user(request)
-    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = visible_reports(user).filter(report_id=report_id).first()
+    if row is None:
+        # Saved to finish later: it opens in the form, where what is missing shows.
+        _incomplete_or_404(request, report_id)
+        return redirect("incidents:edit", report_id=report_id)
     members_shown(user, [row.member_id])
     editable = row.status in EDITABLE_STATUSES
     context = {
@@ -161,7 +243,9 @@ def report_edit(request: HttpRequest, report_id: str) -> HttpResponse:
     """Correct a draft or a returned report; each save is a new version."""
     user = portal_user(request)
     assert user.organisation is not None
-    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = visible_reports(user).filter(report_id=report_id).first()
+    if row is None:
+        return _edit_incomplete(request, _incomplete_or_404(request, report_id))
     current = to_domain(row)
     if current.status not in EDITABLE_STATUSES:
         messages.error(request, f"{row.report_id} is {row.status}: it cannot be edited.")
@@ -191,7 +275,14 @@ def report_edit(request: HttpRequest, report_id: str) -> HttpResponse:
 def report_submit(request: HttpRequest, report_id: str) -> HttpResponse:
     """Send the report to the MCO; the domain's problems are shown if it is not ready."""
     user = portal_user(request)
-    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = visible_reports(user).filter(report_id=report_id).first()
+    if row is None:
+        _incomplete_or_404(request, report_id)
+        messages.error(
+            request,
+            f"{report_id} is not complete yet: complete the fields listed, save it, then submit.",
+        )
+        return redirect("incidents:edit", report_id=report_id)
     try:
         filing.submit(user, row, now=timezone.now(), today=timezone.localdate())
     except ValidationError as exc:
@@ -215,7 +306,11 @@ def report_submit(request: HttpRequest, report_id: str) -> HttpResponse:
 def report_delete(request: HttpRequest, report_id: str) -> HttpResponse:
     """Delete one of the organisation's drafts (a filed report cannot be deleted)."""
     user = portal_user(request)
-    row = get_object_or_404(visible_reports(user), report_id=report_id)
+    row = visible_reports(user).filter(report_id=report_id).first()
+    if row is None:
+        incomplete.delete(user, _incomplete_or_404(request, report_id))
+        messages.success(request, f"Draft {report_id} deleted.")
+        return redirect("incidents:list")
     try:
         filing.delete_draft(user, row)
     except CarecoverError as exc:
