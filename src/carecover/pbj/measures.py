@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from carecover.engines import Engine, place
@@ -49,6 +51,7 @@ from carecover.pbj.plausible import census_too_large, too_many_hours
 
 __all__ = [
     "QUARTERLY_COLUMNS",
+    "QUARTERLY_LABELS",
     "ExclusionRule",
     "daily_measures",
     "daily_source",
@@ -83,6 +86,36 @@ QUARTERLY_COLUMNS = (
     "rn_under_8h_days",
     "days_without_nurse_staffing",
     "excluded",
+)
+#: ``QUARTERLY_COLUMNS`` in words, for pages and reports read by people (the
+#: CLI and the files keep the column names, a public contract).
+QUARTERLY_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "provnum": "CCN",
+        "quarter": "Quarter",
+        "days_reported": "Days reported",
+        "days_missing": "Days missing",
+        "days_blank": "Days with blank nurse hours",
+        "resident_days": "Resident days",
+        "avg_census": "Average daily census",
+        "rn_hours": "RN hours",
+        "lpn_hours": "LPN hours",
+        "aide_hours": "Nurse aide hours",
+        "total_hours": "Total nurse hours",
+        "rn_hprd": "RN HPRD",
+        "lpn_hprd": "LPN HPRD",
+        "aide_hprd": "Nurse aide HPRD",
+        "total_hprd": "Total nurse HPRD",
+        "licensed_hprd": "Licensed nurse HPRD (RN + LPN)",
+        "nurse_care_hprd": "Nurse care HPRD (without DON and admin nurses)",
+        "weekend_total_hprd": "Weekend total nurse HPRD",
+        "weekend_rn_hprd": "Weekend RN HPRD",
+        "contract_share": "Contract staff share of hours",
+        "zero_rn_days": "Days with residents and no RN hours",
+        "rn_under_8h_days": "Days under 8 RN hours",
+        "days_without_nurse_staffing": "Days with residents and no nurse hours",
+        "excluded": "Excluded from rating",
+    }
 )
 _NURSE_HOURS = tuple(
     f"{c.lower()}{suffix}"

@@ -39,6 +39,16 @@ def test_the_page_shows_every_section_of_a_loaded_quarter(
     assert page.count('<table class="month">') == 3
 
 
+def test_the_measures_table_heads_its_columns_in_words_keeping_the_column_name(
+    loaded_facility: Facility, as_home_user: Callable[[str], Client]
+) -> None:
+    page = as_home_user("don").get(PAGE).content.decode()
+    table = page[page.index('id="measures"') : page.index("</thead>", page.index('id="measures"'))]
+    assert '<th scope="col" data-column="rn_hprd" title="rn_hprd">RN HPRD</th>' in table
+    assert ">Days with residents and no RN hours</th>" in table
+    assert re.search(r">[a-z]+_[a-z_]+</th>", table) is None  # no column name shown as a header
+
+
 def test_another_operator_gets_404_for_oakwood(
     loaded_facility: Facility, as_home_user: Callable[[str], Client]
 ) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from carecover.errors import InputError, StoreBusyError
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.measures import QUARTERLY_COLUMNS
+from carecover.pbj.measures import QUARTERLY_COLUMNS, QUARTERLY_LABELS
 from carecover.portal import queryparams
 from carecover.portal.accounts.models import Role, User
 from carecover.portal.analysts.standing import public_standing
@@ -131,7 +131,8 @@ def facility_page(request: HttpRequest, ccn: str) -> HttpResponse:
         "notices": notices,
         "form": form,
         "chart": hprd_chart(figures.own_measures, figures.public_measures),
-        "measure_columns": MEASURE_COLUMNS,
+        # Words in the header, the column name kept for those who know it.
+        "measure_columns": [(c, QUARTERLY_LABELS[c]) for c in MEASURE_COLUMNS],
         "measure_rows": _measure_rows(figures),
         "downloads": [(name, label) for name, (label, _) in DOWNLOADS.items()],
         "may_change_settings": may_change_settings(user),
