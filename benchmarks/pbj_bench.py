@@ -80,6 +80,8 @@ start: 1.83x the scan (hand-written query 1.40x).
   module, calendar, tempfile or concurrent.futures at start-up: 1.49x.
 - DuckDB's compiled engine (`_duckdb`) imported without the `duckdb`
   package's Python modules (`pbj/duckcore.py`, about -0.1 s): 1.40x
+  (removed by issue 14 with the Typer-free quick path: private internals
+  and a second path kept only for speed; about +0.2 s of start-up)
   (hand-written query 1.35x in the same run).
 - Fixed-point text by a cast to DECIMAL except beside a rounding tie
   (`printf` there), the table's column widths by a window: 1.37x, the

@@ -4,11 +4,9 @@ Every command parses its arguments, calls one library function and renders
 the result. ``carecover.errors.CarecoverError`` is turned into one line on
 stderr (``error: <message>``) and exit status 1; usage errors exit 2.
 
-``main`` first offers the arguments to the quick path of ``pbj measures
-FILE...`` (``pbj_measures_quick``), which runs that command without
-importing Typer; everything else, and anything that path does not
-recognise, goes through the Typer application ``app`` (imported on first
-use, so the quick path never pays for it).
+Every command, ``pbj measures`` included, goes through the Typer
+application ``app`` (imported on first use) and ``edge.run``, which turns
+errors, Ctrl-C and a closed stdout into the same exits for all of them.
 """
 
 from __future__ import annotations
@@ -50,12 +48,6 @@ sys.modules[__name__].__class__ = _Package
 def main() -> None:
     """Run the CLI; never let a traceback reach the user."""
     argv = sys.argv[1:]
-    if argv[:2] == ["pbj", "measures"]:
-        from carecover.cli.pbj_measures_quick import run as run_quick
-
-        code = run_quick(argv)
-        if code is not None:
-            sys.exit(code)
     from carecover.cli.app import app
     from carecover.cli.edge import run
 

@@ -1,7 +1,6 @@
-"""The words of a failure on the command line, shared by Typer's edge and the quick path.
+"""The words of a failure on the command line (``edge`` prints them).
 
-Kept free of Typer so that ``pbj measures FILE`` (``pbj_measures_quick``)
-words its errors exactly as every other command does.
+Free of Typer: a plain function of the exception, tested on its own.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ commands so that ``carecover --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,8 +16,7 @@ import typer
 
 from carecover.cli.engine_options import EngineOption, SparkMasterOption, engine_for
 from carecover.cli.options import WaitOption, wait_for_stores
-from carecover.cli.pbj_measures_quick import print_quarterly
-from carecover.cli.pbj_render import Format, render
+from carecover.cli.pbj_render import Format, render, render_tuples
 from carecover.engines import EngineName
 from carecover.pbj.calendar import Quarter
 
@@ -49,6 +49,33 @@ def _quarter(text: str | None) -> Quarter | None:
     return Quarter.parse(text) if text else None
 
 
+def print_quarterly(source: Any, quarter: str | None, facility: str | None, fmt: Format) -> None:
+    """Print the quarterly measures of ``source`` (files or a store path) in ``fmt``."""
+    # The quarterly rule is the Ibis expression, compiled once to DuckDB SQL and cached.
+    from carecover.pbj.measures_sql import quarterly_table, quarterly_text
+
+    label = None
+    if quarter:
+        from carecover.pbj.calendar import Quarter
+
+        label = Quarter.parse(quarter)
+    from carecover.pbj.missing_days import day_warnings, printed_warnings, summarised
+
+    if fmt is Format.JSON:
+        columns, rows = quarterly_table(source, quarter=label, facility=facility)
+        render_tuples(rows, columns, fmt)
+        warnings = [w for r in rows for w in day_warnings(dict(zip(columns, r, strict=True)))]
+    else:
+        # DuckDB prints the CSV lines or the table itself (the same bytes, faster).
+        text = quarterly_text(source, quarter=label, facility=facility, layout=fmt.value)
+        sys.stdout.write(text)
+        warnings = printed_warnings(text, fmt.value)
+    # Missing days are never silent (issue 15 §2); on stderr, so the output stays data.
+    sys.stdout.flush()
+    for line in summarised(warnings):
+        print(f"warning: {line}", file=sys.stderr)
+
+
 def measures(
     files: FilesArg = None,
     db: DbOption = Path(DEFAULT_DB),
@@ -63,7 +90,6 @@ def measures(
     """Staffing measures per facility-quarter (or per day with --daily)."""
     wait_for_stores(wait)
     if not daily and engine is EngineName.DUCKDB:
-        # The same function as the quick path (``carecover pbj measures FILE``).
         print_quarterly(_source(files, db), quarter, facility, fmt)
         return
     from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows

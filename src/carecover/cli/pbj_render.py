@@ -1,9 +1,7 @@
 """How ``pbj measures`` and ``pbj coverage`` print rows: an aligned table, CSV or JSON.
 
-No Typer here: the quick path of ``pbj measures`` (``pbj_measures_quick``)
-prints through this module without importing it, and the Typer command
-prints through it too, so both write the same bytes. Lines go straight to
-``sys.stdout`` (looked up at each call, so captured output sees them).
+Lines go straight to ``sys.stdout`` (looked up at each call, so captured
+output sees them).
 """
 
 from __future__ import annotations

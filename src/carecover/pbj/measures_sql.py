@@ -90,10 +90,10 @@ def _cache_dir() -> Path:
 
 
 def _cache_key(checked: bool, negatives: bool = True) -> str:
-    from carecover.pbj.duckcore import core
+    import duckdb
 
     flags = f"checked={checked}" + ("" if negatives else " negatives=False")
-    digest = hashlib.sha256(f"{core().__version__} {flags}".encode())
+    digest = hashlib.sha256(f"{duckdb.__version__} {flags}".encode())
     for path in sorted([*_PACKAGE.glob("*.py"), *_RULES.glob("*.csv")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -303,8 +303,9 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
     NaN, infinite or implausible, and a file ``pbj load`` refuses must not
     get measures here (issue 12 §1).
     """
+    import duckdb
+
     from carecover.pbj.columns import FileKind
-    from carecover.pbj.duckcore import core
     from carecover.pbj.filebytes import FileBytes, read_file_bytes
     from carecover.pbj.publicfile import measures_scan
 
@@ -314,12 +315,11 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
 
     def run(negatives: bool) -> _T | None:
         scans = [measures_scan(path, employee_hours=negatives)[1] for path in nurse]
-        engine = core()
-        con = engine.connect(":memory:")
+        con = duckdb.connect(":memory:")
         try:
             con.execute("SET enable_progress_bar = false")
             return fetch(con, " UNION ALL ".join(scans), negatives)
-        except engine.Error:
+        except duckdb.Error:
             return None  # a row DuckDB cannot parse: the careful loader names it
         finally:
             con.close()
