@@ -224,6 +224,8 @@ def test_another_format_or_a_label_of_no_period_answers_404(
     assert client.get(_url(shifted, "xlsx")).status_code == 404
     assert client.get("/compliance/periods/2026-02-30..2026-03-12/download.xlsx").status_code == 404
     assert client.get("/compliance/periods/x/download.xlsx").status_code == 404
+    assert client.get("/compliance/periods/9999-12-25..9999-12-31/download.xlsx").status_code == 404
+    assert client.get("/compliance/periods/0001-01-01..0001-01-14/download.xlsx").status_code == 404
     assert not AuditEvent.objects.filter(object_type="period_export").exists()
 
 

@@ -40,9 +40,10 @@ def period_named(label: str) -> ReportingPeriod | None:
     first, _, last = label.partition("..")
     try:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
-    except ValueError:
+        period = services.scheme().period_for(start)
+    except (ValueError, OverflowError):
+        # OverflowError: a period (or its due date) running past 9999-12-31.
         return None
-    period = services.scheme().period_for(start)
     return period if (period.start, period.end) == (start, end) else None
 
 
