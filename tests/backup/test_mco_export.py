@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from carecover.backup.mco import resolve_mco_profile
+from carecover.backup.mco import parse_mco_profile, resolve_mco_profile
 from carecover.backup.mco_export import (
+    export_period,
     export_rows,
     load_layout,
     to_html,
@@ -80,3 +82,43 @@ def test_an_incident_is_exported_exactly_when_its_day_is_in_the_alliance_cycle(
     incident = day + timedelta(days=offset)
     rows = export_rows([report(incident_date=incident)], layout, period, "P001")
     assert len(rows) == (1 if period.start <= incident <= period.end else 0)
+
+
+def test_a_period_export_is_the_layouts_sheet_in_the_profiles_format(tmp_path: Path) -> None:
+    made = export_period(REPORTS, resolve_mco_profile("alliance"), PERIOD, "P001")
+    assert made.filename == f"P001-{PERIOD.start}-{PERIOD.end}.xlsx"
+    assert made.media_type.startswith("application/vnd.openxmlformats")
+    assert made.count == 1
+    layout = load_layout("alliance")
+    sheet_path = write_layout_xlsx(
+        layout, export_rows(REPORTS, layout, PERIOD, "P001"), tmp_path / "a.xlsx"
+    )
+    made_sheet = load_workbook(io.BytesIO(made.content)).active
+    written_sheet = load_workbook(sheet_path).active
+    assert made_sheet is not None
+    assert written_sheet is not None
+    assert list(made_sheet.iter_rows(values_only=True)) == list(
+        written_sheet.iter_rows(values_only=True)
+    )
+
+
+def test_a_period_export_file_name_carries_no_path_or_quote() -> None:
+    made = export_period(REPORTS, resolve_mco_profile("vaya"), PERIOD, '../P"001')
+    assert made.filename == f"___P_001-{PERIOD.start}-{PERIOD.end}.html"
+
+
+def test_a_period_export_for_a_profile_without_a_layout_is_refused() -> None:
+    text = _partners_text()
+    profile = parse_mco_profile(
+        "\n".join(
+            line
+            for line in text.splitlines()
+            if not line.startswith(("channel", "layout", "format"))
+        )
+    )
+    with pytest.raises(ConfigError, match="names no export layout"):
+        export_period(REPORTS, profile, PERIOD, "P001")
+
+
+def _partners_text() -> str:
+    return resources.files("carecover").joinpath("data", "backup", "mco.toml").read_text("utf-8")

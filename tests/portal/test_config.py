@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from carecover.errors import ConfigError
-from carecover.portal.config import database_from_url, env_bool, env_int, env_list, env_secret
+from carecover.portal.config import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_mco_profile,
+    env_secret,
+)
+
+SHIPPED = Path(__file__).resolve().parents[2] / "src" / "carecover" / "data" / "backup"
 
 
 def test_it_reads_a_sqlite_url_as_a_file_path() -> None:
@@ -65,3 +79,57 @@ def test_it_refuses_a_missing_or_short_secret_key() -> None:
         env_secret({})
     with pytest.raises(ConfigError, match="too short"):
         env_secret({"CARECOVER_SECRET_KEY": "short"})
+
+
+@pytest.mark.parametrize("value", ["", "partners", "alliance", " Vaya "])
+def test_it_takes_a_shipped_mco_profile_by_name_or_none(value: str) -> None:
+    assert env_mco_profile({"CARECOVER_MCO_PROFILE": value}) == value.strip()
+    assert env_mco_profile({}) == ""
+
+
+def test_it_takes_an_mco_profile_file_by_path(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text((SHIPPED / "mcos" / "alliance.toml").read_text("utf-8"), "utf-8")
+    assert env_mco_profile({"CARECOVER_MCO_PROFILE": str(path)}) == str(path)
+
+
+def test_it_refuses_an_unknown_mco_profile_naming_the_variable_and_the_names() -> None:
+    with pytest.raises(ConfigError, match="CARECOVER_MCO_PROFILE: cannot read") as caught:
+        env_mco_profile({"CARECOVER_MCO_PROFILE": "aliance"})
+    assert "partners, alliance, vaya" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('layout = "alliance"', 'layout = "nosuch"'), "no export layout for MCO 'nosuch'"),
+        (('format = "xlsx"', 'format = "pdf"'), "format must be one of"),
+        (('scheme = "14-day"', 'scheme = "weekly"'), "scheme must be"),
+    ],
+)
+def test_it_refuses_a_malformed_mco_profile_file(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    text = (SHIPPED / "mcos" / "alliance.toml").read_text("utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(*change), "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        env_mco_profile({"CARECOVER_MCO_PROFILE": str(path)})
+
+
+def test_the_portal_does_not_start_on_a_bad_mco_profile_and_says_why_in_one_line() -> None:
+    env = {**os.environ, "CARECOVER_MCO_PROFILE": "nosuch"}
+    env["DJANGO_SETTINGS_MODULE"] = "carecover.portal.settings"
+    result = subprocess.run(
+        [sys.executable, "-m", "carecover.portal", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: CARECOVER_MCO_PROFILE: cannot read the MCO profile nosuch: "
+        "No such file or directory (a shipped profile is one of partners, alliance, vaya)"
+    )

@@ -43,6 +43,8 @@ _PARAMETERS = {
     "kind": "quarterly-hrc",
     "period_start": "2026-01-05",
     "ccn": "100000",
+    "label": "2026-01-01..2026-01-15",
+    "extension": "xlsx",
 }
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

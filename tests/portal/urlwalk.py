@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from carecover.portal.accounts.models import Organisation, User
 from carecover.portal.accounts.tokens import issue_token
+from carecover.portal.compliance import services
 from carecover.portal.compliance.models import PlanOfCorrection
 from carecover.portal.incidents.models import Report
 from carecover.portal.nursinghome.downloads import DOWNLOADS, FORMATS
@@ -160,6 +161,9 @@ def world(
         "upload_id": [str(upload.pk)],
         "period_start": ["2026-01-05"],
         "code": ["NY"],  # a state of the analyst workspace
+        # The reporting period of the report (a draft: nothing to download).
+        "label": [services.scheme().period_for(report.incident_date).label],
+        "extension": ["xlsx", "html", "csv"],
     }
     identities = [
         "Dixon",

@@ -1,9 +1,12 @@
-"""The MCO's profile: its period scheme, the requirement's start, its contact, its cell size.
+"""The MCO's profile: its period scheme, the requirement's start, its contact, its cell size,
+and how it takes the reports in (its channel, export layout and format).
 
 Each LME-MCO runs the backup-staffing requirement its own way: Partners cuts
 the calendar into semi-monthly periods, others into 14-day cycles from an
 anchor day (reference §1.2); Partners resumed reporting on 1 July 2022 after
-the COVID flexibilities (seed 000). These are data, in
+the COVID flexibilities (seed 000). Partners takes its portal form, Alliance
+a bi-weekly spreadsheet, Vaya a form kept on file at the provider
+(``[mco] channel``, ``layout``, ``format``). These are data, in
 ``carecover/data/backup/mco.toml`` (shipped: Partners) or a file of the same
 shape an installation names; the grace days stay in ``compliance_rules.toml``.
 
@@ -15,15 +18,18 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from carecover.backup.periods import PeriodScheme, SchemeKind
 from carecover.errors import ConfigError
 
 __all__ = [
     "SHIPPED_PROFILES",
+    "Channel",
+    "ExportFormat",
     "McoContact",
     "McoProfile",
     "load_mco_profile",
@@ -39,6 +45,25 @@ SHIPPED_PROFILES = {
     "alliance": ("mcos", "alliance.toml"),
     "vaya": ("mcos", "vaya.toml"),
 }
+
+
+class Channel(StrEnum):
+    """How the MCO takes a provider's reports in."""
+
+    #: Through the MCO's own portal form (Partners): a file is only a copy.
+    PORTAL_FORM = "portal-form"
+    #: A spreadsheet the provider sends each period (Alliance).
+    SPREADSHEET = "spreadsheet"
+    #: A form the provider keeps on file and shows on request (Vaya).
+    ON_FILE = "on-file"
+
+
+class ExportFormat(StrEnum):
+    """File formats of an export in the MCO's layout."""
+
+    XLSX = "xlsx"
+    HTML = "html"
+    CSV = "csv"
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,11 @@ class McoProfile:
     contact: McoContact
     #: The State report suppresses cells counting fewer members than this.
     min_cell_members: int
+    channel: Channel = Channel.PORTAL_FORM
+    #: The export layout (``data/backup/layouts/<layout>.csv``); None: the profile names none.
+    layout: str | None = None
+    #: The file format of the MCO's own layout; None with no layout.
+    export_format: ExportFormat | None = None
 
     def scheme(self, grace_days: int) -> PeriodScheme:
         """The MCO's period scheme with ``grace_days`` (``compliance_rules.toml``)."""
@@ -82,6 +112,35 @@ def _get(data: dict[str, Any], file: str, section: str, key: str, kind: type) ->
     return value
 
 
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _choice(data: dict[str, Any], file: str, key: str, kind: type[_Choice]) -> _Choice | None:
+    """``[mco] key`` as one of ``kind``'s values, or None when absent."""
+    value = data.get("mco", {}).get(key)
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(repr(k.value) for k in kind)
+        raise ConfigError(f"{file}: [mco] {key} must be one of {choices}, not {value!r}") from None
+
+
+def _export(data: dict[str, Any], file: str) -> tuple[Channel, str | None, ExportFormat | None]:
+    """The channel, layout and format of ``[mco]``: a file channel needs both of the others."""
+    channel = _choice(data, file, "channel", Channel) or Channel.PORTAL_FORM
+    layout = data.get("mco", {}).get("layout")
+    if layout is not None and (not isinstance(layout, str) or not layout.isalnum()):
+        raise ConfigError(f"{file}: [mco] layout must be a layout name like 'alliance'")
+    fmt = _choice(data, file, "format", ExportFormat)
+    if (layout is None) != (fmt is None):
+        raise ConfigError(f"{file}: [mco] layout and format go together: give both or neither")
+    if channel is not Channel.PORTAL_FORM and layout is None:
+        raise ConfigError(f"{file}: [mco] channel {channel.value!r} needs a layout and a format")
+    return channel, layout, fmt
+
+
 def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
     """Read a profile in the ``mco.toml`` shape (``ConfigError`` if malformed)."""
     try:
@@ -98,6 +157,7 @@ def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
     anchor = data["periods"].get("anchor")
     if kind is SchemeKind.CYCLES and not isinstance(anchor, date):
         raise ConfigError(f"{file}: [periods] anchor (a date) is needed for 14-day cycles")
+    channel, layout, fmt = _export(data, file)
     length = _get(data, file, "periods", "length_days", int)
     minimum = _get(data, file, "state_report", "min_cell_members", int)
     if not 1 <= length <= 366 or not 1 <= minimum <= 1000:
@@ -115,6 +175,9 @@ def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
             phone=_get(data, file, "contact", "phone", str),
         ),
         min_cell_members=minimum,
+        channel=channel,
+        layout=layout,
+        export_format=fmt,
     )
 
 

@@ -5,6 +5,10 @@ spreadsheet (XLSX), Vaya a form kept on file at the provider (a printable page).
 Which column holds which report field is data: ``data/backup/layouts/<mco>.csv``
 (``column,field,verified``); a layout the MCO has not published is marked
 UNCONFIRMED there. Spreadsheet cells are neutralised against formula injection.
+
+``export_period`` is the one entry point: ``carecover backup export`` and the
+portal's download on the reporting-periods page both call it, so a file is
+the same whichever way it is made.
 """
 
 from __future__ import annotations
@@ -19,15 +23,21 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from carecover.backup.compliance import FILED_STATUSES
 from carecover.backup.export import neutralise
+from carecover.backup.mco import ExportFormat, McoProfile
 from carecover.backup.periods import ReportingPeriod
-from carecover.backup.report import BackupReport, ReportStatus
+from carecover.backup.report import BackupReport
 from carecover.errors import ConfigError
 
 __all__ = [
     "FIELDS",
+    "MEDIA_TYPES",
     "Layout",
+    "PeriodExport",
+    "export_period",
     "export_rows",
+    "layout_xlsx",
     "load_layout",
     "to_html",
     "to_layout_csv",
@@ -69,8 +79,6 @@ FIELDS: dict[str, Callable[[BackupReport], Value]] = {
     "submitted_at": lambda r: r.submitted_at.isoformat() if r.submitted_at else "",
 }
 
-_FILED = {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED}
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -103,7 +111,7 @@ def export_rows(
             r
             for r in reports
             if r.provider_id == provider_id
-            and r.status in _FILED
+            and r.status in FILED_STATUSES
             and period.contains(r.incident_date)
         ),
         key=lambda r: (r.incident_date, r.report_id),
@@ -120,7 +128,7 @@ def to_layout_csv(layout: Layout, rows: Sequence[Sequence[Value]]) -> str:
     return out.getvalue()
 
 
-def write_layout_xlsx(layout: Layout, rows: Sequence[Sequence[Value]], path: Path) -> Path:
+def layout_xlsx(layout: Layout, rows: Sequence[Sequence[Value]]) -> bytes:
     """The rows as one XLSX sheet under the layout's headings, formula injection neutralised."""
     book = Workbook()
     sheet = book.active
@@ -129,7 +137,14 @@ def write_layout_xlsx(layout: Layout, rows: Sequence[Sequence[Value]], path: Pat
     sheet.append([h for h, _ in layout.columns])
     for row in rows:
         sheet.append([neutralise(c) for c in row])
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_layout_xlsx(layout: Layout, rows: Sequence[Sequence[Value]], path: Path) -> Path:
+    """``layout_xlsx`` written to ``path``."""
+    path.write_bytes(layout_xlsx(layout, rows))
     return path
 
 
@@ -149,3 +164,59 @@ def to_html(layout: Layout, rows: Sequence[Sequence[Value]], title: str) -> str:
         "@media print{.form{page-break-after:always}}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )
+
+
+#: The media type of each export format (the portal's ``Content-Type``).
+MEDIA_TYPES = {
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.HTML: "text/html; charset=utf-8",
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class PeriodExport:
+    """One provider's filed reports of one period as a file in the MCO's layout."""
+
+    content: bytes
+    format: ExportFormat
+    #: How many reports the file holds.
+    count: int
+    #: ``<provider>-<start>-<end>.<format>``: no member data, safe as a file name.
+    filename: str
+
+    @property
+    def media_type(self) -> str:
+        """The file's media type."""
+        return MEDIA_TYPES[self.format]
+
+
+def _safe(text: str) -> str:
+    # Provider ids come from configuration, but a file name must never carry a
+    # path or a quote: keep letters, digits, dash and underscore.
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)
+
+
+def export_period(
+    reports: Sequence[BackupReport],
+    profile: McoProfile,
+    period: ReportingPeriod,
+    provider_id: str,
+    fmt: ExportFormat | None = None,
+) -> PeriodExport:
+    """The provider's filed reports of ``period`` in ``profile``'s layout and format
+    (``fmt`` overrides the format). ``ConfigError`` if the profile names no layout."""
+    if profile.layout is None or profile.export_format is None:
+        raise ConfigError(f"the MCO profile of {profile.name} names no export layout")
+    layout = load_layout(profile.layout)
+    rows = export_rows(reports, layout, period, provider_id)
+    chosen = fmt or profile.export_format
+    if chosen is ExportFormat.XLSX:
+        content = layout_xlsx(layout, rows)
+    elif chosen is ExportFormat.HTML:
+        title = f"{profile.name}: backup staffing, {provider_id}, {period.label}"
+        content = to_html(layout, rows, title).encode("utf-8")
+    else:
+        content = to_layout_csv(layout, rows).encode("utf-8")
+    name = f"{_safe(provider_id)}-{period.start}-{period.end}.{chosen.value}"
+    return PeriodExport(content, chosen, len(rows), name)

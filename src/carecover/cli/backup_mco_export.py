@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from carecover.backup.correction import load_compliance_rules
-from carecover.backup.mco import resolve_mco_profile
-from carecover.backup.mco_export import (
-    export_rows,
-    load_layout,
-    to_html,
-    to_layout_csv,
-    write_layout_xlsx,
-)
+from carecover.backup.mco import ExportFormat, resolve_mco_profile
+from carecover.backup.mco_export import export_period, load_layout
 from carecover.backup.reading import load_reports
-
-#: The MCO's own format when ``--format`` is not given.
-DEFAULT_FORMAT = {"partners": "csv", "alliance": "xlsx", "vaya": "html"}
-
-
-class ExportFormat(StrEnum):
-    """Output formats of ``export``."""
-
-    XLSX = "xlsx"
-    HTML = "html"
-    CSV = "csv"
 
 
 def export(
@@ -51,19 +33,12 @@ def export(
         raise typer.BadParameter(
             f"{period!r} is not a date like 2026-10-01", param_hint="--period"
         ) from None
-    layout = load_layout(name)
+    load_layout(name)  # an unknown MCO is refused with the names of the known ones
     profile = resolve_mco_profile(name)
     window = profile.scheme(load_compliance_rules().grace_days).period_for(day)
-    rows = export_rows(load_reports(file, today=date.today()), layout, window, provider)
-    chosen = fmt or ExportFormat(DEFAULT_FORMAT[name])
-    if chosen is ExportFormat.XLSX:
-        write_layout_xlsx(layout, rows, output)
-    elif chosen is ExportFormat.HTML:
-        title = f"{profile.name}: backup staffing, {provider}, {window.label}"
-        output.write_text(to_html(layout, rows, title), encoding="utf-8")
-    else:
-        output.write_text(to_layout_csv(layout, rows), encoding="utf-8")
-    typer.echo(f"wrote {output} ({len(rows)} reports, {window.label})", err=True)
+    made = export_period(load_reports(file, today=date.today()), profile, window, provider, fmt)
+    output.write_bytes(made.content)
+    typer.echo(f"wrote {output} ({made.count} reports, {window.label})", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,8 @@ CARECOVER_EMAIL_BACKEND    ``smtp`` (default), ``console`` (the demo) or ``none`
 CARECOVER_EMAIL_HOST/PORT  the SMTP server (default localhost:25); ``_USER``,
                            ``_PASSWORD``, ``_TLS``, ``_FROM`` as needed
 CARECOVER_REMINDER_MINUTES how often the worker scans for reminders (default 60)
+CARECOVER_MCO_PROFILE      a shipped MCO profile's name (``partners``, ``alliance``,
+                           ``vaya``) or a profile file's path (default: Partners)
 ========================== =========================================================
 """
 
@@ -30,6 +32,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from carecover.backup.identity import MIN_KEY_BYTES, SECRET_KEY_VARIABLE
+from carecover.backup.mco import SHIPPED_PROFILES, resolve_mco_profile
+from carecover.backup.mco_export import load_layout
 from carecover.errors import ConfigError
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "env_choice",
     "env_int",
     "env_list",
+    "env_mco_profile",
     "env_secret",
     "env_str",
 ]
@@ -122,6 +127,22 @@ def env_secret(environ: Mapping[str, str] | None = None) -> str:
         raise ConfigError(
             f"{SECRET_KEY_VARIABLE} is too short: use at least {MIN_KEY_BYTES} characters"
         )
+    return value
+
+
+def env_mco_profile(environ: Mapping[str, str] | None = None) -> str:
+    """``CARECOVER_MCO_PROFILE``: a shipped profile's name or a file, read now so a bad
+    value stops the start (``""``: the shipped Partners profile)."""
+    value = _env(environ).get("CARECOVER_MCO_PROFILE", "").strip()
+    try:
+        profile = resolve_mco_profile(value or None)
+        if profile.layout is not None:
+            load_layout(profile.layout)
+    except ConfigError as exc:
+        names = ", ".join(SHIPPED_PROFILES)
+        raise ConfigError(
+            f"CARECOVER_MCO_PROFILE: {exc} (a shipped profile is one of {names})"
+        ) from None
     return value
 
 

@@ -4,14 +4,15 @@
 64-bit integers. Django's ``<int:...>`` takes any number of digits, and a
 number too large for SQLite ends in an ``OverflowError`` (a 500) instead of a
 404. ``<ccn:...>`` is a CMS Certification Number: six capitals or digits.
-Importing this module registers both, once.
+``<period:...>`` is a reporting period's label, ``2026-10-01..2026-10-15``.
+Importing this module registers them, once.
 """
 
 from __future__ import annotations
 
 from django.urls import register_converter
 
-__all__ = ["ROW_ID_MAX", "CcnConverter", "RowIdConverter"]
+__all__ = ["ROW_ID_MAX", "CcnConverter", "PeriodLabelConverter", "RowIdConverter"]
 
 #: The largest row id PostgreSQL's bigint and SQLite's integer hold (API bounds).
 ROW_ID_MAX = 2**63 - 1
@@ -45,5 +46,20 @@ class CcnConverter:
         return value
 
 
+class PeriodLabelConverter:
+    """A reporting period's label: its first and last day, ``YYYY-MM-DD..YYYY-MM-DD``."""
+
+    regex = "[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        """The label unchanged (the view checks it names a period of the scheme)."""
+        return value
+
+    def to_url(self, value: str) -> str:
+        """The label unchanged."""
+        return value
+
+
 register_converter(RowIdConverter, "id")
+register_converter(PeriodLabelConverter, "period")
 register_converter(CcnConverter, "ccn")

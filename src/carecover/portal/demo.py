@@ -207,8 +207,13 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
     except DjangoValidationError as exc:
         raise InputError("; ".join(exc.messages), field="password") from None
     hashed = make_password(password)
+    # The configured MCO's periods: attestations name a period of its scheme.
     data = synth_backup_data(
-        first=today - timedelta(days=DEMO_DAYS), last=today, members=DEMO_MEMBERS, seed=seed
+        first=today - timedelta(days=DEMO_DAYS),
+        last=today,
+        members=DEMO_MEMBERS,
+        seed=seed,
+        scheme=services.scheme(),
     )
     with transaction.atomic():
         mco = Organisation.objects.create(name="Demo MCO", kind=OrganisationKind.MCO, code="MCO")

@@ -16,6 +16,7 @@ from carecover.portal.config import (
     env_choice,
     env_int,
     env_list,
+    env_mco_profile,
     env_secret,
     env_str,
 )
@@ -136,9 +137,10 @@ FILE_UPLOAD_TEMP_DIR = str(CARECOVER_FACILITY_STORES / ".receiving")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 ROLLUP_TREND_MONTHS = env_int("CARECOVER_TREND_MONTHS", 6)
 ROLLUP_TREND_QUARTERS = env_int("CARECOVER_TREND_QUARTERS", 4)
-# The MCO's profile (period scheme, requirement start, contact, State cell size);
-# empty: the shipped one (carecover/data/backup/mco.toml).
-CARECOVER_MCO_PROFILE = env_str("CARECOVER_MCO_PROFILE", "")
+# The MCO's profile (period scheme, requirement start, contact, State cell size,
+# export layout): a shipped profile's name (partners, alliance, vaya) or a file;
+# empty: Partners (carecover/data/backup/mco.toml). Checked here, at start-up.
+CARECOVER_MCO_PROFILE = env_mco_profile()
 
 AXES_FAILURE_LIMIT = env_int("CARECOVER_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)

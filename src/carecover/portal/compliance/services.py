@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,7 +30,7 @@ from carecover.backup.compliance import (
 )
 from carecover.backup.compliance import Attestation as DomainAttestation
 from carecover.backup.correction import ComplianceRules, Correction, load_compliance_rules
-from carecover.backup.mco import McoProfile, load_mco_profile
+from carecover.backup.mco import McoProfile, resolve_mco_profile
 from carecover.backup.periods import PeriodScheme, ReportingPeriod
 from carecover.backup.report import (
     BackupReport,
@@ -79,10 +78,9 @@ def rules() -> ComplianceRules:
 
 @cache
 def profile() -> McoProfile:
-    """The MCO's profile (``carecover.backup.mco``): the shipped one, or the file named by
-    the ``CARECOVER_MCO_PROFILE`` setting. Read once."""
-    path = getattr(settings, "CARECOVER_MCO_PROFILE", "") or None
-    return load_mco_profile(Path(path) if path else None)
+    """The MCO's profile (``carecover.backup.mco``): the shipped profile or file named by
+    the ``CARECOVER_MCO_PROFILE`` setting (default: Partners). Read once."""
+    return resolve_mco_profile(getattr(settings, "CARECOVER_MCO_PROFILE", "") or None)
 
 
 def scheme() -> PeriodScheme:

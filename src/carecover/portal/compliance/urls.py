@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-import carecover.portal.converters  # noqa: F401  (registers <id:> and <ccn:>)
+import carecover.portal.converters  # noqa: F401  (registers <id:>, <ccn:>, <period:>)
 from carecover.portal.compliance import help_views, plan_views, report_views, views
 
 app_name = "compliance"
@@ -13,6 +13,11 @@ urlpatterns = [
     path("help/", help_views.help_page, name="help"),
     path("periods/", views.periods, name="periods"),
     path("periods/attest/", views.attest, name="attest"),
+    path(
+        "periods/<period:label>/download.<str:extension>",
+        views.period_download,
+        name="period_download",
+    ),
     path("providers/", views.providers, name="providers"),
     path("providers/download.csv", views.providers_csv, name="providers_csv"),
     path("plans/", plan_views.plan_list, name="plans"),

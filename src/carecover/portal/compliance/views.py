@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from carecover.backup.compliance import ProviderPeriod, provider_rates
@@ -23,7 +24,7 @@ from carecover.errors import RuleError
 from carecover.portal.accounts.models import User
 from carecover.portal.audit.models import Action
 from carecover.portal.audit.recording import record
-from carecover.portal.compliance import services
+from carecover.portal.compliance import period_export, services
 from carecover.portal.compliance.access import any_role, files_reports, mco_only, portal_user
 from carecover.portal.compliance.forms import IssuePlanForm, PeriodForm
 from carecover.portal.compliance.models import PlanOfCorrection, PlanStatus
@@ -88,8 +89,25 @@ def periods(request: HttpRequest) -> HttpResponse:
         "rules": services.rules(),
         "scheme": services.scheme(),
         "profile": services.profile(),
+        "download_format": period_export.offered_format(),
     }
     return render(request, "compliance/periods.html", context)
+
+
+@files_reports
+@require_GET
+@never_cache
+def period_download(request: HttpRequest, label: str, extension: str) -> HttpResponse:
+    """The organisation's filed reports of one period in the MCO's own layout (XLSX or a
+    printable page), as an attachment. Audited; 404 when there is nothing to give."""
+    user = portal_user(request)
+    assert user.organisation is not None
+    made = period_export.download(user, user.organisation, label, extension)
+    if made is None:
+        raise Http404
+    response = HttpResponse(made.content, content_type=made.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
 
 
 @files_reports
