@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from carecover.backup.classify import CauseCategory, causes
 from carecover.backup.correction import Correction
-from carecover.backup.ids import parse_report_id
+from carecover.backup.ids import ReportIdIssuer, parse_report_id
 from carecover.backup.report import BackupReport, ReporterKind, ReportStatus
 from carecover.backup.synth import SynthProvider, synth_backup_data
 from carecover.backup.validation import EOR_REASON_PREFIX
@@ -31,7 +31,9 @@ from carecover.portal.accounts.models import Organisation, OrganisationKind, Rol
 from carecover.portal.compliance import services
 from carecover.portal.compliance.models import Attestation
 from carecover.portal.incidents.conversion import apply, snapshot
+from carecover.portal.incidents.ledger import DjangoIdLedger
 from carecover.portal.incidents.models import (
+    IncompleteDraft,
     Member,
     Report,
     ReportIdCounter,
@@ -195,6 +197,32 @@ def _as_of(report: BackupReport, cutoff: datetime) -> BackupReport:
     )
 
 
+def _incomplete_draft(
+    org: Organisation, filer: dict[str, User], members: dict[tuple[str, str], Member], today: date
+) -> None:
+    """One report saved to finish later: the hours and the reason not typed yet."""
+    member = next(m for (code, _), m in members.items() if code == org.code)
+    IncompleteDraft.objects.create(
+        report_id=ReportIdIssuer(DjangoIdLedger()).issue(today),
+        organisation=org,
+        values={
+            "contact_name": org.contact_name,
+            "contact_phone": org.contact_phone,
+            "contact_email": org.contact_email,
+            "member_last_name": member.last_name,
+            "member_first_name": member.first_name,
+            "member_date_of_birth": member.date_of_birth.isoformat(),
+            "member_medicaid_id": member.medicaid_id,
+            "incident_date": (today - timedelta(days=1)).isoformat(),
+            "service_code": "T2013TF",
+            "scheduled_start": "08:00",
+            "scheduled_end": "12:00",
+            "backup_status": "not_available",
+        },
+        created_by=filer[org.code],
+    )
+
+
 def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> list[DemoLogin]:
     """Create the demo organisations, users, members and reports; return the logins.
 
@@ -278,6 +306,7 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
         )
         _service_breaks(orgs, filer, today, random.Random(seed))
         _plans(list(orgs.values()), users[1], filer, today)
+        _incomplete_draft(next(iter(orgs.values())), filer, members, today)
     # Outside the backup-staffing transaction: the facilities' stores are DuckDB files.
     users.extend(load_nursing_home_demo(today=today, hashed_password=hashed, seed=seed))
     names = {org.pk: org.name for org in Organisation.objects.all()}
