@@ -134,3 +134,13 @@ def test_the_method_in_force_carries_its_revisions_of_that_day() -> None:
     assert revised.turnover is not None
     assert revised.turnover.admin_exclusion_days == 4
     assert revised.revised[0].startswith("2023-07-26: administrator exclusion")
+
+
+def test_a_method_with_an_unknown_exclusion_operator_is_refused_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    text = data_text("methods/2022-07.toml").replace('operator = "gt"', 'operator = "ge"', 1)
+    odd = tmp_path / "odd.toml"
+    odd.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"odd.toml: \[\[rules.exclusions\]\] 2: operator must"):
+        load_method(odd)

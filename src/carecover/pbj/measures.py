@@ -48,6 +48,7 @@ from carecover.engines import Engine, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.plausible import census_too_large, too_many_hours
+from carecover.rating.comparison import Comparison, hprd, parse_comparison
 
 __all__ = [
     "QUARTERLY_COLUMNS",
@@ -136,7 +137,7 @@ class ExclusionRule:
     """One implausible-value test that keeps a quarter out of the measures."""
 
     measure: str
-    operator: str  # eq, gt, lt
+    operator: Comparison
     threshold: float
     first_quarter: str | None
     last_quarter: str | None
@@ -155,14 +156,14 @@ def exclusion_rules() -> tuple[ExclusionRule, ...]:
     return tuple(
         ExclusionRule(
             measure=row["measure"],
-            operator=row["operator"],
+            operator=parse_comparison(row["operator"], where=f"exclusion_rules.csv line {line}"),
             threshold=float(row["threshold"]),
             first_quarter=row["first_quarter"] or None,
             last_quarter=row["last_quarter"] or None,
             source=row["source"],
             confidence=row["confidence"],
         )
-        for row in csv.DictReader(text.splitlines())
+        for line, row in enumerate(csv.DictReader(text.splitlines()), start=2)
     )
 
 
@@ -351,17 +352,8 @@ def daily_measures(
     )
 
 
-def _ratio(num: Any, den: Any) -> Any:
-    import ibis
-
-    return ibis.ifelse(den > 0, num / den, ibis.null("float64"))
-
-
 def _rule_hit(rule: ExclusionRule, m: Any) -> Any:
-    value = m[rule.measure]
-    test = {"eq": value == rule.threshold, "gt": value > rule.threshold}.get(
-        rule.operator, value < rule.threshold
-    )
+    test = rule.operator.test(m[rule.measure], rule.threshold)
     if rule.first_quarter:
         test = test & (m.quarter >= rule.first_quarter)
     if rule.last_quarter:
@@ -442,16 +434,16 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     m = g.mutate(
         days_missing=ibis.greatest(_days_in_quarter(g._first_day) - g.days_reported, 0),
         avg_census=g.resident_days / g.days_reported,
-        rn_hprd=_ratio(g.rn_hours, g.resident_days),
-        lpn_hprd=_ratio(g.lpn_hours, g.resident_days),
-        aide_hprd=_ratio(g.aide_hours, g.resident_days),
-        total_hprd=_ratio(g.total_hours, g.resident_days),
-        licensed_hprd=_ratio(g.rn_hours.fill_null(0) + g.lpn_hours.fill_null(0), g.resident_days),
-        nurse_care_hprd=_ratio(g.total_hours - g._admin_hours, g.resident_days),
-        weekend_total_hprd=_ratio(g.weekend_total, g.weekend_census),
-        weekend_rn_hprd=_ratio(g.weekend_rn, g.weekend_census),
-        weekend_aide_hprd=_ratio(g.weekend_aide, g.weekend_census),
-        contract_share=_ratio(g.contract_hours, g.contract_base),
+        rn_hprd=hprd(g.rn_hours, g.resident_days),
+        lpn_hprd=hprd(g.lpn_hours, g.resident_days),
+        aide_hprd=hprd(g.aide_hours, g.resident_days),
+        total_hprd=hprd(g.total_hours, g.resident_days),
+        licensed_hprd=hprd(g.rn_hours.fill_null(0) + g.lpn_hours.fill_null(0), g.resident_days),
+        nurse_care_hprd=hprd(g.total_hours - g._admin_hours, g.resident_days),
+        weekend_total_hprd=hprd(g.weekend_total, g.weekend_census),
+        weekend_rn_hprd=hprd(g.weekend_rn, g.weekend_census),
+        weekend_aide_hprd=hprd(g.weekend_aide, g.weekend_census),
+        contract_share=hprd(g.contract_hours, g.contract_base),
     )
     excluded = m.resident_days.fill_null(0) <= 0
     for rule in exclusion_rules():

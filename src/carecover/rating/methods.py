@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import ConfigError, NotFoundError
+from carecover.rating.comparison import parse_comparison
 from carecover.rating.rules import (
     CasemixSettings,
     ExclusionTest,
@@ -276,8 +277,12 @@ def _parse(doc: dict[str, Any], file: str) -> Method:
     if kind not in ("levels", "points"):
         raise ConfigError(f"{file}: kind must be 'levels' or 'points', not {kind!r}")
     exclusions = tuple(
-        ExclusionTest(str(e["measure"]), str(e["operator"]), float(e["threshold"]))
-        for e in doc.get("rules", {}).get("exclusions", [])
+        ExclusionTest(
+            str(e["measure"]),
+            parse_comparison(e["operator"], where=f"{file}: [[rules.exclusions]] {n}"),
+            float(e["threshold"]),
+        )
+        for n, e in enumerate(doc.get("rules", {}).get("exclusions", []), start=1)
     )
     overall = OverallRule(
         **{

@@ -30,6 +30,7 @@ import numpy as np
 from carecover.errors import InputError, NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.rating.casemix import NationalFigure, release_figures
+from carecover.rating.comparison import hprd
 from carecover.rating.explain import Explanation, explain
 from carecover.rating.measures import FacilityMeasures, late_submission
 from carecover.rating.methods import Method
@@ -178,10 +179,6 @@ def _sums(days: Sequence[DayFigures]) -> dict[str, float]:
         "weekend_total": sum(d.total_hours for d in wk),
         "weekend_aide": sum(d.aide_hours for d in wk),
     }
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den > 0 else None
 
 
 def _assumed_days(so_far: Sequence[DayFigures], dates: Iterable[date]) -> list[DayFigures]:
@@ -365,12 +362,12 @@ def project(
             have = base_now["weekend_total"] + base_ahead["weekend_total"]
             weekend_extra = math.ceil(max(0.0, float(needed - have)) / n_weekend * 100) / 100
 
-    def hprd(s: dict[str, float], key: str) -> float | None:
+    def of(s: dict[str, float], key: str) -> float | None:
         den = s["weekend_census"] if key.startswith("weekend") else s["census"]
-        return _ratio(s[key], den)
+        return hprd(s[key], den)
 
     total_sums = {k: base_now[k] + base_ahead[k] for k in base_now}
-    projected = {k: hprd(total_sums, k) for k in ("rn", "total", "weekend_total")}
+    projected = {k: of(total_sums, k) for k in ("rn", "total", "weekend_total")}
     adjusted = {k: (v * factor[k] if v is not None else None) for k, v in projected.items()}
     gap = None
     if projected["total"] is not None and projected["weekend_total"] is not None:
@@ -390,7 +387,7 @@ def project(
         days_remaining=len(remaining),
         days_scheduled=len(planned),
         days_assumed=len(assumed),
-        so_far={k: hprd(base_now, k) for k in ("rn", "total", "weekend_total")},
+        so_far={k: of(base_now, k) for k in ("rn", "total", "weekend_total")},
         projected=projected,
         adjusted=adjusted,
         zero_rn_days_so_far=zero_so_far,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from carecover.rating.comparison import Comparison
+
 __all__ = [
     "CasemixSettings",
     "ExclusionTest",
@@ -40,7 +42,7 @@ class ExclusionTest:
     """An implausible-value test on a reported HPRD (``total``, ``aide``, ``weekend_total``...)."""
 
     measure: str
-    operator: str  # eq, gt, lt
+    operator: Comparison
     threshold: float
 
 

@@ -81,12 +81,7 @@ def _implausible(m: FacilityMeasures, method: Method) -> npt.NDArray[np.bool_]:
         if values is None:
             continue
         with np.errstate(invalid="ignore"):
-            if test.operator == "eq":
-                cond = values == test.threshold
-            elif test.operator == "gt":
-                cond = values > test.threshold
-            else:
-                cond = values < test.threshold
+            cond = test.operator.test(values, test.threshold)
         hit |= np.nan_to_num(cond, nan=0).astype(bool)
     return hit
 
