@@ -2,7 +2,7 @@
 
 The floor for any DuckDB reading of the file: it parses the same columns as
 ``carecover pbj measures`` but checks nothing and handles no header drift,
-empty hours or encodings. Usage: python benchmarks/pbj_measures_duckdb.py FILE.csv
+empty hours or encodings. Usage: python benchmarks/pbj_measures_duckdb.py FILE.csv [FILE.csv...]
 """
 
 from __future__ import annotations
@@ -32,5 +32,6 @@ FROM d GROUP BY ALL ORDER BY ALL
 """
 
 if __name__ == "__main__":
-    rows = duckdb.execute(QUERY, [sys.argv[1]]).fetchall()
+    files = sys.argv[1:]
+    rows = duckdb.execute(QUERY, [files[0] if len(files) == 1 else files]).fetchall()
     print(len(rows))

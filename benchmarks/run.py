@@ -23,6 +23,7 @@ from benchmarks import (
     mds_duplicates_bench,
     nursinghome_bench,
     pbj_bench,
+    pbj_national_bench,
     portal_bench,
     rating_bench,
     wide_bench,
@@ -31,6 +32,7 @@ from benchmarks.harness import OUT, ROOT, header
 
 SUITES: dict[str, Callable[[], str]] = {
     "pbj": pbj_bench.run,
+    "pbj-national": pbj_national_bench.run,
     "mds": mds_bench.run,
     "mds-duplicates": mds_duplicates_bench.run,
     "portal": portal_bench.run,

@@ -1,0 +1,105 @@
+"""``pbj measures`` over 8 national quarters (issue 14 §4): the at-scale target.
+
+Eight synthetic national quarters of the daily nurse file (15,000 facilities
+each, about 11 M rows, 2.2 GB; the newest eight of the ``history-full``
+suite's files when they are there, else written here two at a time) are
+measured side by side, whole processes, interleaved rounds:
+
+- ``carecover pbj measures FILE... --format csv``: every loader check, the
+  measures, the CSV text, first run included (a fresh cache directory per
+  round, so the compile of the measures' SQL is paid each time);
+- ``benchmarks/pbj_measures_duckdb.py FILE...``: one hand-written DuckDB
+  query over the same files computing the same measures with no checks.
+
+Target: ``pbj measures`` within 1.25x of the hand-written query, peak memory
+under 2 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from benchmarks.harness import BIN, OUT, Command, best_of, paired_ratios, run_rounds
+
+FACILITIES = 15_000
+QUARTERS = ["2023Q4", "2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3"]
+TARGET_RATIO = 1.25
+TARGET_MIB = 2048.0
+ROUNDS = 3
+
+
+def _write(folder: Path, quarter: str) -> Path:
+    from carecover.pbj.synth_puf import synthesize_puf
+
+    name = f"PBJ_Daily_Nurse_Staffing_CY{quarter}.csv"
+    shared = OUT / "history-full" / "files" / name
+    if shared.exists():
+        return shared
+    path = folder / name
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        seed = 2017 + QUARTERS.index(quarter)
+        synthesize_puf(partial, facilities=FACILITIES, quarter=quarter, seed=seed)
+        partial.rename(path)
+    return path
+
+
+def _files() -> list[Path]:
+    folder = OUT / "pbj-national"
+    folder.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(_write, [folder] * len(QUARTERS), QUARTERS))
+
+
+def run() -> str:
+    """Time both commands over the eight quarters; the suite's Markdown."""
+    files = [str(f) for f in _files()]
+    size = sum(os.path.getsize(f) for f in files)
+    rows = sum(1 for f in files for _ in open(f, "rb")) - len(files)  # noqa: SIM115
+    out = OUT / "pbj-national" / "measures.csv"
+    cache = tempfile.mkdtemp(prefix="carecover-bench-cache-")
+    commands = [
+        Command(
+            "pbj measures (8 quarters, csv)",
+            [str(BIN / "carecover"), "pbj", "measures", *files, "--format", "csv"],
+            stdout=out,
+            env={"CARECOVER_CACHE_DIR": cache},
+        ),
+        Command(
+            "hand-written DuckDB query, no checks",
+            [str(BIN / "python"), "benchmarks/pbj_measures_duckdb.py", *files],
+        ),
+    ]
+    rounds = []
+    for _ in range(ROUNDS):
+        # First run included: the compiled measures are not cached between rounds.
+        for stale in Path(cache).glob("*"):
+            stale.unlink()
+        rounds += run_rounds(commands, repeat=1)
+    ours, floor = best_of(rounds)
+    printed = sum(1 for _ in out.open()) - 1
+    ratios = paired_ratios(rounds, 0, 1)
+    median = ratios[len(ratios) // 2]
+    met = median <= TARGET_RATIO and ours.peak_mib < TARGET_MIB
+    return "\n".join(
+        [
+            "## `pbj measures` over 8 national quarters (issue 14 §4)",
+            "",
+            f"{len(files)} synthetic national quarters ({', '.join(QUARTERS)}), "
+            f"{FACILITIES:,} facilities each: {rows:,} daily rows, {size / 1e9:.1f} GB; "
+            f"{printed:,} facility-quarters printed. Whole processes, {ROUNDS} interleaved "
+            "rounds, the compiled measures' cache emptied before each (first run included).",
+            "",
+            "| command | best wall | peak RSS |",
+            "| --- | ---: | ---: |",
+            f"| {ours.label} | {ours.seconds:.1f} s | {ours.peak_mib:,.0f} MiB |",
+            f"| {floor.label} | {floor.seconds:.1f} s | {floor.peak_mib:,.0f} MiB |",
+            "",
+            f"Ratio per round: {', '.join(f'{r:.2f}x' for r in ratios)}; median {median:.2f}x. "
+            f"Target: within {TARGET_RATIO}x and under 2 GB: {'met' if met else 'missed'}. "
+            f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        ]
+    )
