@@ -125,10 +125,10 @@ def benchmark_table(
 
 
 def _store_path(source: Any) -> Path | None:
-    paths = [source] if isinstance(source, str | Path) else None
-    if paths and Path(paths[0]).suffix.lower() in (".duckdb", ".db"):
-        return Path(paths[0]).expanduser()
-    return None
+    from carecover.pbj.sources import StoreSource, resolve
+
+    found = resolve(source)
+    return found.path if isinstance(found, StoreSource) else None
 
 
 def benchmark_rows(source: Any, **kw: Any) -> list[dict[str, Any]]:

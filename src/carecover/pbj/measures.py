@@ -48,6 +48,7 @@ from carecover.engines import Engine, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.plausible import census_too_large, too_many_hours
+from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
 from carecover.rating.comparison import Comparison, hprd, parse_comparison
 
 __all__ = [
@@ -176,14 +177,14 @@ def daily_source(source: Source) -> Any:
     """
     from carecover.pbj.store import connect, ibis_table
 
-    if hasattr(source, "group_by"):
-        return source
-    paths = [source] if isinstance(source, str | Path) else list(source)
-    if len(paths) == 1 and Path(paths[0]).suffix.lower() in (".duckdb", ".db"):
-        return ibis_table(connect(paths[0], read_only=True), "daily_nurse_staffing")
-    con = connect(":memory:")
-    view = _scan_files(con, [Path(p) for p in paths])
-    return ibis_table(con, view)
+    match resolve(source):
+        case TableSource(table):
+            return table
+        case StoreSource(path):
+            return ibis_table(connect(path, read_only=True), "daily_nurse_staffing")
+        case FilesSource(paths):
+            con = connect(":memory:")
+            return ibis_table(con, _scan_files(con, list(paths)))
 
 
 def _scan_files(con: Any, paths: list[Path]) -> str:

@@ -386,9 +386,12 @@ def quarterly_text(
 
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    from carecover.pbj.sources import FilesSource, resolve
+
     label = _label(quarter)
-    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
-    if not (len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db")):
+    found = resolve(source)
+    if isinstance(found, FilesSource):
+        paths = list(found.paths)
 
         def fetch(con: Any, source: str, negatives: bool) -> str | None:
             sql = _bind(source, quarterly_text_sql(layout, negatives=negatives))
@@ -426,7 +429,9 @@ def quarterly_rows(
     same sources: a store path (``.duckdb``/``.db``), public CSV file(s), or
     an Ibis table (run through Ibis).
     """
-    if hasattr(source, "group_by"):
+    from carecover.pbj.sources import TableSource, resolve
+
+    if isinstance(resolve(source), TableSource):
         from carecover.pbj.measures import quarterly_measures, to_rows
 
         label = _label(quarter)
@@ -456,11 +461,12 @@ def quarterly_table(
     ``true``/``false``, ``""`` for NULL), formatted by DuckDB in the query.
     """
     label = _label(quarter)
+    from carecover.pbj.sources import FilesSource, StoreSource, resolve
     from carecover.pbj.store import connect
 
-    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
-    if len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db"):
-        con = connect(paths[0], read_only=True)
+    found = resolve(source)
+    if isinstance(found, StoreSource):
+        con = connect(found.path, read_only=True)
         try:
             stored = _stored_rows(con, label, facility, as_text)
             if stored is not None:
@@ -469,6 +475,9 @@ def quarterly_table(
             return _execute(con, select, params, checked=False, as_text=as_text)
         finally:
             con.close()
+    if not isinstance(found, FilesSource):
+        raise TypeError("quarterly_table reads a store or public files")
+    paths = list(found.paths)
     table = _fast_file_rows(paths, as_text)
     if table is not None:
         # The checks covered every row; the filters are on the group keys.

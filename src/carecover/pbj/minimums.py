@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from carecover.pbj.calendar import Quarter
@@ -72,16 +71,18 @@ def minimums_source(source: Any) -> Any:
     file, line and field of any bad row).
     """
     from carecover.pbj.loading import load_files
+    from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
     from carecover.pbj.store import connect, ibis_table
 
-    if hasattr(source, "group_by"):
-        return source
-    paths = [source] if isinstance(source, str | Path) else list(source)
-    if len(paths) == 1 and Path(paths[0]).suffix.lower() in (".duckdb", ".db"):
-        return ibis_table(connect(paths[0], read_only=True), "daily_nurse_staffing")
-    con = connect(":memory:")
-    load_files(con, [Path(p) for p in paths])
-    return ibis_table(con, "daily_nurse_staffing")
+    match resolve(source):
+        case TableSource(table):
+            return table
+        case StoreSource(path):
+            return ibis_table(connect(path, read_only=True), "daily_nurse_staffing")
+        case FilesSource(paths):
+            con = connect(":memory:")
+            load_files(con, list(paths))
+            return ibis_table(con, "daily_nurse_staffing")
 
 
 _NURSE_CODES = tuple(range(5, 13))  # the Daily Nurse Staffing columns, codes 5-12

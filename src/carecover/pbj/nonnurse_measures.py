@@ -12,7 +12,6 @@ rates no non-nurse staffing.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from carecover.pbj.calendar import Quarter
@@ -51,14 +50,17 @@ def nonnurse_rows(
     Files go through the careful loader (every bad row named by file and line).
     """
     from carecover.pbj.loading import load_files
+    from carecover.pbj.sources import FilesSource, StoreSource, resolve
     from carecover.pbj.store import connect
 
-    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
-    if len(paths) == 1 and paths[0].suffix.lower() in (".duckdb", ".db"):
-        con = connect(paths[0], read_only=True)
-    else:
-        con = connect(":memory:")
-        load_files(con, paths)
+    match resolve(source):
+        case StoreSource(path):
+            con = connect(path, read_only=True)
+        case FilesSource(paths):
+            con = connect(":memory:")
+            load_files(con, list(paths))
+        case _:
+            raise TypeError("the non-nurse measures read a store or public files")
     try:
         sums = ", ".join(
             f"sum(coalesce({col.lower()}, 0)) / nullif(sum(mdscensus), 0) AS {name}"
