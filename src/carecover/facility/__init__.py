@@ -1,7 +1,8 @@
-"""A facility's own figures from its own PBJ XML and MDS files (issue 15 §5).
+"""A facility's figures: from its own PBJ XML and MDS files (issue 15 §5), and a quarter's
+page of figures from its store (``overview.compute_figures``, issue 14 §1).
 
-Framework-free: the CLI (``carecover facility figures``) calls it, and the
-portal's facility page reaches the same domain functions.
+Framework-free: the CLI (``carecover facility figures``) and the portal's
+facility page both call this package.
 """
 
 from __future__ import annotations

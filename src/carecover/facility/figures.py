@@ -4,7 +4,7 @@
 upload does (``pbj.xmlstore.load_xml``, ``mds.store.load_files``, then the
 facility's public-file-shaped days from its hours over its MDS census,
 ``pbj.submission_days``). ``own_figures`` then asks the domain packages for
-each figure, as the facility page does (``portal/nursinghome/figures.py``):
+each figure, as the facility page does (``facility/overview.py``):
 HPRD by category and the day counts (``pbj.measures``), the case-mix ratio
 from the MDS assessments and the adjusted HPRD (``rating.casemix``), the
 days without an RN, the staffing stars and the overall-rating steps, and
@@ -281,7 +281,7 @@ def expected_hprd(figures: str | None, ratio: float | None) -> dict[str, float |
 def mds_cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float | None, str]:
     """The case-mix ratio from the MDS assessments of ``period`` and where it came from.
 
-    The facility page asks this too (``portal/nursinghome/figures.py``).
+    The facility page asks this too (``facility/overview.py``).
     """
     from carecover.rating.casemix import facility_cmi_from_store, release_figures
 

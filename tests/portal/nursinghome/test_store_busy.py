@@ -23,6 +23,7 @@ from typing import Any
 from django.test import Client
 from django.utils.html import escape
 
+from carecover.facility.overview import FacilityFigures, WhatIf
 from carecover.pbj.calendar import Quarter
 from carecover.portal.nursinghome import figure_cache
 from carecover.portal.nursinghome.busy import PAGE_BUSY, UPLOAD_BUSY
@@ -31,7 +32,6 @@ from carecover.portal.nursinghome.figure_cache import (
     facility_figures,
     refresh_figures,
 )
-from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf
 from carecover.portal.nursinghome.models import Facility, Upload
 from carecover.portal.nursinghome.stores import (
     facility_store,

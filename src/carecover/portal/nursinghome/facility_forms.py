@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from carecover.portal.nursinghome.figures import WhatIf
+from carecover.facility.overview import WhatIf
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.queryparams import DayField
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from carecover.errors import InputError, StoreBusyError
+from carecover.facility.overview import FacilityFigures, WhatIf
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.measures import QUARTERLY_COLUMNS, QUARTERLY_LABELS
 from carecover.portal import queryparams
@@ -38,7 +39,6 @@ from carecover.portal.nursinghome.downloads import (
 )
 from carecover.portal.nursinghome.facility_forms import FacilitySettingsForm, WhatIfForm
 from carecover.portal.nursinghome.figure_cache import facility_figures
-from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf
 from carecover.portal.nursinghome.hprd_chart import hprd_chart
 from carecover.portal.nursinghome.models import Facility, UploadKind, UploadStatus
 

@@ -42,13 +42,14 @@ from pathlib import Path
 from django.conf import settings
 
 from carecover.errors import StoreBusyError
+from carecover.facility.overview import FacilityFigures, WhatIf, compute_figures
 from carecover.pbj.calendar import Quarter
-from carecover.portal.nursinghome.figures import FacilityFigures, WhatIf, compute_figures
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import (
     generation,
     reading_store,
     shared_lock,
+    store_path,
     stores_dir,
 )
 
@@ -229,7 +230,9 @@ def _fresh(
         if found is not None:
             return found
         with reading_store(facility) as con:
-            figures = compute_figures(con, facility, quarter, today=today, what_if=what_if)
+            figures = compute_figures(
+                con, facility, quarter, store=store_path(facility), today=today, what_if=what_if
+            )
         figures.cache_key = hashlib.sha256(f"{key}:{now}".encode()).hexdigest()[:32]
         _keep(facility, key, (now, figures))
     if quarter is None and figures.quarter is not None and not figures.notices:

@@ -1,7 +1,10 @@
-"""Everything the facility page shows, computed from the facility's store in one visit.
+"""Everything known about one facility's quarter, computed from its store in one visit.
 
-``compute_figures`` reads the store once (opened read-only by
-``figure_cache``, which caches the result) and asks the domain packages for
+Framework-free (issue 14 §1: one use case for the portal and the library):
+the portal's facility page and its downloads lay these figures out, and any
+caller with a facility store can ask for the same. ``compute_figures`` reads
+the store once (the portal opens it read-only in ``figure_cache``, which
+caches the result) and asks the domain packages for
 each part: the quarterly and daily measures and the RN-coverage days
 (``carecover.pbj``), the census, its reconciliation with a CMS public file, the census-risk and
 missing-assessment lists (``carecover.mds``), the star card and the
@@ -19,7 +22,8 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from carecover.errors import CarecoverError
 from carecover.facility import mds_cmi_ratio, turnover_inputs
@@ -39,8 +43,6 @@ from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
 from carecover.pbj.missing_days import day_warnings
 from carecover.pbj.store import ibis_table
 from carecover.pbj.submission_days import TABLE as OWN_TABLE
-from carecover.portal.nursinghome.models import Facility
-from carecover.portal.nursinghome.stores import store_path
 from carecover.rating import (
     DayFigures,
     Explanation,
@@ -56,6 +58,7 @@ __all__ = [
     "CalendarCell",
     "CensusDay",
     "FacilityFigures",
+    "FacilitySettings",
     "Month",
     "StarCard",
     "WhatIf",
@@ -63,6 +66,25 @@ __all__ = [
 ]
 
 PUBLIC_TABLE = "daily_nurse_staffing"
+
+
+class FacilitySettings(Protocol):
+    """What the figures need to know of a facility beyond its store (the portal's model)."""
+
+    @property
+    def ccn(self) -> str: ...
+    @property
+    def pbj_facility_id(self) -> str: ...
+    @property
+    def cmi_ratio(self) -> float | None: ...
+    @property
+    def audit_failed(self) -> bool: ...
+    @property
+    def health_inspection_stars(self) -> int | None: ...
+    @property
+    def quality_measure_stars(self) -> int | None: ...
+
+
 #: CoverageDay.mark → the calendar cell's kind (a CSS class) and its words.
 CELL_KINDS = {
     "X": ("zero", "no RN hours, residents present"),
@@ -211,7 +233,7 @@ def month_grids(quarter: Quarter, days: Sequence[CoverageDay]) -> list[Month]:
 
 
 def _cmi_ratio(
-    con: Any, facility: Facility, quarter: Quarter, method: Method
+    con: Any, facility: FacilitySettings, quarter: Quarter, method: Method
 ) -> tuple[float | None, str]:
     """The case-mix ratio the rating uses and where it came from."""
     if facility.cmi_ratio:
@@ -220,7 +242,9 @@ def _cmi_ratio(
     return mds_cmi_ratio(con, facility.ccn, quarter, method)
 
 
-def _turnover(con: Any, facility: Facility, quarter: Quarter, method: Method) -> dict[str, Any]:
+def _turnover(
+    con: Any, facility: FacilitySettings, quarter: Quarter, method: Method
+) -> dict[str, Any]:
     return turnover_inputs(con, quarter, method, facility.pbj_facility_id)
 
 
@@ -236,16 +260,18 @@ def _with_extra_rn(days: Sequence[DayFigures], extra: float) -> list[DayFigures]
 
 def compute_figures(
     con: Any,
-    facility: Facility,
+    facility: FacilitySettings,
     quarter: Quarter | None,
     *,
+    store: Path,
     today: date,
     what_if: WhatIf | None = None,
 ) -> FacilityFigures:
-    """The page's figures for ``quarter`` (None: the latest with data) from the open store ``con``.
+    """The figures for ``quarter`` (None: the latest with data) from the open store ``con``.
 
-    The page asks ``figure_cache.facility_figures``, which calls this once per
-    store generation and request.
+    ``store`` is the file ``con`` reads (the census reconciliation attaches it
+    a second time). The portal asks ``figure_cache.facility_figures``, which
+    calls this once per store generation and request.
     """
     what_if = what_if or WhatIf()
     ccn = facility.ccn
@@ -265,7 +291,7 @@ def compute_figures(
         return figures
     figures.quarter = quarter
     _staffing(con, facility, figures, quarter, public=bool(public_quarters))
-    _census(con, facility, figures, quarter, public=quarter in public_quarters)
+    _census(con, facility, figures, quarter, store, public=quarter in public_quarters)
     _ratings(con, facility, figures, quarter, what_if)
     figures.lists_as_of = min(quarter.end, today)
     figures.census_risk = census_risk(con, figures.lists_as_of, facility=ccn)
@@ -274,7 +300,12 @@ def compute_figures(
 
 
 def _staffing(
-    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, *, public: bool
+    con: Any,
+    facility: FacilitySettings,
+    figures: FacilityFigures,
+    quarter: Quarter,
+    *,
+    public: bool,
 ) -> None:
     """Quarterly measures (own and CMS's), the daily rows and the RN-coverage calendar."""
     own = ibis_table(con, OWN_TABLE)
@@ -293,12 +324,18 @@ def _staffing(
 
 
 def _census(
-    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, *, public: bool
+    con: Any,
+    facility: FacilitySettings,
+    figures: FacilityFigures,
+    quarter: Quarter,
+    store: Path,
+    *,
+    public: bool,
 ) -> None:
     """Our MDS census against CMS's MDScensus, when a public file holds the quarter."""
     if not public:
         return
-    table = attach_pbj_store(con, store_path(facility), same_file=True)
+    table = attach_pbj_store(con, store, same_file=True)
     figures.reconciliation = reconcile_census(
         con, quarter.start, quarter.end, facility=facility.ccn, pbj_table=table
     )
@@ -315,7 +352,11 @@ def _census(
 
 
 def _ratings(
-    con: Any, facility: Facility, figures: FacilityFigures, quarter: Quarter, what_if: WhatIf
+    con: Any,
+    facility: FacilitySettings,
+    figures: FacilityFigures,
+    quarter: Quarter,
+    what_if: WhatIf,
 ) -> None:
     """The star card of the quarter's days and the projection with the what-if applied."""
     try:
