@@ -34,12 +34,8 @@ Rules (cms-staffing-methodology.md):
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -49,7 +45,8 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.plausible import census_too_large, too_many_hours
 from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
-from carecover.rating.comparison import Comparison, hprd, parse_comparison
+from carecover.rating.comparison import hprd
+from carecover.rating.exclusions import ExclusionRule, excluded, exclusion_rules
 
 __all__ = [
     "QUARTERLY_COLUMNS",
@@ -131,41 +128,6 @@ _ADMIN_HOURS = ("hrs_rndon", "hrs_rnadmin", "hrs_lpnadmin")
 RN_MINIMUM_HOURS = 8  # 42 CFR 483.35(b): an RN 8 consecutive hours a day (§5)
 
 Source = Any  # an Ibis table, a store path (.duckdb), or CSV path(s)
-
-
-@dataclass(frozen=True)
-class ExclusionRule:
-    """One implausible-value test that keeps a quarter out of the measures."""
-
-    measure: str
-    operator: Comparison
-    threshold: float
-    first_quarter: str | None
-    last_quarter: str | None
-    source: str
-    confidence: str
-
-
-@cache
-def exclusion_rules() -> tuple[ExclusionRule, ...]:
-    """The exclusion rules shipped in ``data/pbj/exclusion_rules.csv``."""
-    text = (
-        resources.files("carecover")
-        .joinpath("data", "pbj", "exclusion_rules.csv")
-        .read_text(encoding="utf-8")
-    )
-    return tuple(
-        ExclusionRule(
-            measure=row["measure"],
-            operator=parse_comparison(row["operator"], where=f"exclusion_rules.csv line {line}"),
-            threshold=float(row["threshold"]),
-            first_quarter=row["first_quarter"] or None,
-            last_quarter=row["last_quarter"] or None,
-            source=row["source"],
-            confidence=row["confidence"],
-        )
-        for line, row in enumerate(csv.DictReader(text.splitlines()), start=2)
-    )
 
 
 def daily_source(source: Source) -> Any:
@@ -353,16 +315,6 @@ def daily_measures(
     )
 
 
-def _rule_hit(rule: ExclusionRule, m: Any) -> Any:
-    test = rule.operator.test(m[rule.measure], rule.threshold)
-    if rule.first_quarter:
-        test = test & (m.quarter >= rule.first_quarter)
-    if rule.last_quarter:
-        test = test & (m.quarter <= rule.last_quarter)
-    # A measure that cannot be computed (NULL) does not trigger the rule.
-    return test.fill_null(False)
-
-
 def quarterly_measures(
     source: Source,
     *,
@@ -444,12 +396,11 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
         weekend_total_hprd=hprd(g.weekend_total, g.weekend_census),
         weekend_rn_hprd=hprd(g.weekend_rn, g.weekend_census),
         weekend_aide_hprd=hprd(g.weekend_aide, g.weekend_census),
+        # A share, not an HPRD: the same division, NULL without a base.
         contract_share=hprd(g.contract_hours, g.contract_base),
     )
-    excluded = m.resident_days.fill_null(0) <= 0
-    for rule in exclusion_rules():
-        excluded = excluded | _rule_hit(rule, m)
-    m = m.mutate(excluded=excluded)
+    # Which quarters stay out of the rating is the rating's rule (``rating.exclusions``).
+    m = m.mutate(excluded=excluded(m))
     columns: tuple[Any, ...] = QUARTERLY_COLUMNS
     if checked:
         columns += (_clean(m, negatives=negatives).name("_clean"),)

@@ -94,8 +94,8 @@ def _cache_key(checked: bool, negatives: bool = True) -> str:
 
     flags = f"checked={checked}" + ("" if negatives else " negatives=False")
     digest = hashlib.sha256(f"{duckdb.__version__} {flags}".encode())
-    # The rules' comparisons and HPRD formula live in rating.comparison.
-    shared = [_PACKAGE.parent / "rating" / "comparison.py"]
+    # The exclusions, their comparisons and the HPRD formula live in rating.
+    shared = [_PACKAGE.parent / "rating" / name for name in ("comparison.py", "exclusions.py")]
     for path in sorted([*_PACKAGE.glob("*.py"), *_RULES.glob("*.csv"), *shared]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -412,8 +412,8 @@ def _gaps(provnum: str, quarter: Quarter, as_of: date, so_far: Sequence[DayFigur
     still has its residents); past the threshold of CMS's rule
     (``exclusion_rules.csv``, UNCONFIRMED) the quarter would be excluded.
     """
-    from carecover.pbj.measures import exclusion_rules
     from carecover.pbj.missing_days import day_warnings
+    from carecover.rating.exclusions import exclusion_rules
 
     elapsed = (as_of - quarter.start).days + 1
     missing = max(0, elapsed - len({d.workdate for d in so_far}))
