@@ -1,9 +1,11 @@
 """PBJ benchmarks (issue 4 §7): public-file measures and PBJ XML validation.
 
 Targets, each a ratio measured side by side in one run:
-- ``carecover pbj measures`` on a national quarter within 1.5x of a bare DuckDB
-  ``count(*)`` scan of the same CSV, at least 3x faster than the pandas baseline,
-  peak memory under 2 GB; the two give the same numbers.
+- ``carecover pbj measures`` on a national quarter: a guard against regressions
+  since issue 14 (whose at-scale target is the ``pbj-national`` suite; the
+  one-quarter process-start target of issue 4, within 1.5x of a bare DuckDB
+  ``count(*)`` scan, is retired and only reported): at least 2.5x faster than
+  the pandas baseline, peak memory under 2 GB; the two give the same numbers.
 - measures for every facility of a quarter from the store: well under a second.
 - ``carecover pbj validate`` on 1,000,000 hour entries within 2x of a bare lxml
   parse, memory flat as the file grows.
@@ -242,8 +244,8 @@ def measures_bench() -> list[str]:
         _row(stored, scan),
         _row(start),
         "",
-        f"- measures / scan: **{ratio:.2f}x** best of 7 (target ≤ 1.5x: "
-        f"{'met' if ratio <= 1.5 else f'MISSED by {ratio / 1.5 - 1:.0%}'}); "
+        f"- measures / scan: **{ratio:.2f}x** best of 7 (issue 4's ≤ 1.5x, retired by "
+        "issue 14: reported only); "
         f"as a table (the default format): {table.seconds / scan.seconds:.2f}x",
         f"- the same within each round (the noise of this machine: a process seconds "
         f"away can run 40% slower): CSV {_spread(paired['csv'])}, table "
@@ -251,8 +253,9 @@ def measures_bench() -> list[str]:
         f"{_spread(paired['hand'])}",
         f"- measures / hand-written query: **{ours.seconds / hand.seconds:.2f}x** (what the "
         "loader checks, header drift, encodings and start-up cost over the bare query)",
-        f"- pandas / measures: **{speedup:.2f}x** best of 7 (target ≥ 3x: "
-        f"{'met' if speedup >= 3 else f'MISSED by {1 - speedup / 3:.0%}'}); "
+        f"- pandas / measures: **{speedup:.2f}x** best of 7 (issue 14's guard ≥ 2.5x: "
+        f"{'met' if speedup >= 2.5 else f'MISSED by {1 - speedup / 2.5:.0%}'}; the "
+        "speed-only quick path it once partly came from is gone and stays gone); "
         f"within each round {_spread(paired['pandas'])}",
         f"- peak memory of measures: **{ours.peak_mib:,.0f} MiB** (target < 2,048 MiB: "
         f"{'met' if ours.peak_mib < 2048 else 'MISSED'})",
