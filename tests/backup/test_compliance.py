@@ -137,6 +137,49 @@ def test_it_gives_one_row_per_provider_and_period_for_every_expected_provider() 
     assert rows[3].provider_name == "Provider P002"
 
 
+def test_periods_before_a_provider_started_reporting_are_not_due_from_it() -> None:
+    rows = period_compliance(
+        [],
+        [],
+        ["P001", "P002"],
+        OCT_1,
+        date(2026, 11, 3),
+        as_of=date(2026, 11, 30),
+        reporting_from={"P002": date(2026, 10, 20)},
+    )
+    assert [(r.provider_id, r.period.start.isoformat()) for r in rows] == [
+        ("P001", "2026-10-01"),
+        ("P001", "2026-10-16"),
+        ("P001", "2026-11-01"),
+        # P002 joined on 20 October: the period it joined in is due, the one before is not.
+        ("P002", "2026-10-16"),
+        ("P002", "2026-11-01"),
+    ]
+
+
+@given(joined=st.dates(min_value=date(2026, 9, 1), max_value=date(2026, 12, 31)))
+def test_no_period_ending_before_the_first_reporting_day_is_ever_due(joined: date) -> None:
+    rows = period_compliance(
+        [], [], ["P001"], OCT_1, date(2026, 11, 30), as_of=date(2027, 1, 31),
+        reporting_from={"P001": joined},
+    )  # fmt: skip
+    assert all(r.period.end >= joined for r in rows)
+    every = period_compliance([], [], ["P001"], OCT_1, date(2026, 11, 30), as_of=date(2027, 1, 31))
+    assert len(rows) == sum(1 for r in every if r.period.end >= joined)
+
+
+def test_it_reads_a_providers_first_reporting_day_and_names_a_bad_one(tmp_path: Path) -> None:
+    prov = tmp_path / "prov.csv"
+    prov.write_text(
+        "provider_id,provider_name,reporter_kind,reporting_from\nP001,Acme,provider,2026-10-20\nP002,B,provider,\n"
+    )
+    first, second = read_providers(prov)
+    assert (first.reporting_from, second.reporting_from) == (date(2026, 10, 20), None)
+    prov.write_text("provider_id,reporting_from\nP001,soon\n")
+    with pytest.raises(InputError, match=r"prov.csv:2: reporting_from: 'soon' is not a date"):
+        read_providers(prov)
+
+
 def test_it_uses_the_scheme_it_is_given_for_periods_and_due_dates() -> None:
     scheme = PeriodScheme.cycles(date(2026, 10, 5), grace_days=3)
     rows = period_compliance(

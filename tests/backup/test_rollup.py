@@ -162,7 +162,8 @@ def test_repeated_failures_list_members_by_medicaid_id_only() -> None:
 def test_the_state_report_carries_no_member_identifiers_at_all() -> None:
     rollup = quarterly_state(october(), date(2026, 11, 15))
     assert (rollup.start, rollup.end) == (date(2026, 10, 1), date(2026, 12, 31))
-    assert [t.name for t in rollup.tables] == ["by_provider", "by_reason", "by_service", "by_month"]
+    names = [t.name for t in rollup.tables]
+    assert names == ["by_provider", "timeliness", "by_reason", "by_service", "by_month"]
     assert "111111111A" not in repr(asdict(rollup))
     assert rollup.figure("members_affected").value == 4
 

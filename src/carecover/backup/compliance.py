@@ -78,6 +78,9 @@ class ProviderRef:
     provider_id: str
     provider_name: str = ""
     reporter_kind: str = ""
+    #: The first day it reports to the MCO (its contract start); earlier periods are
+    #: not due from it. None: due from the requirement's effective date.
+    reporting_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ def period_compliance(
     scheme: PeriodScheme | None = None,
     provider_names: Mapping[str, str] | None = None,
     required_from: date | None = None,
+    reporting_from: Mapping[str, date] | None = None,
 ) -> list[ProviderPeriod]:
     """One row per provider × period overlapping ``first``..``last``, as known on ``as_of``.
 
@@ -166,7 +170,9 @@ def period_compliance(
     before its ``deadline`` (its period's due date, later when the provider
     learned of the incident later); an attestation when it is on or before the
     period's due date. Periods ending before ``required_from`` (the
-    requirement's effective date) are left out. Precedence:
+    requirement's effective date) are left out, and for a provider in
+    ``reporting_from`` the periods ending before its first reporting day (a
+    provider that joined the network later owed nothing before). Precedence:
 
     1. ``late``          — any report for the period was filed after its deadline,
                            or the only filing is an attestation filed after it;
@@ -204,8 +210,12 @@ def period_compliance(
         key = (item.provider_id, scheme.period_for(item.period_start).start)
         attested[key] = min(item.attested_at, attested.get(key, item.attested_at))
     rows: list[ProviderPeriod] = []
+    since = dict(reporting_from or {})
     for provider_id in sorted(set(providers)):
+        joined = since.get(provider_id)
         for period in periods:
+            if joined is not None and period.end < joined:
+                continue
             key = (provider_id, period.start)
             rows.append(
                 _row(
@@ -319,14 +329,28 @@ def read_attestations(path: Path) -> list[Attestation]:
 
 
 def read_providers(path: Path) -> list[ProviderRef]:
-    """Read a CSV of providers expected to report: ``provider_id,provider_name,reporter_kind``."""
+    """Read a CSV of providers expected to report: ``provider_id,provider_name,reporter_kind``
+    and, optionally, ``reporting_from`` (YYYY-MM-DD: the first day it reports)."""
     result: list[ProviderRef] = []
     for line, row in _rows(path, ("provider_id",)):
         if not row["provider_id"]:
             raise InputError("is empty", file=str(path), line=line, field="provider_id")
+        since = (row.get("reporting_from") or "").strip()
+        try:
+            joined = date.fromisoformat(since) if since else None
+        except ValueError:
+            raise InputError(
+                f"{since!r} is not a date (YYYY-MM-DD)",
+                file=str(path),
+                line=line,
+                field="reporting_from",
+            ) from None
         result.append(
             ProviderRef(
-                row["provider_id"], row.get("provider_name", ""), row.get("reporter_kind", "")
+                row["provider_id"],
+                row.get("provider_name", ""),
+                row.get("reporter_kind", ""),
+                joined,
             )
         )
     return result

@@ -93,6 +93,9 @@ class McoProfile:
     layout: str | None = None
     #: The file format of the MCO's own layout; None with no layout.
     export_format: ExportFormat | None = None
+    #: The share of reports to file on time (percent) the State report measures
+    #: providers against; None: the profile sets none (no "meets" column).
+    timeliness_standard_pct: float | None = None
 
     def scheme(self, grace_days: int) -> PeriodScheme:
         """The MCO's period scheme with ``grace_days`` (``compliance_rules.toml``)."""
@@ -162,6 +165,16 @@ def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
     minimum = _get(data, file, "state_report", "min_cell_members", int)
     if not 1 <= length <= 366 or not 1 <= minimum <= 1000:
         raise ConfigError(f"{file}: length_days and min_cell_members must be whole numbers >= 1")
+    standard = data.get("state_report", {}).get("timeliness_standard_pct")
+    if standard is not None and (
+        isinstance(standard, bool)
+        or not isinstance(standard, int | float)
+        or not 0 < standard <= 100
+    ):
+        raise ConfigError(
+            f"{file}: [state_report] timeliness_standard_pct must be a percentage "
+            f"above 0 and at most 100, not {standard!r}"
+        )
     return McoProfile(
         name=_get(data, file, "mco", "name", str),
         scheme_kind=kind,
@@ -178,6 +191,7 @@ def parse_mco_profile(text: str, *, file: str = PROFILE_FILE) -> McoProfile:
         channel=channel,
         layout=layout,
         export_format=fmt,
+        timeliness_standard_pct=None if standard is None else float(standard),
     )
 
 

@@ -113,11 +113,17 @@ def _figures(
         "late_reports": counts["late_reports"],
         "discovered_late": counts["discovered_late"],
         "returned": counts["returned"],
+        "harm": counts["harm"],
+        "on_time_pct": _pct(counts["reports"] - counts["late_reports"], counts["reports"]),
         "late_submissions": None if rows is None else statuses.count(ProviderPeriodStatus.LATE),
         "missing_submissions": (
             None if rows is None else statuses.count(ProviderPeriodStatus.MISSING)
         ),
     }
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
 
 
 _COUNT_COLUMNS = ("reports", "not_available", "offered_declined", "hours_without_staff",
@@ -241,6 +247,50 @@ def _details(frame: ReportFrame, start: date, end: date) -> Table:
     return Table("details", "Every report of the month", columns, tuple(out))
 
 
+def _harm(frame: ReportFrame, start: date, end: date) -> Table:
+    # Rights and safety: the incidents the filer said harmed the member or put them
+    # at risk (the escalation). Medicaid id only, as the other member tables.
+    out = [
+        (rid, pid, name, service, label_of("service_code", service), day, round(hours, 2),
+         status, label_of("status", status), label_of("backup_status", backup), reason,
+         label_of("reason", reason), member)
+        for rid, pid, name, service, day, hours, status, backup, reason, member
+        in frame.harmed(start, end)
+    ]  # fmt: skip
+    columns = ("report_id", "provider_id", "provider_name", "service_code", "service_name",
+               "incident_date", "hours_without_staff", "status", "status_label",
+               "backup_status_label", "reason", "reason_label", "medicaid_id")  # fmt: skip
+    return Table("harm", "Incidents with harm or escalation", columns, tuple(out))
+
+
+_TIMELINESS_COLUMNS = ("provider_id", "provider_name", "reporter_kind", "reporter_kind_label",
+                       "reports", "on_time_reports", "on_time_pct", "standard_pct",
+                       "meets_standard", _MEMBERS)  # fmt: skip
+
+
+def _meets(pct: Cell, standard: float | None) -> Cell:
+    if standard is None or not isinstance(pct, int | float):
+        return None
+    return "yes" if pct >= standard else "no"
+
+
+def _timeliness(frame: ReportFrame, start: date, end: date, standard: float | None) -> Table:
+    """Reports first filed within their deadline (``compliance.deadline``), by provider,
+    against the MCO profile's standard; the last row is every provider together."""
+    names = frame.provider_names(start, end)
+    out: list[tuple[Cell, ...]] = []
+    for pid, n, _, _, members, late in frame.groups("provider_id", start, end):
+        name, kind = names.get(pid, (pid, ""))
+        pct = _pct(n - late, n)
+        out.append((pid, name, kind, label_of("reporter_kind", kind), n, n - late, pct,
+                    standard, _meets(pct, standard), members))  # fmt: skip
+    _, n, _, _, members, late = frame.totals(start, end)
+    pct = _pct(n - late, n)
+    out.append(("", "All providers and Employers of Record", "", "", n, n - late, pct, standard,
+                _meets(pct, standard), members))  # fmt: skip
+    return Table("timeliness", "Incident timeliness", _TIMELINESS_COLUMNS, tuple(out))
+
+
 def _whole(cell: Cell) -> int:
     """A count cell as an int (blank and text count 0)."""
     return int(cell) if isinstance(cell, int | float) else 0
@@ -259,10 +309,11 @@ def _deidentify(table: Table, minimum: int) -> Table:
     folded row are summed over its providers.
     """
     at = table.columns.index(_MEMBERS)
-    counted = {c for c in (*_COUNT_COLUMNS, "share_pct", "late_reports") if c in table.columns}
+    shares = ("share_pct", "late_reports", "on_time_reports", "on_time_pct", "meets_standard")
+    counted = {c for c in (*_COUNT_COLUMNS, *shares) if c in table.columns}
     keep = [i for i, c in enumerate(table.columns) if c in counted]
     rows = list(table.rows)
-    if table.name == "by_provider":
+    if "reporter_kind" in table.columns:
         rows = _fold_providers(table, minimum)
     out: list[tuple[Cell, ...]] = []
     for row in rows:
@@ -276,9 +327,12 @@ def _deidentify(table: Table, minimum: int) -> Table:
 def _fold_providers(table: Table, minimum: int) -> list[tuple[Cell, ...]]:
     col = {c: i for i, c in enumerate(table.columns)}
     shown: list[tuple[Cell, ...]] = []
+    totals: list[tuple[Cell, ...]] = []
     folded: dict[str, list[tuple[Cell, ...]]] = {}
     for row in table.rows:
-        if row[col["reporter_kind"]] == ReporterKind.EOR:
+        if row[col["provider_id"]] == "":
+            totals.append(row)  # a total row names no one: it stays, last
+        elif row[col["reporter_kind"]] == ReporterKind.EOR:
             folded.setdefault(ReporterKind.EOR, []).append(row)
         elif _whole(row[col[_MEMBERS]]) < minimum:
             folded.setdefault(ReporterKind.PROVIDER, []).append(row)
@@ -301,13 +355,23 @@ def _fold_providers(table: Table, minimum: int) -> list[tuple[Cell, ...]]:
                 due = sum(_whole(r[col["periods_due"]]) for r in group)
                 on_time = sum(_whole(r[col["periods_on_time"]]) for r in group)
                 sums.append(round(100 * on_time / due, 1) if due else None)
+            elif name == "on_time_pct":
+                reports = sum(_whole(r[col["reports"]]) for r in group)
+                filed = sum(_whole(r[col["on_time_reports"]]) for r in group)
+                sums.append(_pct(filed, reports))
+            elif name == "standard_pct":
+                sums.append(values[0])
+            elif name == "meets_standard":
+                standard = group[0][col["standard_pct"]]
+                sums.append(_meets(sums[col["on_time_pct"]],
+                                   standard if isinstance(standard, float) else None))  # fmt: skip
             elif all(v is None for v in values):
                 sums.append(None)
             else:
                 total = sum(float(v) for v in values if isinstance(v, int | float))
                 sums.append(round(total, 2) if name == "hours_without_staff" else int(total))
         shown.append(tuple(sums))
-    return shown
+    return shown + totals
 
 
 def _months(start: date, end: date) -> list[tuple[str, date, date]]:
@@ -333,6 +397,7 @@ def _build(
     with_tables: bool = True,
     kinds: Mapping[str, str] | None = None,
     min_cell_members: int | None = None,
+    timeliness_standard_pct: float | None = None,
 ) -> Rollup:
     spec = KINDS[kind]
     start, end = spec.bounds(day)
@@ -356,6 +421,15 @@ def _build(
         "member_trend": lambda: _member_trend(frame, start, end),
         "repeated_declines": lambda: _repeated_declines(frame, start, end),
         "details": lambda: _details(frame, start, end),
+        "harm": lambda: _harm(frame, start, end),
+        "timeliness": lambda: _timeliness(
+            frame,
+            start,
+            end,
+            timeliness_standard_pct
+            if timeliness_standard_pct is not None
+            else load_mco_profile().timeliness_standard_pct,
+        ),
     }
     tables = tuple(builders[name]() for name in spec.tables) if with_tables else ()
     if kind is RollupKind.QUARTERLY_STATE:
@@ -404,6 +478,7 @@ def quarterly_state(
     compliance_rows: Sequence[ProviderPeriod] | None = None,
     scheme: PeriodScheme | None = None,
     min_cell_members: int | None = None,
+    timeliness_standard_pct: float | None = None,
 ) -> Rollup:
     """The de-identified quarterly report to the State: no member identifiers, no EOR
     names, cells of fewer than ``min_cell_members`` (default: the MCO profile's) suppressed."""
@@ -412,6 +487,7 @@ def quarterly_state(
     return _build(
         RollupKind.QUARTERLY_STATE, frame, quarter_start, compliance_rows, scheme,
         min_cell_members=min_cell_members,
+        timeliness_standard_pct=timeliness_standard_pct,
     )  # fmt: skip
 
 
@@ -431,6 +507,7 @@ def build_rollup(
     scheme: PeriodScheme | None = None,
     required_from: date | None = None,
     min_cell_members: int | None = None,
+    timeliness_standard_pct: float | None = None,
 ) -> Rollup:
     """Everything ``backup summary`` needs: parse the period, check compliance, roll up.
 
@@ -448,6 +525,7 @@ def build_rollup(
         scheme=scheme,
         required_from=required_from,
         min_cell_members=min_cell_members,
+        timeliness_standard_pct=timeliness_standard_pct,
     )
 
 
@@ -462,6 +540,7 @@ def rollup_from_table(
     scheme: PeriodScheme | None = None,
     required_from: date | None = None,
     min_cell_members: int | None = None,
+    timeliness_standard_pct: float | None = None,
 ) -> Rollup:
     """``build_rollup`` over a table of report columns (``rollup_columns.REPORT_SCHEMA``).
 
@@ -479,6 +558,7 @@ def rollup_from_table(
         scheme=scheme,
         required_from=required_from,
         min_cell_members=min_cell_members,
+        timeliness_standard_pct=timeliness_standard_pct,
     )
     return rollup
 
@@ -495,6 +575,7 @@ def rollups_from_table(
     tables_for_last_only: bool = False,
     required_from: date | None = None,
     min_cell_members: int | None = None,
+    timeliness_standard_pct: float | None = None,
 ) -> tuple[Rollup, ...]:
     """``rollup_from_table`` for several periods, loading the table and compliance once.
 
@@ -519,6 +600,8 @@ def rollups_from_table(
         rows = period_compliance(
             frame.filing_reports(attestations or ()), attestations or (), ids, first, last,
             as_of=as_of, scheme=scheme, provider_names=names, required_from=required_from,
+            reporting_from={p.provider_id: p.reporting_from for p in providers or ()
+                            if p.reporting_from},
         )  # fmt: skip
     kinds = {p.provider_id: p.reporter_kind for p in providers or () if p.reporter_kind}
     final = len(starts) - 1
@@ -532,6 +615,7 @@ def rollups_from_table(
             with_tables=i == final or not tables_for_last_only,
             kinds=kinds,
             min_cell_members=min_cell_members,
+            timeliness_standard_pct=timeliness_standard_pct,
         )
         for i, start in enumerate(starts)
     )

@@ -12,7 +12,8 @@ reads. ``submitted_on`` is the calendar day the report was (last) filed and
 ``first_submitted_on`` the day it was first filed, in the MCO's time zone (the
 caller converts: the domain compares days, not instants); the first filing
 decides lateness (``compliance.filed_on``). ``report_id``, ``learned_on`` and
-``first_submitted_on`` may be left out of a table (read as empty).
+``first_submitted_on`` may be left out of a table (read as empty), and
+``harm`` (the member was harmed or put at risk; read as no).
 Rounding is left to the caller, in Python, so the figures round the same way
 whatever engine summed them.
 """
@@ -37,7 +38,7 @@ from carecover.backup.report import (
     ReporterKind,
 )
 
-__all__ = ["REPORT_SCHEMA", "Detail", "GroupCounts", "ReportFrame", "report_table"]
+__all__ = ["REPORT_SCHEMA", "Detail", "GroupCounts", "Harmed", "ReportFrame", "report_table"]
 
 #: The columns a report table holds (any order; extra columns are ignored).
 REPORT_SCHEMA = pa.schema(
@@ -57,16 +58,20 @@ REPORT_SCHEMA = pa.schema(
         ("report_id", pa.string()),
         ("learned_on", pa.date32()),
         ("first_submitted_on", pa.date32()),
+        ("harm", pa.bool_()),
     ]
 )
 #: Columns a table may leave out: older callers' tables still roll up.
-_OPTIONAL = ("report_id", "learned_on", "first_submitted_on")
+_OPTIONAL = ("report_id", "learned_on", "first_submitted_on", "harm")
 
 #: Per group: key, reports, not available, hours (unrounded), members, late reports.
 GroupCounts = tuple[str, int, int, float, int, int]
 #: One report of the detail list: id, provider id and name, service, incident date,
 #: hours, status, backup status, reason key (as ``groups("reason")``), learned on.
 Detail = tuple[str, str, str, str, date, float, str, str, str, date | None]
+#: One report with harm or escalation: id, provider id and name, service, incident
+#: date, hours, status, backup status, reason key, the member's Medicaid id.
+Harmed = tuple[str, str, str, str, date, float, str, str, str, str]
 
 
 def report_table(reports: Iterable[BackupReport]) -> pa.Table:
@@ -88,6 +93,7 @@ def report_table(reports: Iterable[BackupReport]) -> pa.Table:
         "report_id": [r.report_id for r in items],
         "learned_on": [r.learned_on for r in items],
         "first_submitted_on": [_day(r.first_submitted_at or r.submitted_at) for r in items],
+        "harm": [r.harm for r in items],
     }
     return pa.table(columns, schema=REPORT_SCHEMA)
 
@@ -170,7 +176,8 @@ class ReportFrame:
         (row,) = self._rows(
             f"""SELECT {_COUNTS}, quantile_cont(hours_without_staff, 0.5),
             count(*) FILTER (backup_status = '{BackupStatus.OFFERED_DECLINED}'),
-            count(*) FILTER (discovered_late), count(*) FILTER (status = 'returned')
+            count(*) FILTER (discovered_late), count(*) FILTER (status = 'returned'),
+            count(*) FILTER (coalesce(harm, false))
             FROM reports WHERE {{where}}""",
             start,
             end,
@@ -191,6 +198,7 @@ class ReportFrame:
             "offered_declined": row[6],
             "discovered_late": row[7],
             "returned": row[8],
+            "harm": row[9],
             "members_with_repeated_failures": members[0],
             "highest_reports_one_member": members[1],
         }
@@ -272,6 +280,21 @@ class ReportFrame:
         return [
             (str(i), str(p), str(n), str(s), d, float(h), str(st), str(b), str(r), learned)
             for i, p, n, s, d, h, st, b, r, learned in rows
+        ]
+
+    def harmed(self, start: date, end: date) -> list[Harmed]:
+        """Counted reports with harm or escalation in the dates, oldest incident first."""
+        rows = self._rows(
+            """SELECT coalesce(report_id, ''), provider_id, provider_name, service_code,
+            incident_date, hours_without_staff, status, backup_status, reason_key, medicaid_id
+            FROM reports WHERE {where} AND coalesce(harm, false)
+            ORDER BY incident_date, report_id, seq""",
+            start,
+            end,
+        )
+        return [
+            (str(i), str(p), str(n), str(s), d, float(h), str(st), str(b), str(r), str(m))
+            for i, p, n, s, d, h, st, b, r, m in rows
         ]
 
     def provider_ids(self) -> list[str]:

@@ -76,6 +76,7 @@ KINDS: dict[RollupKind, KindSpec] = {
         "Quarterly Human Rights Committee report",
         quarterly=True,
         tables=(
+            "harm",
             "repeated_members",
             "member_trend",
             "repeated_declines",
@@ -90,7 +91,7 @@ KINDS: dict[RollupKind, KindSpec] = {
     RollupKind.QUARTERLY_STATE: KindSpec(
         "Quarterly report to the State (Division)",
         quarterly=True,
-        tables=("by_provider", "by_reason", "by_service", "by_month"),
+        tables=("by_provider", "timeliness", "by_reason", "by_service", "by_month"),
     ),
 }
 
@@ -170,6 +171,8 @@ LABELS = {
     "late_reports": "Reports filed after the due date",
     "discovered_late": "Incidents the provider learned of after the day",
     "returned": "Reports returned for correction (counted)",
+    "harm": "Incidents with harm or escalation",
+    "on_time_pct": "Reports filed on time (%)",
     "late_submissions": "Late provider-periods",
     "missing_submissions": "Missing provider-periods",
 }
@@ -222,4 +225,7 @@ COLUMN_LABELS = {
     "attested": "Attested",
     "first_submitted_at": "First filed at",
     "days_late": "Days late",
+    "on_time_reports": "Reports filed on time",
+    "standard_pct": "Standard (%)",
+    "meets_standard": "Meets the standard",
 }

@@ -162,6 +162,7 @@ def summary(
         scheme=profile.scheme(rules.grace_days),
         required_from=profile.required_from,
         min_cell_members=profile.min_cell_members,
+        timeliness_standard_pct=profile.timeliness_standard_pct,
     )
     tables = rollup_tables(rollup)
     if fmt is SummaryFormat.XLSX:
@@ -221,6 +222,7 @@ def periods(
         scheme=cut,
         provider_names={p.provider_id: p.provider_name for p in refs if p.provider_name},
         required_from=profile.required_from,
+        reporting_from={p.provider_id: p.reporting_from for p in refs if p.reporting_from},
     )
     if fmt is PeriodsFormat.CSV:
         typer.echo(to_csv([compliance_table(rows)], codes=True), nl=False)

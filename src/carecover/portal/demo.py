@@ -64,7 +64,9 @@ class DemoLogin:
     organisation: str
 
 
-def provider_organisation(provider: SynthProvider) -> Organisation:
+def provider_organisation(
+    provider: SynthProvider, *, reporting_since: date | None = None
+) -> Organisation:
     """Create a synthetic provider's organisation (and an agency's main site)."""
     agency = provider.reporter_kind is ReporterKind.PROVIDER
     org = Organisation.objects.create(
@@ -74,6 +76,7 @@ def provider_organisation(provider: SynthProvider) -> Organisation:
         contact_name="Jordan Reyes",
         contact_phone="919-555-0142",
         contact_email=f"quality@{provider.provider_id.lower()}.example",
+        reporting_since=reporting_since,
     )
     if agency:
         Site.objects.create(organisation=org, code="MAIN", name="Main office")
@@ -250,7 +253,9 @@ def load_demo(*, today: date, password: str | None = None, seed: int = 2026) -> 
         filer: dict[str, User] = {}
         for provider in data.providers:
             agency = provider.reporter_kind is ReporterKind.PROVIDER
-            org = provider_organisation(provider)
+            # The demo's organisations report from its first day: the months
+            # before it are not shown as missing.
+            org = provider_organisation(provider, reporting_since=today - timedelta(days=DEMO_DAYS))
             roles = [Role.SUBMITTER, Role.MANAGER] if agency else [Role.EOR]
             made = _org_users(org, roles, hashed)
             orgs[provider.provider_id], filer[provider.provider_id] = org, made[0]

@@ -151,3 +151,51 @@ def test_a_long_incident_list_is_cut_on_the_page_and_whole_in_the_download(
         "/compliance/reports/monthly/download.csv", {"period": month.strftime("%Y-%m")}
     ).content.decode()
     assert all(r.report_id in text for r in filed)
+
+
+def test_the_hrc_report_lists_incidents_with_harm_in_words_beside_the_member(
+    as_persona: Login, personas: dict[str, User], file_report: FileReport, month: date
+) -> None:
+    due = services.scheme().period_for(month).due
+    harmed = file_report(personas["submitter"], month, submitted=at(due), harm="on")
+    file_report(personas["submitter"], month + timedelta(days=1), submitted=at(due))
+    html = page(as_persona("mco_analyst"), "quarterly-hrc", month)
+    table = section(html, "table-harm")
+    assert harmed.report_id in table
+    assert table.count("<tr>") == 2  # the header and the one incident with harm
+    assert "900001234A" in table
+    assert "Short notice" in table
+    assert "short_notice" not in table
+    assert 'id="figure-harm"' in html
+    assert AuditEvent.objects.filter(action="view_identity", object_type="rollup").exists()
+
+
+def test_the_state_report_shows_timeliness_against_the_standard_without_naming_anyone(
+    as_persona: Login, filed: list[Report], month: date
+) -> None:
+    client = as_persona("mco_analyst")
+    html = page(client, "quarterly-state", month)
+    table = section(html, "table-timeliness")
+    assert "Reports filed on time (%)" in table
+    assert "Meets the standard" in table
+    assert "All providers and Employers of Record" in table
+    assert "&lt;11" in table  # each provider serves fewer than 11 members here
+    assert "Piedmont Community Supports" not in table
+    assert "Avery Allen" not in table
+    text = client.get(
+        "/compliance/reports/quarterly-state/download.csv", {"period": month.strftime("%Y-%m")}
+    ).content.decode()
+    assert "Incident timeliness" in text
+    assert "Standard (%)" in text
+
+
+def test_periods_before_an_organisation_started_reporting_are_not_missing(
+    as_persona: Login, filed: list[Report], month: date
+) -> None:
+    earlier = (month - timedelta(days=1)).replace(day=1)
+    before = page(as_persona("mco_analyst"), "monthly", earlier)
+    services.reporting_organisations().update(reporting_since=month)
+    after = page(as_persona("mco_analyst"), "monthly", earlier)
+    missing = '<tr id="figure-missing_submissions"><td>Missing provider-periods</td>'
+    assert f'{missing}<td class="num value">0</td>' not in before
+    assert f'{missing}<td class="num value">0</td>' in after

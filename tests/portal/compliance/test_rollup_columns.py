@@ -35,7 +35,7 @@ def _object_rollup(kind: RollupKind, period: str, today: date) -> Rollup:
         period,
         as_of=today,
         attestations=services.domain_attestations(orgs, first, today),
-        providers=[ProviderRef(o.code, o.name, o.kind) for o in orgs],
+        providers=[ProviderRef(o.code, o.name, o.kind, o.reporting_since) for o in orgs],
         scheme=services.scheme(),
     )
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from carecover.portal.accounts.models import User
 from carecover.portal.audit.models import AuditEvent
+from carecover.portal.incidents import filing
 from carecover.portal.incidents.models import Member, Report, ReportVersion
 from tests.portal.conftest import report_form
 
@@ -200,3 +202,18 @@ def test_a_range_refusal_does_not_use_up_report_ids(as_persona: Login) -> None:
     )
     client.post("/reports/new/", report_form())
     assert Report.objects.get().report_id.endswith("-000001")
+
+
+def test_an_evening_submission_in_north_carolina_is_not_in_the_future(
+    as_persona: Login, personas: dict[str, User]
+) -> None:
+    # 21:30 in New York is 02:30 UTC the next day: the day of the submission is
+    # the MCO's, so a report sent that evening is filed that day, not refused.
+    report = _draft(as_persona)
+    evening = datetime.combine(report.incident_date + timedelta(days=1), time(21, 30))
+    now = timezone.make_aware(evening).astimezone(UTC)
+    assert now.date() > evening.date()
+    filing.submit(personas["submitter"], report, now=now, today=evening.date())
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert timezone.localtime(report.submitted_at).date() == evening.date()

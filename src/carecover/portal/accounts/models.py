@@ -61,6 +61,9 @@ class Organisation(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
+    #: The first day it reports to the MCO (its contract start): periods ending
+    #: before it are not due from it. Empty: due from the requirement's start.
+    reporting_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name"]

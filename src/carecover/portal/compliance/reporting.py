@@ -27,7 +27,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, TextField
+from django.db.models import F, IntegerField, TextField
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from carecover.backup.compliance import FILED_STATUSES, ProviderRef
@@ -130,6 +130,8 @@ _COLUMNS = {
     "first_submitted_on": Cast(
         TruncDate(Coalesce("first_submitted_at", "submitted_at")), TextField()
     ),
+    # 0/1 on both databases (PostgreSQL's COPY would write t/f, which Arrow does not read).
+    "harm": Cast("harm", IntegerField()),
 }
 
 
@@ -216,7 +218,7 @@ def rollup_for(kind: RollupKind, period: str, *, as_of: date) -> RollupPage:
     # shown, so that period is not read.
     reports = load_report_table(starts[0], end)
     orgs = list(services.reporting_organisations())
-    providers = [ProviderRef(org.code, org.name, org.kind) for org in orgs]
+    providers = [ProviderRef(org.code, org.name, org.kind, org.reporting_since) for org in orgs]
     attestations = services.domain_attestations(orgs, starts[0], end)
     rollups = rollups_from_table(
         kind,
@@ -229,6 +231,7 @@ def rollup_for(kind: RollupKind, period: str, *, as_of: date) -> RollupPage:
         tables_for_last_only=True,  # the trend shows only the earlier periods' figures
         required_from=services.profile().required_from,
         min_cell_members=services.profile().min_cell_members,
+        timeliness_standard_pct=services.profile().timeliness_standard_pct,
     )
     shown = rollups[-length:]
     unit = "quarters" if spec.quarterly else "months"

@@ -174,6 +174,7 @@ def compliance_rows(
         scheme=scheme(),
         provider_names={org.code: org.name for org in orgs},
         required_from=profile().required_from,
+        reporting_from={org.code: org.reporting_since for org in orgs if org.reporting_since},
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from carecover.backup import lifecycle
 from carecover.backup.compliance import FILED_STATUSES
@@ -234,6 +235,10 @@ def submit(user: User, row: Report, *, now: datetime, today: date) -> Report:
     same moment (the unique ``filed_incident``). A submission into a period the
     organisation attested withdraws that attestation.
     """
+    # The MCO's own time: the domain compares the day of the submission with
+    # ``today`` (the MCO's calendar day); in UTC, an evening submission in North
+    # Carolina would fall on the next day and be refused as "in the future".
+    now = timezone.localtime(now)
     try:
         return _submitted(user, row, now=now, today=today)
     except IntegrityError as exc:
