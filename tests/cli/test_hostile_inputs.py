@@ -83,6 +83,7 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "pbj history load": ["pbj", "history", "load", "{F}", "--db", "{DB}"],
     "pbj employees turnover": ["pbj", "employees", "turnover", "{F}", "--quarter", "2024Q2"],
+    "pbj employees tenure": ["pbj", "employees", "tenure", "{F}", "--quarter", "2024Q2"],
     "pbj employees contract": ["pbj", "employees", "contract", "{F}"],
     "pbj employees outliers": ["pbj", "employees", "outliers", "{F}"],
     "pbj employees weekend": ["pbj", "employees", "weekend", "{F}"],

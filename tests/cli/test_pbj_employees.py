@@ -32,7 +32,7 @@ def test_a_bad_row_is_one_error_line_naming_file_line_and_field(cli: Cli) -> Non
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["contract", "weekend", "outliers", "turnover"])
+@pytest.mark.parametrize("command", ["contract", "weekend", "outliers", "turnover", "tenure"])
 def test_each_command_prints_the_same_bytes_on_spark(cli: Cli, command: str) -> None:
     spark_engine()  # the shared session: the command reuses it and leaves it running
     duck = cli("pbj", "employees", command, GOOD, "--format", "csv")
@@ -57,3 +57,18 @@ def test_synth_writes_a_file_the_reader_accepts(cli: Cli, tmp_path: Path) -> Non
     nurse = [float(r["contract_share"]) for r in rows if r["category"] == "nurse"]
     assert len(nurse) == 2
     assert all(0 < share < 0.25 for share in nurse)
+
+
+def test_tenure_prints_one_row_per_facility_with_each_groups_staff(
+    cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "employees.csv"
+    cli("synth", "employee-detail", "--facilities", "2", "--quarter", "2024Q2", "-o", out)
+    result = cli("pbj", "employees", "tenure", out, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2
+    assert list(rows[0])[:3] == ["provnum", "nurse_staff", "nurse_mean_tenure_days"]
+    # One quarter of data: every stay is at most the quarter long, and censored.
+    assert all(0 < float(r["nurse_mean_tenure_days"]) <= 91 for r in rows)
+    assert all(r["nurse_censored"] == r["nurse_staff"] for r in rows)

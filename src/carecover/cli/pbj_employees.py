@@ -1,4 +1,4 @@
-"""``carecover pbj employees turnover|contract|weekend|outliers FILE...``.
+"""``carecover pbj employees turnover|tenure|contract|weekend|outliers FILE...``.
 
 Each reads PBJ Employee Detail public files (checked row by row, see
 ``pbj.employee_detail``) and runs one Ibis rule on DuckDB or, with
@@ -21,7 +21,7 @@ from carecover.engines import EngineName
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="PBJ Employee Detail files: turnover, contract share, weekend staffing, outliers.",
+    help="PBJ Employee Detail files: turnover, tenure, contract share, weekend staffing, outliers.",
     no_args_is_help=True,
 )
 
@@ -130,3 +130,37 @@ def turnover(
         return [asdict(f) for f in turnover_figures(rows)]
 
     _run(files, expression, engine, spark_master, fmt, figures, rows)
+
+
+@app.command("tenure")
+def tenure(
+    files: FilesArg,
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
+    ] = None,
+    method_name: Annotated[
+        str, typer.Option("--method", help="Rating method whose turnover rule defines a stay.")
+    ] = "2024-07",
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
+    from carecover.pbj.calendar import Quarter
+    from carecover.pbj.employee_detail import read_employee_detail
+    from carecover.rating.methods import method
+    from carecover.rating.tenure import tenure_expression
+    from carecover.rating.turnover import check_rule
+
+    rule = check_rule(method(method_name).turnover)
+    rows = read_employee_detail(files)
+    quarters = rows.column("quarter").to_pylist()
+    if quarter is None and not quarters:
+        raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
+    last = Quarter.parse(quarter or max(quarters))
+
+    def expression(t: Any) -> Any:
+        return tenure_expression(t, last, rule)
+
+    _run(files, expression, engine, spark_master, fmt, None, rows)
