@@ -93,6 +93,7 @@ STORE_COMMANDS: dict[str, list[str]] = {
     "pbj load --db": ["pbj", "load", str(PBJ / "nurse_2024Q2_plain.csv"), "--db", "{F}"],
     "pbj measures --db": ["pbj", "measures", "--db", "{F}"],
     "pbj coverage --db": ["pbj", "coverage", "--db", "{F}"],
+    "pbj employees contract --db": ["pbj", "employees", "contract", "--db", "{F}"],
     "pbj minimums --db": ["pbj", "minimums", "--db", "{F}"],
     "pbj benchmark --db": ["pbj", "benchmark", "--facility", "015001", "--db", "{F}"],
     "mds load --db": [

@@ -72,3 +72,17 @@ def test_tenure_prints_one_row_per_facility_with_each_groups_staff(
     # One quarter of data: every stay is at most the quarter long, and censored.
     assert all(0 < float(r["nurse_mean_tenure_days"]) <= 91 for r in rows)
     assert all(r["nurse_censored"] == r["nurse_staff"] for r in rows)
+
+
+@pytest.mark.parametrize("command", ["contract", "weekend", "outliers", "turnover", "tenure"])
+def test_each_command_reads_the_rows_pbj_load_stored_as_it_reads_the_file(
+    cli: Cli, tmp_path: Path, command: str
+) -> None:
+    db = tmp_path / "store.duckdb"
+    loaded = cli("pbj", "load", GOOD, "--db", db)
+    assert loaded.exit_code == 0, loaded.stderr
+    assert "employee-detail rows loaded (2024Q2)" in loaded.stdout + loaded.stderr
+    from_file = cli("pbj", "employees", command, GOOD, "--format", "csv")
+    from_store = cli("pbj", "employees", command, "--db", db, "--format", "csv")
+    assert from_store.exit_code == 0, from_store.stderr
+    assert from_store.stdout == from_file.stdout

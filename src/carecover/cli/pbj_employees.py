@@ -1,7 +1,8 @@
 """``carecover pbj employees turnover|tenure|contract|weekend|outliers FILE...``.
 
 Each reads PBJ Employee Detail public files (checked row by row, see
-``pbj.employee_detail``) and runs one Ibis rule on DuckDB or, with
+``pbj.employee_detail``), or with no FILE the rows ``pbj load`` stored in
+``--db`` (``pbj.employee_store``), and runs one Ibis rule on DuckDB or, with
 ``--engine spark``, on Spark.
 """
 
@@ -26,26 +27,49 @@ app = typer.Typer(
 )
 
 FilesArg = Annotated[
-    list[Path],
-    typer.Argument(help="PBJ Employee Detail CSV files.", exists=True, dir_okay=False),
+    list[Path] | None,
+    typer.Argument(
+        help="PBJ Employee Detail CSV files; none = the rows `pbj load` stored in --db.",
+        exists=True,
+        dir_okay=False,
+    ),
 ]
+DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="DuckDB staffing store to read when no FILE is given."),
+]
+
+
+def employee_rows(files: list[Path] | None, db: Path) -> Any:
+    """The checked rows of ``files``, or, with none, those stored in the store ``db``."""
+    from carecover.pbj.employee_detail import read_employee_detail
+
+    if files:
+        return read_employee_detail(files)
+    from carecover.pbj.employee_store import stored_rows
+    from carecover.pbj.store import connect
+
+    con = connect(db.expanduser(), read_only=True)
+    try:
+        return stored_rows(con)
+    finally:
+        con.close()
+
+
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 
 
 def _run(
-    files: list[Path],
+    rows: Any,
     rule: Callable[[Any], Any],
     engine: EngineName,
     master: str | None,
     fmt: Format,
     finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
-    rows: Any = None,
 ) -> None:
     from carecover.engines import connect
-    from carecover.pbj.employee_detail import read_employee_detail
 
-    if rows is None:
-        rows = read_employee_detail(files)
     with engine_for(engine, master) as on:
         runner = on or connect(EngineName.DUCKDB)
         table = rule(runner.from_arrow(rows))
@@ -59,7 +83,8 @@ def _run(
 
 @app.command("contract")
 def contract(
-    files: FilesArg,
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
@@ -67,12 +92,13 @@ def contract(
     """Hours and contract share per facility, quarter and category."""
     from carecover.pbj.employee_measures import contract_share
 
-    _run(files, contract_share, engine, spark_master, fmt)
+    _run(employee_rows(files, db), contract_share, engine, spark_master, fmt)
 
 
 @app.command("weekend")
 def weekend(
-    files: FilesArg,
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
@@ -80,12 +106,13 @@ def weekend(
     """Hours a weekend day and a weekday per facility, quarter and category."""
     from carecover.pbj.employee_measures import weekend_staffing
 
-    _run(files, weekend_staffing, engine, spark_master, fmt)
+    _run(employee_rows(files, db), weekend_staffing, engine, spark_master, fmt)
 
 
 @app.command("outliers")
 def outliers(
-    files: FilesArg,
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
@@ -93,12 +120,13 @@ def outliers(
     """Employee ids with more than 16 hours in a day or 400 hours in a month."""
     from carecover.pbj.employee_measures import hour_outliers
 
-    _run(files, hour_outliers, engine, spark_master, fmt)
+    _run(employee_rows(files, db), hour_outliers, engine, spark_master, fmt)
 
 
 @app.command("turnover")
 def turnover(
-    files: FilesArg,
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
     quarter: Annotated[
         str | None,
         typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
@@ -112,12 +140,11 @@ def turnover(
 ) -> None:
     """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.employee_detail import read_employee_detail
     from carecover.rating.methods import method
     from carecover.rating.turnover import check_rule, turnover_expression, turnover_figures
 
     rule = check_rule(method(method_name).turnover)
-    rows = read_employee_detail(files)
+    rows = employee_rows(files, db)
     quarters = rows.column("quarter").to_pylist()
     if quarter is None and not quarters:
         raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
@@ -129,12 +156,13 @@ def turnover(
     def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [asdict(f) for f in turnover_figures(rows)]
 
-    _run(files, expression, engine, spark_master, fmt, figures, rows)
+    _run(rows, expression, engine, spark_master, fmt, figures)
 
 
 @app.command("tenure")
 def tenure(
-    files: FilesArg,
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
     quarter: Annotated[
         str | None,
         typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
@@ -148,13 +176,12 @@ def tenure(
 ) -> None:
     """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.employee_detail import read_employee_detail
     from carecover.rating.methods import method
     from carecover.rating.tenure import tenure_expression
     from carecover.rating.turnover import check_rule
 
     rule = check_rule(method(method_name).turnover)
-    rows = read_employee_detail(files)
+    rows = employee_rows(files, db)
     quarters = rows.column("quarter").to_pylist()
     if quarter is None and not quarters:
         raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
@@ -163,4 +190,4 @@ def tenure(
     def expression(t: Any) -> Any:
         return tenure_expression(t, last, rule)
 
-    _run(files, expression, engine, spark_master, fmt, None, rows)
+    _run(rows, expression, engine, spark_master, fmt)

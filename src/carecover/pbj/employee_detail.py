@@ -34,7 +34,7 @@ from carecover.errors import InputError
 from carecover.filekind import require_text
 from carecover.pbj.calendar import Quarter
 
-__all__ = ["COLUMNS", "EmployeeColumn", "columns", "read_employee_detail"]
+__all__ = ["COLUMNS", "EmployeeColumn", "columns", "is_employee_detail", "read_employee_detail"]
 
 COLUMNS = (
     "provnum",
@@ -159,6 +159,24 @@ def _lines(path: Path) -> Iterable[str]:
         # Older public files are Windows-1252 (the daily loader's rule).
         with path.open(encoding="cp1252", newline="") as handle:
             yield from handle
+
+
+def is_employee_detail(path: Path) -> bool:
+    """Whether ``path`` is a text file whose header names every Employee Detail field.
+
+    How ``pbj load`` tells it from CMS's daily public files, by the header (the
+    mapping's names), never by the file name.
+    """
+    try:
+        first = next(iter(_lines(path)), "")
+    except (InputError, UnicodeDecodeError, OSError):
+        return False
+    header = next(csv.reader([first.lstrip("\ufeff")]), [])
+    try:
+        _positions(header, str(path))
+    except InputError:
+        return False
+    return True
 
 
 def read_employee_detail(paths: Iterable[Path]) -> Any:

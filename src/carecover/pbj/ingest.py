@@ -6,6 +6,8 @@
   documents); CMS's public files are loaded unzipped;
 - a document whose first non-blank character is ``<`` (UTF-8, UTF-16 or
   UTF-32, with or without a byte-order mark: ``carecover.filekind``) is PBJ XML;
+- a CSV whose header names the Employee Detail fields is an Employee Detail
+  file (``employee_store.load_employee_detail``);
 - anything else is a public-use CSV (``loading.load_file``).
 
 Files load in order, each in its own transaction, and loading stops at the
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from carecover.filekind import Kind, require_xml, sniff
+from carecover.pbj.employee_detail import is_employee_detail
+from carecover.pbj.employee_store import load_employee_detail
 from carecover.pbj.loading import LoadResult, load_file
 from carecover.pbj.xmlstore import XmlLoadResult, load_xml
 
@@ -123,6 +127,10 @@ def load_paths(
                 submitted_on=submitted_on,
                 on_records=_within(tell, file, index, done),
             )
+        elif is_employee_detail(file):
+            # Told by its header: one row per employee, day and job (``employee_store``).
+            tell(file, "loading", index, done, 0)
+            result = load_employee_detail(con, file)
         else:
             tell(file, "loading", index, done, 0)
             result = load_file(con, file, quarantine=quarantine)
