@@ -123,61 +123,22 @@ def outliers(
     _run(employee_rows(files, db), hour_outliers, engine, spark_master, fmt)
 
 
-@app.command("turnover")
-def turnover(
-    files: FilesArg = None,
-    db: DbOption = Path(DEFAULT_DB),
-    quarter: Annotated[
-        str | None,
-        typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
-    ] = None,
-    method_name: Annotated[
-        str, typer.Option("--method", help="Rating method whose turnover rule to use.")
-    ] = "2024-07",
-    fmt: FormatOption = Format.TABLE,
-    engine: EngineOption = EngineName.DUCKDB,
-    spark_master: SparkMasterOption = None,
-) -> None:
-    """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
+QuarterOption = Annotated[
+    str | None,
+    typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
+]
+MethodOption = Annotated[
+    str,
+    typer.Option("--method", help="Rating method whose turnover rule (window, gap) to use."),
+]
+
+
+def _six_quarters(
+    files: list[Path] | None, db: Path, quarter: str | None, method_name: str
+) -> tuple[Any, Any, Any]:
+    """The rows, the last of the six quarters and the method's turnover rule."""
     from carecover.pbj.calendar import Quarter
     from carecover.rating.methods import method
-    from carecover.rating.turnover import check_rule, turnover_expression, turnover_figures
-
-    rule = check_rule(method(method_name).turnover)
-    rows = employee_rows(files, db)
-    quarters = rows.column("quarter").to_pylist()
-    if quarter is None and not quarters:
-        raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
-    last = Quarter.parse(quarter or max(quarters))
-
-    def expression(t: Any) -> Any:
-        return turnover_expression(t, last, rule)
-
-    def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [asdict(f) for f in turnover_figures(rows)]
-
-    _run(rows, expression, engine, spark_master, fmt, figures)
-
-
-@app.command("tenure")
-def tenure(
-    files: FilesArg = None,
-    db: DbOption = Path(DEFAULT_DB),
-    quarter: Annotated[
-        str | None,
-        typer.Option("--quarter", help="Last of the six quarters (default: the latest in FILE)."),
-    ] = None,
-    method_name: Annotated[
-        str, typer.Option("--method", help="Rating method whose turnover rule defines a stay.")
-    ] = "2024-07",
-    fmt: FormatOption = Format.TABLE,
-    engine: EngineOption = EngineName.DUCKDB,
-    spark_master: SparkMasterOption = None,
-) -> None:
-    """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
-    from carecover.pbj.calendar import Quarter
-    from carecover.rating.methods import method
-    from carecover.rating.tenure import tenure_expression
     from carecover.rating.turnover import check_rule
 
     rule = check_rule(method(method_name).turnover)
@@ -185,9 +146,42 @@ def tenure(
     quarters = rows.column("quarter").to_pylist()
     if quarter is None and not quarters:
         raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
-    last = Quarter.parse(quarter or max(quarters))
+    return rows, Quarter.parse(quarter or max(quarters)), rule
 
-    def expression(t: Any) -> Any:
-        return tenure_expression(t, last, rule)
 
-    _run(rows, expression, engine, spark_master, fmt)
+@app.command("turnover")
+def turnover(
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
+    quarter: QuarterOption = None,
+    method_name: MethodOption = "2024-07",
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
+    from carecover.rating.turnover import turnover_expression, turnover_figures
+
+    rows, last, rule = _six_quarters(files, db, quarter, method_name)
+
+    def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [asdict(f) for f in turnover_figures(rows)]
+
+    _run(rows, lambda t: turnover_expression(t, last, rule), engine, spark_master, fmt, figures)
+
+
+@app.command("tenure")
+def tenure(
+    files: FilesArg = None,
+    db: DbOption = Path(DEFAULT_DB),
+    quarter: QuarterOption = None,
+    method_name: MethodOption = "2024-07",
+    fmt: FormatOption = Format.TABLE,
+    engine: EngineOption = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
+) -> None:
+    """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
+    from carecover.rating.tenure import tenure_expression
+
+    rows, last, rule = _six_quarters(files, db, quarter, method_name)
+    _run(rows, lambda t: tenure_expression(t, last, rule), engine, spark_master, fmt)
