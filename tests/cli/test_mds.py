@@ -12,6 +12,7 @@ import typer
 from carecover.cli import mds, synth_mds
 from carecover.cli.edge import run
 from tests.conftest import REPO, CliResult
+from tests.engines.sessions import spark_engine
 
 FIX = REPO / "tests" / "fixtures" / "mds"
 Cli = Callable[..., CliResult]
@@ -124,3 +125,17 @@ def test_every_option_of_the_mds_commands_is_documented() -> None:
                 for opt in param.opts:
                     if opt.startswith("-"):
                         assert opt in doc, f"{prefix} {name} {opt}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_the_census_on_spark_prints_the_same_bytes_as_on_duckdb(
+    mds_cli: Cli, tmp_path: Path, fmt: str
+) -> None:
+    spark_engine()  # the shared session: the command reuses it and leaves it running
+    args = ("mds", "census", FIX / "extract.csv", "--from", "2026-01-01", "--to", "2026-02-28",
+            "--format", fmt)  # fmt: skip
+    duck = mds_cli(*args)
+    spark = mds_cli(*args, "--engine", "spark", "--spark-master", "local[1]")
+    assert spark.exit_code == 0, spark.stderr
+    assert spark.stdout == duck.stdout
+    assert duck.stdout.count("055001") > 10

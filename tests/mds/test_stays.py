@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from carecover.errors import InputError
 from carecover.mds import CensusConvention, connect, daily_census, load_files, nursing_group_days
 from carecover.mds.census import (
-    census_params,
-    census_sql,
-    census_sql_for,
+    CACHE,
+    census_query,
     refresh_census_cache,
     write_census_csv,
 )
@@ -243,22 +242,23 @@ def test_the_cached_intervals_give_the_same_census_as_deriving_them(tmp_path: Pa
     synth_mds(extract, facilities=3, start=day(0), end=day(89), seed=3, duplicate_rate=0.05)
     con = connect(None)
     load_files(con, [extract])
-    assert census_sql_for(con, CensusConvention()) == census_sql(CensusConvention(), cached=True)
-    params = census_params(day(0), day(89), None, CensusConvention())
-    fresh = con.execute(census_sql(CensusConvention()) + " ORDER BY 1, 2", params).fetchall()
-    cached = con.execute(census_sql(CensusConvention(), cached=True) + " ORDER BY 1, 2", params)
-    assert cached.fetchall() == fresh
-    assert sum(n for _, _, n in fresh) > 0
+    assert CACHE in census_query(con, day(0), day(89))
+    cached = daily_census(con, day(0), day(89))
+    con.execute("DROP TABLE mds_census_intervals_state")  # the cache no longer counts as fresh
+    assert CACHE not in census_query(con, day(0), day(89))
+    assert daily_census(con, day(0), day(89)) == cached
+    assert sum(c.census for c in cached) > 0
 
 
 def test_a_stale_cache_or_another_convention_is_not_used(con: Any) -> None:
     refresh_census_cache(con)
     insert(con, "r", "01", day(0))  # a record the cache does not know
-    assert census_sql_for(con, CensusConvention()) == census_sql(CensusConvention())
+    assert CACHE not in census_query(con, day(0), day(0))
     assert present(con, 0, 0) == [1]
     refresh_census_cache(con)
+    assert CACHE in census_query(con, day(0), day(0))
     other = CensusConvention(gone_after_days=100)
-    assert census_sql_for(con, other) == census_sql(other)
+    assert CACHE not in census_query(con, day(0), day(0), convention=other)
 
 
 def test_the_census_csv_holds_the_rows_of_the_daily_census(con: Any, tmp_path: Path) -> None:

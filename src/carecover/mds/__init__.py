@@ -5,7 +5,7 @@ records; ``validation`` checks each against the ``codes`` lists and builds an
 ``Assessment`` whose resident key comes from ``residents`` (no SSN kept);
 ``store`` loads files into the DuckDB ``mds_*`` tables, one transaction per
 file (``bulk`` checks a plain extract CSV in SQL instead of per record);
-``stays`` turns records into presence intervals per resident (SQL), and
+``stays`` turns records into presence intervals per resident (Ibis: ``census_rule``), and
 ``census`` counts them per facility-day and sums resident-days by nursing
 group; the CASPER-style reports are ``reports`` (roster, missing
 assessments), ``movements`` (admissions and reentries, discharges),
@@ -22,6 +22,7 @@ from carecover.mds.census import (
     nursing_group_days,
 )
 from carecover.mds.census_risk import CensusRisk, census_risk
+from carecover.mds.census_rule import census_expression, presence_intervals
 from carecover.mds.codes import Event, code_list, event_of
 from carecover.mds.extract import COLUMNS, read_extract
 from carecover.mds.movements import Admission, Discharge, admissions, discharges
@@ -35,7 +36,7 @@ from carecover.mds.reconcile import (
 from carecover.mds.reports import MissingAssessment, RosterEntry, missing_assessments, roster
 from carecover.mds.residents import Identity, normalise_name, normalise_ssn, resident_key
 from carecover.mds.sequencing import SequenceCheck, sequence_checks, sequence_errors
-from carecover.mds.stays import CensusConvention, intervals_sql
+from carecover.mds.stays import CensusConvention
 from carecover.mds.store import DEFAULT_STORE, LoadResult, connect, load_files, open_store
 from carecover.mds.validation import Assessment, parse_mds_date, validate_record
 from carecover.mds.xmlfile import XmlLimits, parse_assessment_xml, read_xml_assessments
@@ -61,6 +62,7 @@ __all__ = [
     "XmlLimits",
     "admissions",
     "attach_pbj_store",
+    "census_expression",
     "census_from_files",
     "census_risk",
     "code_list",
@@ -68,7 +70,6 @@ __all__ = [
     "daily_census",
     "discharges",
     "event_of",
-    "intervals_sql",
     "load_files",
     "missing_assessments",
     "normalise_name",
@@ -77,6 +78,7 @@ __all__ = [
     "open_store",
     "parse_assessment_xml",
     "parse_mds_date",
+    "presence_intervals",
     "read_extract",
     "read_xml_assessments",
     "reconcile_census",

@@ -1,9 +1,11 @@
 """Daily census per facility, and resident-days by nursing group, from presence intervals.
 
 The census of a day is the number of presence intervals (``stays``) covering
-it, computed as a difference array in DuckDB: +1 on each interval's start,
--1 on its end, a running sum over a date spine, so a national year is one
-query rather than a loop over days.
+it, computed as a difference array: +1 on each interval's start, -1 on its
+end, a running sum over a date spine, so a national year is one query rather
+than a loop over days. The rule is written once, in Ibis (``census_rule``);
+here it runs on the store's DuckDB connection, compiled to SQL; ``mds census
+--engine spark`` runs the same expressions on Spark.
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError
-from carecover.mds.stays import CensusConvention, intervals_sql
+from carecover.mds.census_rule import census_expression, facilities_expression, presence_intervals
+from carecover.mds.stays import CensusConvention
 
 __all__ = [
     "DailyCensus",
     "census_cache_is_fresh",
+    "census_expression_for",
     "census_from_files",
-    "census_params",
-    "census_sql",
-    "census_sql_for",
+    "census_on_engine",
+    "census_query",
     "daily_census",
     "nursing_group_days",
     "refresh_census_cache",
@@ -52,6 +55,20 @@ _STATE_SQL = (
 )
 
 
+def _ibis(con: Any, name: str) -> Any:
+    from carecover.pbj.store import ibis_connection, quiet_ibis
+
+    with quiet_ibis():
+        return ibis_connection(con).table(name)
+
+
+def _sql(expression: Any) -> str:
+    """An Ibis expression as DuckDB SQL, to run on the store's own connection."""
+    import ibis
+
+    return str(ibis.to_sql(expression, dialect="duckdb"))
+
+
 def refresh_census_cache(con: Any) -> None:
     """Store the presence intervals of every record under the default convention.
 
@@ -59,13 +76,18 @@ def refresh_census_cache(con: Any) -> None:
     intervals (a sort of every record). Intervals derived from all records
     equal those from the period's look-back window on every day of the period:
     a record outside the window only changes days more than 150 days away.
-    ``census_sql`` uses the table only while the store's row counts are those
+    ``census_query`` uses the table only while the store's row counts are those
     it was built from, and only for the default ``CensusConvention``.
     """
-    everything = {"lo": date(1, 1, 1), "hi": date(9999, 12, 31)}
-    sql = intervals_sql(CensusConvention(), with_groups=False)
+    intervals = presence_intervals(
+        _ibis(con, "mds_assessments"),
+        CensusConvention(),
+        date(1, 1, 1),
+        date(9999, 12, 31),
+        with_groups=False,
+    )
     con.execute(
-        f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({sql}) ORDER BY start_date", everything
+        f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({_sql(intervals)}) ORDER BY start_date"
     )
     con.execute(f"CREATE OR REPLACE TABLE {_CACHE_STATE} AS {_STATE_SQL}")
 
@@ -94,54 +116,41 @@ def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:
     return bool(built == con.execute(_STATE_SQL).fetchone())
 
 
-def census_sql(convention: CensusConvention, *, cached: bool = False) -> str:
-    """SQL for the census ``(facility, d, census)`` of every day in ``[$start, $hi]``.
+def census_expression_for(
+    con: Any, start: date, end: date, facility: str | None, convention: CensusConvention
+) -> Any:
+    """The census rule (``census_rule``) over the store ``con``, as an Ibis expression.
 
-    Parameters: ``$lo`` (first record date read), ``$start``/``$hi`` (the period),
-    ``$facility`` (a CCN or NULL for all). A facility appears when it has a
-    record in ``[$lo, $hi]``; it then has one row per day. ``cached`` reads the
-    intervals from ``refresh_census_cache``'s table (see ``census_sql_for``).
+    Reads the cached intervals when they are fresh for ``convention``, else
+    derives them from the records of the look-back window.
     """
-    source = (
-        f"SELECT * FROM {CACHE} WHERE end_date > $start AND start_date <= $hi"
-        if cached
-        else intervals_sql(convention, with_groups=False)
-    )
-    return f"""
-    WITH iv AS ({source}),
-    facilities AS (
-        SELECT DISTINCT ccn AS facility FROM mds_assessments
-        WHERE target_date BETWEEN $lo AND $hi AND ($facility IS NULL OR ccn = $facility)
-    ), clipped AS (
-        SELECT facility, greatest(start_date, $start::DATE) AS s,
-               least(end_date, ($hi::DATE + 1)) AS e
-        FROM iv WHERE ($facility IS NULL OR facility = $facility)
-    ), events AS (
-        SELECT facility, s AS d, 1 AS delta FROM clipped WHERE s < e
-        UNION ALL
-        SELECT facility, e AS d, -1 AS delta FROM clipped WHERE s < e
-    ), per_day AS (
-        SELECT facility, d, sum(delta) AS delta FROM events GROUP BY ALL
-    ), spine AS (
-        SELECT f.facility, r.d::DATE AS d
-        FROM facilities f, range($start::DATE, $hi::DATE + 1, INTERVAL 1 DAY) r(d)
-    )
-    SELECT s.facility, s.d,
-        sum(coalesce(p.delta, 0)) OVER (PARTITION BY s.facility ORDER BY s.d)::BIGINT AS census
-    FROM spine s LEFT JOIN per_day p ON p.facility = s.facility AND p.d = s.d
+    _params(start, end, convention)
+    lo = start - timedelta(days=convention.lookback_days)
+    records = _ibis(con, "mds_assessments")
+    if _cache_is_fresh(con, convention):
+        cached = _ibis(con, CACHE)
+        intervals = cached.filter((cached.end_date > start) & (cached.start_date <= end))
+    else:
+        intervals = presence_intervals(records, convention, lo, end, with_groups=False)
+    found = facilities_expression(records, lo, end, facility)
+    return census_expression(intervals, found, start, end, facility=facility)
+
+
+def census_query(
+    con: Any,
+    start: date,
+    end: date,
+    *,
+    facility: str | None = None,
+    convention: CensusConvention | None = None,
+) -> str:
+    """The census ``(facility, d, census)`` of every day in ``start``..``end`` as DuckDB SQL.
+
+    A facility appears when it has a record in the look-back window; it then
+    has one row per day. ``InputError`` when the period ends before it starts.
     """
-
-
-def census_sql_for(con: Any, convention: CensusConvention) -> str:
-    """``census_sql`` reading the cached intervals when they are fresh for ``convention``."""
-    return census_sql(convention, cached=_cache_is_fresh(con, convention))
-
-
-def census_params(
-    start: date, end: date, facility: str | None, convention: CensusConvention
-) -> dict[str, Any]:
-    """The parameters of ``census_sql`` for a period (``InputError`` if it ends first)."""
-    return _params(start, end, convention) | {"start": start, "facility": facility}
+    convention = convention or CensusConvention()
+    return _sql(census_expression_for(con, start, end, facility, convention))
 
 
 def daily_census(
@@ -153,10 +162,41 @@ def daily_census(
     convention: CensusConvention | None = None,
 ) -> list[DailyCensus]:
     """Census for every facility in the store (or just ``facility``) and day in [start, end]."""
-    convention = convention or CensusConvention()
-    sql = f"SELECT * FROM ({census_sql_for(con, convention)}) ORDER BY facility, d"
-    rows = con.execute(sql, census_params(start, end, facility, convention)).fetchall()
+    sql = census_query(con, start, end, facility=facility, convention=convention)
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY facility, d").fetchall()
     return [DailyCensus(f, d, int(n)) for f, d, n in rows]
+
+
+_RECORD_COLUMNS = (
+    "ccn, resident_key, target_date, a0310f, entry_date, nursing_group, record, source_file"
+)
+
+
+def census_on_engine(
+    engine: Any,
+    con: Any,
+    start: date,
+    end: date,
+    *,
+    facility: str | None = None,
+    convention: CensusConvention | None = None,
+) -> list[DailyCensus]:
+    """``daily_census`` run on another engine (``--engine spark``): the same rule, elsewhere.
+
+    The store ``con`` holds the checked records (read and checked on DuckDB, as
+    without an engine); those of the look-back window move to ``engine`` as
+    Arrow and ``census_rule`` runs there. The rows equal ``daily_census``'s.
+    """
+    convention = convention or CensusConvention()
+    _params(start, end, convention)
+    lo = start - timedelta(days=convention.lookback_days)
+    window = f"target_date BETWEEN DATE '{lo.isoformat()}' AND DATE '{end.isoformat()}'"
+    arrow = con.sql(f"SELECT {_RECORD_COLUMNS} FROM mds_assessments WHERE {window}")
+    records = engine.from_arrow(arrow.to_arrow_table())
+    intervals = presence_intervals(records, convention, lo, end, with_groups=False)
+    found = facilities_expression(records, lo, end, facility)
+    rows = engine.to_rows(census_expression(intervals, found, start, end, facility=facility))
+    return [DailyCensus(r["facility"], r["d"], int(r["census"])) for r in rows]
 
 
 def write_census_csv(
@@ -173,14 +213,10 @@ def write_census_csv(
     Same rows as ``daily_census``; a national quarter has over a million
     facility-days, too many to format one by one in Python.
     """
-    convention = convention or CensusConvention()
-    sql = census_sql_for(con, convention)
+    sql = census_query(con, start, end, facility=facility, convention=convention)
     query = f"SELECT facility, d AS date, census FROM ({sql}) ORDER BY facility, d"
     literal = str(out).replace("'", "''")
-    con.execute(
-        f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER, DELIMITER ',')",
-        census_params(start, end, facility, convention),
-    )
+    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER, DELIMITER ',')")
 
 
 def nursing_group_days(
@@ -196,17 +232,28 @@ def nursing_group_days(
     Each resident-day carries the group of the resident's most recent record
     that has one; days before any grouped record count under ``""``.
     """
+    import ibis
+
     convention = convention or CensusConvention()
-    params = _params(start, end, convention) | {"start": start, "facility": facility}
-    sql = f"""
-    WITH iv AS ({intervals_sql(convention)})
-    SELECT coalesce(nursing_group, '') AS g,
-           sum(least(end_date, $hi::DATE + 1) - greatest(start_date, $start::DATE))::BIGINT
-    FROM iv
-    WHERE facility = $facility AND start_date <= $hi AND end_date > $start
-    GROUP BY 1 ORDER BY 1
-    """
-    return {g: int(n) for g, n in con.execute(sql, params).fetchall()}
+    _params(start, end, convention)
+    lo = start - timedelta(days=convention.lookback_days)
+    iv = presence_intervals(_ibis(con, "mds_assessments"), convention, lo, end)
+    iv = iv.filter((iv.facility == facility) & (iv.start_date <= end) & (iv.end_date > start))
+    first, after = _epoch_days(start), _epoch_days(end) + 1
+    days = ibis.least(iv.end_date.epoch_days(), after) - ibis.greatest(
+        iv.start_date.epoch_days(), first
+    )
+    groups = (
+        iv.select(g=iv.nursing_group.fill_null(""), n=days)
+        .group_by("g")
+        .aggregate(n=ibis._.n.sum())
+        .order_by("g")
+    )
+    return {g: int(n) for g, n in con.execute(_sql(groups)).fetchall()}
+
+
+def _epoch_days(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
 
 
 def census_from_files(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError, NotFoundError
-from carecover.mds.census import census_params, census_sql_for
+from carecover.mds.census import census_query
 from carecover.mds.stays import CensusConvention
 
 __all__ = ["CensusDifference", "Reconciliation", "attach_pbj_store", "reconcile_census"]
@@ -92,9 +92,9 @@ def reconcile_census(
     if not _QUALIFIED.match(pbj_table):
         raise InputError(f"not a table name: {pbj_table!r}")
     convention = convention or CensusConvention()
-    params = census_params(start, end, facility, convention)
+    ours = census_query(con, start, end, facility=facility, convention=convention)
     sql = f"""
-    WITH ours AS ({census_sql_for(con, convention)}),
+    WITH ours AS ({ours}),
     joined AS (
         SELECT o.facility, o.d, o.census AS ours, p.mdscensus AS pbj
         FROM ours o LEFT JOIN {pbj_table} p ON p.provnum = o.facility AND p.workdate = o.d
@@ -103,15 +103,14 @@ def reconcile_census(
     WHERE pbj IS NULL OR ours <> pbj
     ORDER BY facility, d
     """
-    rows = con.execute(sql, params).fetchall()
+    rows = con.execute(sql).fetchall()
     summary = con.execute(
         f"""
-        WITH ours AS ({census_sql_for(con, convention)})
+        WITH ours AS ({ours})
         SELECT count(p.mdscensus), count(*) FILTER (WHERE o.census = p.mdscensus),
                coalesce(avg(abs(o.census - p.mdscensus)), 0), count(*) - count(p.mdscensus)
         FROM ours o LEFT JOIN {pbj_table} p ON p.provnum = o.facility AND p.workdate = o.d
-        """,
-        params,
+        """
     ).fetchone()
     compared, equal, mad, without = summary
     diffs = [

@@ -1,0 +1,169 @@
+"""The census rule as Ibis expressions: presence intervals, then residents per day.
+
+Written once, run on any engine (issue 14 §1-§2): on DuckDB the expressions
+are compiled to SQL and run on the store's own connection (``census``); with
+``--engine spark`` the store's checked records move to Spark as Arrow and the
+same expressions run there. The rule itself is described in ``stays`` (CMS's
+census, the 150-day clock, same-day order) and ``census`` (a difference
+array over a date spine).
+
+Days are whole numbers (days since 1970-01-01) inside the rule, so date
+arithmetic is the same integer arithmetic on every engine; the outputs are
+dates again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from carecover.mds.stays import CensusConvention
+
+__all__ = ["OUT_CODES", "census_expression", "facilities_expression", "presence_intervals"]
+
+#: A0310F codes that end a stay: discharges (10, 11) and death in facility (12).
+OUT_CODES = ("10", "11", "12")
+_EPOCH = date(1970, 1, 1)
+
+
+def _day(value: date) -> int:
+    return (value - _EPOCH).days
+
+
+def _as_date(days: Any) -> Any:
+    import ibis
+
+    # Through a timestamp: DuckDB's DATE + INTERVAL is a TIMESTAMP whatever Ibis
+    # believes, so the cast back to a date must be one Ibis cannot drop.
+    return (ibis.timestamp(f"{_EPOCH.isoformat()} 00:00:00") + days.as_interval("D")).date()
+
+
+def presence_intervals(
+    a: Any, convention: CensusConvention, lo: date, hi: date, *, with_groups: bool = True
+) -> Any:
+    """Presence intervals of the records of ``a`` (``mds_assessments``) dated ``lo``..``hi``.
+
+    Columns ``facility``, ``resident_key``, ``start_date`` (inclusive),
+    ``end_date`` (exclusive) and ``nursing_group`` (of the most recent record
+    with one; NULL without ``with_groups``, which the census does not need).
+    """
+    import ibis
+
+    gone = int(convention.gone_after_days)
+    entry_shift = 0 if convention.entry_day_present else 1
+    out = a.a0310f.isin(OUT_CODES)
+    recs = a.filter(a.target_date.between(lo, hi)).select(
+        facility=a.ccn,
+        resident_key=a.resident_key,
+        t=a.target_date.epoch_days().cast("int64"),
+        a0310f=a.a0310f,
+        is_out=out,
+        nursing_group=a.nursing_group.nullif(""),
+        # A discharge that closes an earlier stay first, entries and others next,
+        # a same-day discharge last (``stays.RANK_IN_DAY``).
+        rank_in_day=ibis.cases((out & (a.entry_date < a.target_date), 0), (out, 2), else_=1),
+        record=a.record,
+        source_file=a.source_file,
+    )
+    # Which of two same-day records is "most recent" decides the group; without
+    # groups, same-day records of one rank give the same intervals in any order.
+    order = ["t", "rank_in_day", "source_file", "record"] if with_groups else ["t", "rank_in_day"]
+    w = ibis.window(group_by=["facility", "resident_key"], order_by=order)
+    if with_groups:
+        # The last group seen so far (last_value IGNORE NULLS, which Ibis does not
+        # compile): number the grouped records as they come; each record's run
+        # holds exactly one group, its first record's.
+        seen = recs.nursing_group.count().over(
+            ibis.cumulative_window(group_by=["facility", "resident_key"], order_by=order)
+        )
+        recs = recs.mutate(seen=seen)
+        recs = recs.mutate(
+            current_group=recs.nursing_group.max().over(
+                ibis.window(group_by=["facility", "resident_key", "seen"])
+            )
+        )
+    else:
+        recs = recs.mutate(current_group=ibis.null("string"))
+    ordered = recs.mutate(
+        next_t=recs.t.lead().over(w),
+        prev_t=recs.t.lag().over(w),
+        prev_out=recs.is_out.lag().over(w),
+    )
+    # Present the day before: the previous record kept them in and its clock ran.
+    present_before = (~ordered.prev_out & (ordered.t - ordered.prev_t <= gone)).fill_null(False)
+    flagged = ordered.mutate(present_before=present_before)
+    stay_end = ibis.least(flagged.next_t.fill_null(flagged.t + gone), flagged.t + gone)
+    stays = flagged.filter(~flagged.is_out).select(
+        "facility",
+        "resident_key",
+        nursing_group=flagged.current_group,
+        start=ibis.ifelse(
+            (flagged.a0310f == "01") & ~flagged.present_before,
+            flagged.t + entry_shift,
+            flagged.t,
+        ),
+        end=stay_end,
+    )
+    if convention.discharge_day_present:
+        # The day of a discharge counts when the resident was present the day before.
+        last_days = flagged.filter(flagged.is_out & flagged.present_before).select(
+            "facility",
+            "resident_key",
+            nursing_group=flagged.current_group,
+            start=flagged.t,
+            end=ibis.least(flagged.next_t.fill_null(flagged.t + 1), flagged.t + 1),
+        )
+        stays = stays.union(last_days, distinct=False)
+    stays = stays.filter(stays.start < stays.end)
+    return stays.select(
+        "facility",
+        "resident_key",
+        start_date=_as_date(stays.start),
+        end_date=_as_date(stays.end),
+        nursing_group=stays.nursing_group.cast("string"),
+    )
+
+
+def facilities_expression(a: Any, lo: date, hi: date, facility: str | None) -> Any:
+    """The facilities with a record in ``lo``..``hi`` (or just ``facility``): one row each."""
+    rows = a.filter(a.target_date.between(lo, hi))
+    if facility is not None:
+        rows = rows.filter(rows.ccn == facility)
+    return rows.select(facility=rows.ccn).distinct()
+
+
+def census_expression(
+    intervals: Any, facilities: Any, start: date, end: date, *, facility: str | None = None
+) -> Any:
+    """Residents present per facility and day ``start``..``end``: ``facility``, ``d``, ``census``.
+
+    ``intervals`` as ``presence_intervals`` gives them; ``facilities`` as
+    ``facilities_expression``: each has a row for every day, 0 when nobody
+    was present. A difference array: +1 where a clipped interval starts, -1
+    where it ends, a running sum over the days.
+    """
+    import ibis
+
+    lo, hi = _day(start), _day(end) + 1
+    iv = intervals
+    if facility is not None:
+        iv = iv.filter(iv.facility == facility)
+    iv = iv.select(
+        "facility",
+        s=ibis.greatest(iv.start_date.epoch_days().cast("int64"), lo),
+        e=ibis.least(iv.end_date.epoch_days().cast("int64"), hi),
+    )
+    iv = iv.filter(iv.s < iv.e)
+    events = iv.select("facility", day=iv.s, delta=ibis.literal(1)).union(
+        iv.select("facility", day=iv.e, delta=ibis.literal(-1)), distinct=False
+    )
+    per_day = events.group_by(["facility", "day"]).aggregate(delta=events.delta.sum())
+    spine = facilities.select("facility", off=ibis.range(0, hi - lo).unnest())
+    spine = spine.select("facility", day=spine.off.cast("int64") + lo)
+    joined = spine.left_join(per_day, ["facility", "day"]).select(
+        spine.facility, spine.day, delta=per_day.delta.fill_null(0)
+    )
+    running = joined.delta.sum().over(ibis.cumulative_window(group_by="facility", order_by="day"))
+    return joined.select("facility", d=_as_date(joined.day), census=running.cast("int64")).order_by(
+        ["facility", "d"]
+    )
