@@ -202,3 +202,35 @@ def test_the_errors_report_lists_records_out_of_sequence_with_their_error_number
         ("line 4", "A1700", "ours: reentry_not_after_return_anticipated")
     ]
     assert "return not anticipated" in found[0]["problem"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_duplicates_on_spark_print_the_same_pairs_as_on_duckdb(
+    mds_cli: Cli, tmp_path: Path, fmt: str
+) -> None:
+    from tests.engines.sessions import spark_engine
+
+    spark_engine()  # the shared session: the command reuses it and leaves it running
+    rows = [raw(A0310F="01"), raw(A0500C="Leee"), raw(A0500A="Smith", A0500C="Ann", FAC_ID="F2")]
+    extract = write_extract(tmp_path / "typo.csv", rows)
+    args = ("mds", "report", "duplicates", extract, "--threshold", "0.5", "--format", fmt)
+    duck = mds_cli(*args)
+    spark = mds_cli(*args, "--engine", "spark", "--spark-master", "local[1]")
+    assert duck.exit_code == 0, duck.stderr
+    assert spark.exit_code == 0, spark.stderr
+    assert spark.stderr == ""
+    if fmt == "json":
+        left, right = json.loads(duck.stdout), json.loads(spark.stdout)
+        assert len(left) == 1
+        assert [p["key_a"] for p in right] == [p["key_a"] for p in left]
+        assert right[0]["probability"] == pytest.approx(left[0]["probability"], abs=1e-9)
+    else:
+        assert spark.stdout == duck.stdout
+
+
+def test_engine_spark_is_refused_for_reports_that_run_on_duckdb_only(mds_cli: Cli) -> None:
+    result = mds_cli("mds", "report", "roster", EXTRACT, "--engine", "spark")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --engine: --engine spark runs the duplicates report only; roster runs on duckdb\n"
+    )

@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
+from carecover.cli.engine_options import SparkMasterOption, engine_for
 from carecover.cli.options import WaitOption, optional_date, parse_date, wait_for_stores
-from carecover.errors import ConfigError
+from carecover.engines import EngineName
+from carecover.errors import ConfigError, InputError
 from carecover.mds.census_risk import DEFAULT_HORIZON_DAYS, census_risk
 from carecover.mds.movements import admissions, discharges
 from carecover.mds.quarantine import record_errors
@@ -109,7 +111,7 @@ def _render(rows: Sequence[Any], fmt: Format, columns: list[str]) -> None:
         typer.echo("(none)")
 
 
-def _duplicates(con: Any, facility: str | None, threshold: float) -> list[Any]:
+def _duplicates(con: Any, facility: str | None, threshold: float, engine: Any) -> list[Any]:
     try:
         from carecover.mds.duplicates import probable_duplicates
     except ImportError:
@@ -117,7 +119,7 @@ def _duplicates(con: Any, facility: str | None, threshold: float) -> list[Any]:
             "duplicate detection is not available in this build (carecover.mds.duplicates"
             " is missing)"
         ) from None
-    return list(probable_duplicates(con, facility=facility, threshold=threshold))
+    return list(probable_duplicates(con, facility=facility, threshold=threshold, engine=engine))
 
 
 # Column names shown when a report has no rows (table and CSV headers).
@@ -157,8 +159,21 @@ def report(
     ] = 0.8,
     fmt: FormatOption = Format.TABLE,
     wait: WaitOption = 0.0,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            "--engine",
+            help="duplicates: where Splink links residents, duckdb (default) or spark.",
+        ),
+    ] = EngineName.DUCKDB,
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """CASPER-style reports: roster, admissions, discharges, missing, risk, duplicates, errors."""
+    if engine is not EngineName.DUCKDB and kind is not Report.DUPLICATES:
+        raise InputError(
+            f"--engine {engine} runs the duplicates report only; {kind} runs on duckdb",
+            field="--engine",
+        )
     wait_for_stores(wait)
     as_of = optional_date(on, "--on") or date.today()
     last = optional_date(end, "--to") or as_of
@@ -177,7 +192,9 @@ def report(
         elif kind is Report.RISK:
             rows = census_risk(con, as_of, facility=facility, horizon_days=horizon)
         elif kind is Report.DUPLICATES:
-            rows = _duplicates(con, facility, threshold)
+            # Records are read and checked on DuckDB as always; Splink links on the engine.
+            with engine_for(engine, spark_master) as on:
+                rows = _duplicates(con, facility, threshold, on)
         else:
             # The errors are a list of what is waiting to be fixed: --on does not apply.
             # Refused records first, then accepted records out of sequence.

@@ -10,6 +10,11 @@ nothing of the engine; the one adapter module per engine (``duckdb``,
 - ``to_rows``/``to_arrow`` execute an expression;
 - ``close`` releases the connection (and the Spark session it started).
 
+Record linkage (Splink, for probable duplicate residents) has its own small
+seam, ``Linkage``: Splink brings its own SQL per engine, so a linkage rule
+hands records and a model to ``linkage_api``/``linkage_settings`` and reads
+the predictions back as Arrow. ``linkage(engine)`` gives the engine's.
+
 ``connect("duckdb")`` or ``connect("spark", master="local[*]")`` opens one;
 ``place(table, engine)`` moves a table that a loader checked on DuckDB onto
 it (the loader rules still run on DuckDB: issue 14 §1 moves them to Ibis).
@@ -18,10 +23,11 @@ it (the loader rules still run on DuckDB: issue 14 §1 moves them to Ibis).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from carecover.errors import ConfigError
 
@@ -30,7 +36,9 @@ __all__ = [
     "SPARK_MASTER_VARIABLE",
     "Engine",
     "EngineName",
+    "Linkage",
     "connect",
+    "linkage",
     "place",
     "spark_master",
 ]
@@ -73,6 +81,57 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
+
+
+@runtime_checkable
+class Linkage(Protocol):
+    """Where Splink links records (see the module docstring)."""
+
+    name: EngineName
+
+    def linkage_api(self) -> Any:
+        """Splink's database API for this engine."""
+        ...
+
+    def linkage_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """Splink settings written in DuckDB's SQL, in this engine's SQL."""
+        ...
+
+    def linkage_input(self, table: Any) -> Any:
+        """An Arrow table of records as what Splink's ``Linker`` takes on this engine."""
+        ...
+
+    def linkage_output(self, predictions: Any, columns: tuple[str, ...]) -> Any:
+        """``columns`` of Splink's predictions as an Arrow table."""
+        ...
+
+    def reproducible(self) -> AbstractContextManager[None]:
+        """A context in which seeded random sampling gives the same sample each run."""
+        ...
+
+    def linking(self) -> AbstractContextManager[None]:
+        """The context of one linkage run (the engine's clean-up after Splink)."""
+        ...
+
+
+@contextmanager
+def linkage(engine: Engine | None, *, threads: int | None = None) -> Iterator[Linkage]:
+    """The linkage side of ``engine``; ``None`` is a scratch DuckDB with ``threads``.
+
+    A scratch DuckDB is closed on leaving; the caller's own engine is not.
+    """
+    if engine is not None and engine.name is not EngineName.DUCKDB:
+        if not isinstance(engine, Linkage):  # pragma: no cover - every engine links
+            raise ConfigError(f"the {engine.name} engine cannot link records")
+        yield engine
+        return
+    from carecover.engines.duckdb import DuckDBLinkage
+
+    scratch = DuckDBLinkage(threads)
+    try:
+        yield scratch
+    finally:
+        scratch.close()
 
 
 def spark_master(master: str | None = None) -> str:

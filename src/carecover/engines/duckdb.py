@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 
 from carecover.engines import EngineName, Schema
 
-__all__ = ["DuckDBEngine", "arrow_of", "quiet"]
+__all__ = ["DuckDBEngine", "DuckDBLinkage", "arrow_of", "quiet"]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
@@ -88,3 +88,73 @@ class DuckDBEngine:
     def close(self) -> None:
         """Close the DuckDB connection."""
         self.backend.disconnect()
+
+
+@dataclass
+class DuckDBLinkage:
+    """Record linkage (Splink) in a scratch in-memory DuckDB: the default engine's side.
+
+    The same methods as ``SparkEngine``'s linkage ones, so a linkage rule is
+    written once. The scratch database holds Splink's work tables and is
+    closed with ``close``; the caller's store is never written.
+    """
+
+    threads: int | None = None
+    con: Any = None
+    name: EngineName = EngineName.DUCKDB
+
+    def __post_init__(self) -> None:
+        import duckdb
+
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_progress_bar = false")
+        if self.threads is not None:
+            self.con.execute(f"SET threads = {int(self.threads)}")
+
+    def linkage_api(self) -> Any:
+        """Splink's database API on the scratch connection."""
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(self.con)
+
+    def linkage_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """``settings`` as they are: the model is written in DuckDB's SQL."""
+        return settings
+
+    def linkage_input(self, table: Any) -> Any:
+        """An Arrow table of records to link, as a scratch table's name."""
+        name = f"linkage_input_{next(_names)}"
+        self.con.register(f"{name}_arrow", table)
+        self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+        self.con.unregister(f"{name}_arrow")
+        return name
+
+    def linkage_output(self, predictions: Any, columns: tuple[str, ...]) -> Any:
+        """Columns of Splink's predictions (a SplinkDataFrame) as an Arrow table."""
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql(
+                f"SELECT {', '.join(columns)} FROM {predictions.physical_name}"
+            ).to_arrow_table()
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def reproducible(self) -> Iterator[None]:
+        """Seeded random sampling repeats only single-threaded in DuckDB."""
+        # fetchall, not fetchone: DuckDB 2 refuses Splink's next query beside
+        # an unfinished result.
+        ((threads,),) = self.con.execute("SELECT current_setting('threads')").fetchall()
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def linking(self) -> AbstractContextManager[None]:
+        """The context of one linkage run (nothing to set up in DuckDB)."""
+        return nullcontext()
+
+    def close(self) -> None:
+        """Close the scratch database."""
+        self.con.close()

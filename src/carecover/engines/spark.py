@@ -10,7 +10,11 @@ missing hours value becomes NaN and sums turn NaN (seen on pyspark 4.0.5).
 from __future__ import annotations
 
 import gc
+import importlib.util
+import re
 import warnings
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -48,7 +52,15 @@ class SparkEngine:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            # A command's output is its report: no stage progress bars on stderr.
+            .config("spark.ui.showConsoleProgress", "false")
         )
+        jar = _similarity_jar()
+        if jar is not None:
+            # Splink's string-similarity functions (Jaro-Winkler, Damerau-
+            # Levenshtein) are Java UDFs: the jar must be on the session's
+            # class path from its start (``linkage_api`` registers them).
+            builder = builder.config("spark.jars", str(jar))
         if partitions is not None:
             builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
         running = SparkSession.getActiveSession()
@@ -99,7 +111,98 @@ class SparkEngine:
         rows: list[dict[str, Any]] = self.to_arrow(expr).to_pylist()
         return rows
 
+    # Record linkage (Splink) on this engine: the model's SQL is written in
+    # DuckDB's dialect, Splink's Spark backend needs Spark's function names and
+    # the similarity UDFs of its jar.
+
+    def linkage_api(self) -> Any:
+        """Splink's database API on this session, its similarity functions registered.
+
+        Intermediate tables are persisted in Spark's memory (spilling to its
+        own local directories), not written as Parquet to a checkpoint
+        directory we would have to clean: they hold residents' identities.
+        """
+        from splink import SparkAPI
+
+        api: Any = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=self.session, break_lineage_method="persist"
+        )
+        return api
+
+    def linkage_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """Splink ``settings`` written for DuckDB, with Spark's names for its functions."""
+        return _rename_functions(settings, _SPARK_FUNCTIONS)
+
+    def linkage_input(self, table: Any) -> Any:
+        """An Arrow table of records to link, as a Spark DataFrame."""
+        return self.session.createDataFrame(table)
+
+    def linkage_output(self, predictions: Any, columns: tuple[str, ...]) -> Any:
+        """Columns of Splink's predictions (a SplinkDataFrame) as an Arrow table."""
+        frame = self.session.table(predictions.physical_name).select(*columns)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            arrow = frame.toArrow()
+            gc.collect()
+        return arrow
+
+    def reproducible(self) -> AbstractContextManager[None]:
+        """A context in which seeded sampling repeats (Spark's does already)."""
+        return nullcontext()
+
+    @contextmanager
+    def linking(self) -> Iterator[None]:
+        """The context of one linkage run.
+
+        Splink collects from Spark many times and, like PySpark, leaves each
+        socket it collected from to the garbage collector; they are collected
+        here, where their ResourceWarning is known. PySpark 4.0's ``toPandas``,
+        which Splink calls, passes pandas 3 a deprecated ``copy`` keyword:
+        its warning is PySpark's to fix, not the user's to read.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            warnings.filterwarnings("ignore", "The copy keyword is deprecated")
+            try:
+                yield
+            finally:
+                gc.collect()
+
     def close(self) -> None:
         """Stop the SparkSession if this engine started it."""
         if self.owns_session:
             self.session.stop()
+
+
+# DuckDB function -> Spark (Splink's jar) function, for linkage settings.
+_SPARK_FUNCTIONS = {"jaro_winkler_similarity": "jaro_winkler"}
+
+
+def _rename_functions(settings: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``settings`` with every SQL string's calls of ``names`` renamed."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s*\(", re.IGNORECASE)
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda m: names[m.group(1).lower()] + "(", value)
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    renamed: dict[str, Any] = rename(settings)
+    return renamed
+
+
+def _similarity_jar() -> Path | None:
+    """Splink's similarity-UDF jar for the installed Spark, found without importing Splink."""
+    spec = importlib.util.find_spec("splink")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    import pyspark
+
+    major = pyspark.__version__.split(".", 1)[0]
+    folder = Path(next(iter(spec.submodule_search_locations))) / "internals/files/spark_jars"
+    jars = sorted(folder.glob(f"scala-udf-similarity-*_spark{major}.jar"))
+    return jars[-1] if jars else None

@@ -1,4 +1,4 @@
-"""Probable duplicate residents: one person under two resident keys (Splink on DuckDB).
+"""Probable duplicate residents: one person under two resident keys (Splink).
 
 A second key appears when an identifying item changes between records (a typo
 in a name, day and month swapped in the birth date, first and last names
@@ -9,15 +9,19 @@ How it works:
 
 1. the store's records are aggregated to **one row per resident key** (the
    identity of its latest record, names normalised as in ``residents``);
-2. Splink (v4, DuckDB backend) pairs keys **within a facility** (state and
-   CCN) through the blocking rules of the model and scores each pair with the
-   Fellegi-Sunter model in ``data/mds/duplicate_model.json`` (fixed m/u
-   priors; ``train=True`` re-estimates them from the data, seeded);
+2. Splink (v4) pairs keys **within a facility** (state and CCN), on DuckDB
+   by default or on Spark (``engine``, national MDS), through the blocking
+   rules of the model and scores each pair with the Fellegi-Sunter model
+   in ``data/mds/duplicate_model.json`` (fixed m/u priors; ``train=True``
+   re-estimates them from the data, seeded);
 3. pairs at or above the threshold are returned, most probable first, with
    the identity items that differ.
 
-Splink runs in a scratch in-memory DuckDB, so the store is only read (a
+Splink runs in a scratch in-memory DuckDB (or on the Spark engine, which
+gets only the model's items of each key), so the store is only read (a
 read-only connection works) and never receives Splink's work tables. The
+model is written once, in DuckDB's SQL; the engine adapter translates it
+(``engines.spark``: Spark's names for the similarity functions). The
 store keeps no SSN nor any hash of it, only whether one was present, so the
 SSN can only be reported as missing on one key, or, when every other item is
 equal (the keys can then differ only by the SSN), as different.
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from carecover.engines import Engine, Linkage, linkage
 from carecover.errors import InputError
 from carecover.mds.duplicate_model import DuplicateModel, load_duplicate_model
 
@@ -182,6 +187,7 @@ def probable_duplicates(
     train: bool | None = None,
     model: DuplicateModel | None = None,
     threads: int | None = None,
+    engine: Engine | None = None,
 ) -> list[DuplicatePair]:
     """Pairs of resident keys that are probably one person, most probable first.
 
@@ -192,7 +198,9 @@ def probable_duplicates(
     sampling and m by expectation maximisation on the data; ``None`` trains
     only (the default) when there are at least the model's ``training.min_residents`` keys.
     ``model`` replaces the packaged model; ``threads`` caps DuckDB's threads
-    in the scratch database.
+    in the scratch database. ``engine`` (a Spark engine) runs Splink there,
+    for national MDS; the store's records are read on DuckDB as always and
+    only the model's items of each key go to the engine.
     """
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"the threshold must be between 0 and 1, not {threshold}")
@@ -218,10 +226,34 @@ def probable_duplicates(
         scratch.unregister("mds_dup_arrow")
         del residents
         do_train = train if train is not None else _count(scratch) >= model.training.min_residents
-        rows = _score(scratch, model, threshold, train=do_train)
+        linked = scratch.sql(f"SELECT {', '.join(_LINK_COLUMNS)} FROM mds_dup_residents")
+        with linkage(engine, threads=threads) as on:
+            predictions = _link(on, linked.to_arrow_table(), model, threshold, train=do_train)
+        scratch.register("mds_dup_predictions", predictions)
+        sql = _PAIRS.format(predictions="mds_dup_predictions")
+        rows = scratch.execute(sql, {"threshold": threshold}).fetchall()
     finally:
         scratch.close()
     return [_pair(row) for row in rows]
+
+
+# What Splink reads of a key (the model's items and blocking keys), and what
+# comes back: the names shown and the counts stay in the scratch database.
+_LINK_COLUMNS = (
+    "unique_id",
+    "state",
+    "ccn",
+    "facility_internal_id",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "ssn_present",
+    "birth_year",
+    "first_initial",
+    "last_initial",
+)
+_PREDICTION_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 
 
 def _count(scratch: Any) -> int:
@@ -231,38 +263,32 @@ def _count(scratch: Any) -> int:
     return int(count)
 
 
-def _score(scratch: Any, model: DuplicateModel, threshold: float, *, train: bool) -> list[Any]:
-    from splink import DuckDBAPI, Linker
+def _link(on: Linkage, keys: Any, model: DuplicateModel, threshold: float, *, train: bool) -> Any:
+    """Splink's scored pairs of ``keys`` (Arrow) at or above ``threshold``, as Arrow."""
+    from splink import Linker
 
-    with _quiet_splink():
+    with on.linking(), _quiet_splink():
         # No basic logging: Splink would otherwise configure the root logger.
         linker = Linker(
-            "mds_dup_residents",
-            model.settings(),
-            db_api=DuckDBAPI(scratch),
+            on.linkage_input(keys),
+            on.linkage_settings(model.settings()),
+            db_api=on.linkage_api(),
             set_up_basic_logging=False,
             # The packaged model is validated once by the tests; validating on
             # every call costs half a second of SQL parsing.
             validate_settings=model.validate,
         )
         if train:
-            _train(scratch, linker, model)
+            _train(on, linker, model)
         predictions = linker.inference.predict(threshold_match_probability=threshold)
-    sql = _PAIRS.format(predictions=predictions.physical_name)
-    rows: list[Any] = scratch.execute(sql, {"threshold": threshold}).fetchall()
-    return rows
+        return on.linkage_output(predictions, _PREDICTION_COLUMNS)
 
 
-def _train(scratch: Any, linker: Any, model: DuplicateModel) -> None:
-    # Random sampling is reproducible with a seed only single-threaded in DuckDB.
-    ((threads,),) = scratch.execute("SELECT current_setting('threads')").fetchall()
-    scratch.execute("SET threads = 1")
-    try:
+def _train(on: Linkage, linker: Any, model: DuplicateModel) -> None:
+    with on.reproducible():
         linker.training.estimate_u_using_random_sampling(
             max_pairs=model.training.u_max_pairs, seed=model.training.seed
         )
-    finally:
-        scratch.execute(f"SET threads = {int(threads)}")
     for rule in model.training.em_blocking_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, fix_u_probabilities=True, estimate_without_term_frequencies=True
