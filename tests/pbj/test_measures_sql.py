@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecover.errors import InputError
-from carecover.pbj.loading import load_files
+from carecover.pbj.ingest import load_files
 from carecover.pbj.measures import quarterly_measures, to_rows
 from carecover.pbj.measures_sql import (
     SOURCE,

@@ -10,7 +10,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from carecover.engines import EngineName, Schema
+from carecover.engines.seam import EngineName, Schema
 
 __all__ = ["DuckDBEngine", "DuckDBLinkage", "arrow_of", "quiet"]
 

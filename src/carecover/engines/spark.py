@@ -20,7 +20,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from carecover.engines import EngineName, Schema
+from carecover.engines.seam import EngineName, Schema
 from carecover.errors import ConfigError
 
 __all__ = ["SparkEngine"]

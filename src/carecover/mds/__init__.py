@@ -15,12 +15,7 @@ discharge order, in the errors report); ``reconcile`` compares the census
 with the PBJ file's MDScensus; ``synth`` writes realistic synthetic extracts.
 """
 
-from carecover.mds.census import (
-    DailyCensus,
-    census_from_files,
-    daily_census,
-    nursing_group_days,
-)
+from carecover.mds.census import DailyCensus, daily_census, nursing_group_days
 from carecover.mds.census_risk import CensusRisk, census_risk
 from carecover.mds.census_rule import census_expression, presence_intervals
 from carecover.mds.codes import Event, code_list, event_of
@@ -37,7 +32,14 @@ from carecover.mds.reports import MissingAssessment, RosterEntry, missing_assess
 from carecover.mds.residents import Identity, normalise_name, normalise_ssn, resident_key
 from carecover.mds.sequencing import SequenceCheck, sequence_checks, sequence_errors
 from carecover.mds.stays import CensusConvention
-from carecover.mds.store import DEFAULT_STORE, LoadResult, connect, load_files, open_store
+from carecover.mds.store import (
+    DEFAULT_STORE,
+    LoadResult,
+    census_from_files,
+    connect,
+    load_files,
+    open_store,
+)
 from carecover.mds.validation import Assessment, parse_mds_date, validate_record
 from carecover.mds.xmlfile import XmlLimits, parse_assessment_xml, read_xml_assessments
 

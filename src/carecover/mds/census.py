@@ -23,7 +23,6 @@ __all__ = [
     "DailyCensus",
     "census_cache_is_fresh",
     "census_expression_for",
-    "census_from_files",
     "census_on_engine",
     "census_query",
     "daily_census",
@@ -254,26 +253,3 @@ def nursing_group_days(
 
 def _epoch_days(day: date) -> int:
     return (day - date(1970, 1, 1)).days
-
-
-def census_from_files(
-    files: list[Path],
-    start: date,
-    end: date,
-    *,
-    db: Path | None = None,
-    facility: str | None = None,
-    convention: CensusConvention | None = None,
-) -> list[DailyCensus]:
-    """Daily census from ``files`` (loaded into ``db``, or a scratch store) or from ``db`` alone."""
-    from carecover.mds.store import DEFAULT_STORE, connect, load_files
-
-    if files:
-        con = connect(db) if db is not None else connect(None)
-        load_files(con, files)
-    else:
-        con = connect(db or DEFAULT_STORE, read_only=True)
-    try:
-        return daily_census(con, start, end, facility=facility, convention=convention)
-    finally:
-        con.close()

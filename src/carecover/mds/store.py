@@ -17,6 +17,7 @@ import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,14 @@ from carecover.mds.bulk import (
     stage_extract,
     valid_rows_sql,
 )
-from carecover.mds.census import census_cache_is_fresh, refresh_census_cache
+from carecover.mds.census import (
+    DailyCensus,
+    census_cache_is_fresh,
+    daily_census,
+    refresh_census_cache,
+)
 from carecover.mds.extract import RawRecord, read_extract, read_header
+from carecover.mds.stays import CensusConvention
 from carecover.mds.validation import Assessment, validate_record
 from carecover.mds.xmlfile import read_xml_assessments
 from carecover.storefile import abort, open_store_file
@@ -39,6 +46,7 @@ from carecover.storefile import abort, open_store_file
 __all__ = [
     "DEFAULT_STORE",
     "LoadResult",
+    "census_from_files",
     "connect",
     "create_mds_schema",
     "load_files",
@@ -282,3 +290,24 @@ def open_store(files: Iterable[Path], db: Path | None = None) -> Any:
         con.close()
         raise NotFoundError(f"the store {file} has no MDS records (load files with `mds load`)")
     return con
+
+
+def census_from_files(
+    files: list[Path],
+    start: date,
+    end: date,
+    *,
+    db: Path | None = None,
+    facility: str | None = None,
+    convention: CensusConvention | None = None,
+) -> list[DailyCensus]:
+    """Daily census from ``files`` (loaded into ``db``, or a scratch store) or from ``db`` alone."""
+    if files:
+        con = connect(db) if db is not None else connect(None)
+        load_files(con, files)
+    else:
+        con = connect(db or DEFAULT_STORE, read_only=True)
+    try:
+        return daily_census(con, start, end, facility=facility, convention=convention)
+    finally:
+        con.close()

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from carecover.pbj.codes import job_title, job_titles, pay_type, pay_types
     from carecover.pbj.coverage import month_grid, rn_coverage
     from carecover.pbj.fvr import render_html, render_json, render_text, report_to_dict
-    from carecover.pbj.loading import LoadResult, load_files
+    from carecover.pbj.ingest import load_files
+    from carecover.pbj.loading import LoadResult
     from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
     from carecover.pbj.reader import iter_hour_entries, read_submission
     from carecover.pbj.store import connect, ibis_table
@@ -49,7 +50,7 @@ _HOMES = {
     "render_text": "fvr",
     "report_to_dict": "fvr",
     "LoadResult": "loading",
-    "load_files": "loading",
+    "load_files": "ingest",
     "daily_measures": "measures",
     "quarterly_measures": "measures",
     "to_rows": "measures",

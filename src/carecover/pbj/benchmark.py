@@ -24,34 +24,9 @@ from typing import Any
 
 from carecover.errors import RuleError
 from carecover.pbj.calendar import Quarter
+from carecover.pbj.peer_groups import BENCHMARK_COLUMNS, MEASURES, PEER_GROUPS
 
 __all__ = ["BENCHMARK_COLUMNS", "MEASURES", "PEER_GROUPS", "benchmark_rows", "benchmark_table"]
-
-# The measures benchmarked, higher is more staff except where noted in docs/minimums.md.
-MEASURES = (
-    "total_hprd",
-    "rn_hprd",
-    "lpn_hprd",
-    "aide_hprd",
-    "weekend_total_hprd",
-    "weekend_gap_hprd",
-    "contract_share",
-    "zero_rn_days",
-    "rn_under_8h_days",
-)
-PEER_GROUPS = ("state", "county", "national", "chain", "beds")
-BENCHMARK_COLUMNS = (
-    "provnum",
-    "quarter",
-    "measure",
-    "value",
-    "percentile",
-    "peer_median",
-    "peers",
-    "peer_group",
-    "peer_key",
-    "excluded",
-)
 
 
 def _peer_key(days: Any, peers: str) -> Any:

@@ -162,8 +162,9 @@ def _is_stamped(con: Any, name: str, stamp: str) -> bool:
 
 def refresh_history(con: Any) -> None:
     """Rebuild ``history_measures`` (and the quarterly summary under it) in one transaction."""
+    from carecover.pbj.derived import catch_up
     from carecover.pbj.history_providers import PROVIDER_DDL
-    from carecover.pbj.measures_sql import _cache_key, refresh_stored
+    from carecover.pbj.measures_sql import _cache_key
     from carecover.storefile import abort
 
     con.execute(PROVIDER_DDL)
@@ -172,7 +173,7 @@ def refresh_history(con: Any) -> None:
         return
     con.execute("BEGIN TRANSACTION")
     try:
-        refresh_stored(con, [])  # rebuilt whole only when computed by other code
+        catch_up(con)  # the loads' marked quarters; rebuilt whole if from other code
         con.execute(f"CREATE OR REPLACE TABLE {HISTORY_TABLE} AS {_build_sql()}")
         _build_minimums(con)
         con.execute(
@@ -263,9 +264,9 @@ def history_table(con: Any, *, read_only: bool = True) -> str:
 
 def _measures_source(con: Any) -> str:
     """The stored quarterly summary when current, else its query over the daily rows."""
-    from carecover.pbj.measures_sql import SUMMARY, _bound, _cache_key
+    from carecover.pbj.measures_sql import SUMMARY, _bound, summary_is_current
 
-    if _is_stamped(con, SUMMARY, _cache_key(False)):
+    if summary_is_current(con):
         return SUMMARY
     return "(" + _bound("SELECT * FROM daily_nurse_staffing", checked=False) + ")"
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from carecover.errors import NotFoundError, RuleError
-from carecover.pbj.benchmark import BENCHMARK_COLUMNS, PEER_GROUPS
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history import HISTORY_MEASURES
+from carecover.pbj.peer_groups import BENCHMARK_COLUMNS, PEER_GROUPS
 
 __all__ = ["history_benchmark_rows", "peer_key_sql"]
 

@@ -8,7 +8,8 @@
   UTF-32, with or without a byte-order mark: ``carecover.filekind``) is PBJ XML;
 - a CSV whose header names the Employee Detail fields is an Employee Detail
   file (``employee_store.load_employee_detail``);
-- anything else is a public-use CSV (``loading.load_file``).
+- anything else is a public-use CSV (``loading.load_file``), after whose
+  commit the store's derived tables catch up (``derived.refresh``).
 
 Files load in order, each in its own transaction, and loading stops at the
 first file that fails (the earlier ones stay loaded; ``on_loaded`` hears about
@@ -26,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from carecover.filekind import Kind, require_xml, sniff
+from carecover.pbj.derived import refresh
 from carecover.pbj.employee_detail import is_employee_detail
 from carecover.pbj.employee_store import load_employee_detail
 from carecover.pbj.loading import LoadResult, load_file
+from carecover.pbj.loading import ProgressCallback as BytesCallback
 from carecover.pbj.xmlstore import XmlLoadResult, load_xml
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "FileFormat",
     "LoadProgress",
     "ProgressCallback",
+    "load_files",
     "load_paths",
     "sniff_format",
 ]
@@ -92,6 +96,34 @@ def _within(
     return report
 
 
+def load_files(
+    con: Any,
+    paths: Sequence[str | Path],
+    *,
+    quarantine: bool = False,
+    progress: BytesCallback | None = None,
+    on_loaded: Callable[[LoadResult], None] | None = None,
+) -> list[LoadResult]:
+    """Load CMS public CSV files in order, each in its own transaction, and keep the
+    store's derived tables current after each commit (``derived.refresh``).
+
+    ``progress`` hears (bytes done, bytes total) after each file; ``on_loaded``
+    hears about each file as it commits. Stops at the first file that fails.
+    """
+    sizes = [Path(p).stat().st_size for p in paths]
+    total, done = sum(sizes), 0
+    results = []
+    for path, size in zip(paths, sizes, strict=True):
+        results.append(load_file(con, path, quarantine=quarantine))
+        refresh(con)
+        if on_loaded is not None:
+            on_loaded(results[-1])
+        done += size
+        if progress is not None:
+            progress(done, total)
+    return results
+
+
 def load_paths(
     con: Any,
     paths: Sequence[str | Path],
@@ -134,6 +166,7 @@ def load_paths(
         else:
             tell(file, "loading", index, done, 0)
             result = load_file(con, file, quarantine=quarantine)
+            refresh(con)  # the stored measures of its quarters, after its commit
         results.append(result)
         if on_loaded is not None:
             on_loaded(result)

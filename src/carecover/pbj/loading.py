@@ -15,8 +15,11 @@ Each file is first read by the fast typed scan (``publicfile.scan_view``);
 only when that finds a problem is it re-read line by line (``stage``), so
 messages and quarantine rows always carry exact line numbers.
 
-A nurse file's load also recomputes the stored quarterly measures of its
-quarters (``measures_sql.refresh_stored``) inside its transaction.
+A nurse file's load marks its quarters as changed (``changes``) in its
+transaction; the stored quarterly measures are recomputed after the commit by
+``derived.refresh``, which ``ingest.load_files`` and ``ingest.load_paths``
+(``pbj load``) call after each file. Until then readers compute from the
+daily rows, so loading with this module alone is correct, only slower to read.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError
+from carecover.pbj.changes import mark_changed
 from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
 from carecover.pbj.plausible import (
@@ -352,10 +356,9 @@ def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadRe
                     ],
                 )
             if kind is FileKind.NURSE:
-                # The stored quarterly measures change with the same commit (or not at all).
-                from carecover.pbj.measures_sql import refresh_stored
-
-                refresh_stored(con, quarters)
+                # The stored quarterly measures of these quarters are out of date
+                # from this commit until ``derived.refresh`` (never read meanwhile).
+                mark_changed(con, quarters)
             con.execute(
                 "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
                 "quarters) VALUES (?, ?, ?, ?, ?, ?)",

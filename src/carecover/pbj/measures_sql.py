@@ -56,6 +56,7 @@ __all__ = [
     "quarterly_text",
     "quarterly_text_sql",
     "refresh_stored",
+    "summary_is_current",
 ]
 
 _T = TypeVar("_T")
@@ -245,9 +246,9 @@ def _filtered(table: str, quarter: str | None, facility: str | None) -> tuple[st
 def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
     """Recompute the stored quarterly measures of ``quarters`` from ``daily_nurse_staffing``.
 
-    Call it inside the transaction that changed those quarters' rows, so the
-    summary commits (or rolls back) with them. A summary that is missing or
-    was computed by other code is rebuilt whole.
+    Called by ``derived`` (after a load commits, for the quarters it marked),
+    inside a transaction. A summary that is missing or was computed by other
+    code is rebuilt whole.
     """
     key = _cache_key(False)
     con.execute(_STATE_DDL)
@@ -270,19 +271,33 @@ def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
     con.execute(f"INSERT INTO {SUMMARY} " + _bound(source, checked=False), list(quarters))
 
 
-def _stored_rows(
-    con: Any, quarter: str | None, facility: str | None, as_text: bool
-) -> Table | None:
-    """The stored summary's rows; ``None`` when it is missing or from other code."""
+def summary_is_current(con: Any) -> bool:
+    """Whether the stored summary may be read: computed by this code, no quarter pending.
+
+    A quarter is pending between a load's commit and the refresh after it
+    (``derived``); a killed process or a caller of the loader alone can leave
+    it so, and the summary is then not read until the next refresh.
+    """
+    from carecover.pbj.changes import pending_quarters
+
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name IN ('pbj_derived', ?) AND table_schema = current_schema()",
         [SUMMARY],
     ).fetchall()
     if exists[0][0] != 2:
-        return None
+        return False
     state = con.execute("SELECT code_key FROM pbj_derived WHERE name = ?", [SUMMARY]).fetchall()
     if not state or state[0][0] != _cache_key(False):
+        return False
+    return not pending_quarters(con)
+
+
+def _stored_rows(
+    con: Any, quarter: str | None, facility: str | None, as_text: bool
+) -> Table | None:
+    """The stored summary's rows; ``None`` when it may not be read (``summary_is_current``)."""
+    if not summary_is_current(con):
         return None
     select, params = _filtered(SUMMARY, quarter, facility)
     # The same order as the compiled query's ORDER BY.

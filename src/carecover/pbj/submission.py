@@ -12,13 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
-
-if TYPE_CHECKING:  # reader imports this module; the raw types are for annotations only
-    from carecover.pbj.reader import RawEmployee, RawHeader, RawWorkDay
 
 __all__ = [
     "Employee",
@@ -29,6 +26,48 @@ __all__ = [
     "entries_from_raw",
     "header_from_raw",
 ]
+
+
+# The shapes of what a reader hands over (``reader.RawHeader`` and its
+# siblings are such shapes): this module types them, whatever reads them.
+
+
+class RawHeader(Protocol):
+    """A header's items as text, as read (``None``: the element is missing)."""
+
+    @property
+    def items(self) -> dict[str, str | None]: ...
+    @property
+    def file_spec_version(self) -> str | None: ...
+    @property
+    def line(self) -> int: ...
+
+
+class RawEmployee(Protocol):
+    """An employee's items as text, as read."""
+
+    @property
+    def employee_id(self) -> str | None: ...
+    @property
+    def hire_date(self) -> str | None: ...
+    @property
+    def termination_date(self) -> str | None: ...
+    @property
+    def line(self) -> int: ...
+
+
+class RawWorkDay(Protocol):
+    """A work day as text: its employee, date and (hours, job title, pay type) entries."""
+
+    @property
+    def employee_id(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def entries(self) -> list[tuple[str | None, str | None, str | None]]: ...
+    def line_of(self, entry: int | None = None) -> int | None:
+        """The line of the work day, or of its ``entry``-th hour entry."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

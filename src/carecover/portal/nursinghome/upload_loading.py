@@ -32,6 +32,7 @@ from carecover.mds.store import load_file as mds_check
 from carecover.mds.store import load_files as load_mds_files
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.columns import FileKind
+from carecover.pbj.derived import refresh as refresh_derived
 from carecover.pbj.jobmap import load_job_mapping
 from carecover.pbj.loading import load_file as load_public_file
 from carecover.pbj.store import connect as pbj_scratch
@@ -287,6 +288,7 @@ def load_public(
         reject(report, f"{original}: the file holds rows of other facilities", shown)
         return Outcome(report)
     result = load_public_file(con, path)
+    refresh_derived(con)  # the stored measures of its quarters, after its commit
     if result.skipped:
         report["notes"].append(ALREADY_LOADED)
     else:

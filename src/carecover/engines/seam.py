@@ -1,0 +1,83 @@
+"""The engine seam's types: what a rule may ask of an engine (see ``carecover.engines``).
+
+Apart from the package so that the adapters (``duckdb``, ``spark``) can name
+them without importing the package that opens them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["Engine", "EngineName", "Linkage", "Schema"]
+
+
+Schema = Mapping[str, str]
+"""Column name -> Ibis type name (``string``, ``int64``, ``float64``, ``date``), in file order."""
+
+
+class EngineName(StrEnum):
+    """The engines a rule can run on."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+class Engine(Protocol):
+    """A connection that runs Ibis expressions (see the module docstring)."""
+
+    name: EngineName
+
+    def read_csv(self, path: Path, schema: Schema, *, date_format: str = "yyyy-MM-dd") -> Any:
+        """The CSV at ``path`` (with a header) as an Ibis table typed by ``schema``."""
+        ...
+
+    def from_arrow(self, table: Any) -> Any:
+        """An Arrow table as an Ibis table of this engine."""
+        ...
+
+    def to_arrow(self, expr: Any) -> Any:
+        """Execute ``expr`` and return an Arrow table."""
+        ...
+
+    def to_rows(self, expr: Any) -> list[dict[str, Any]]:
+        """Execute ``expr`` and return its rows as dictionaries, in its order."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+@runtime_checkable
+class Linkage(Protocol):
+    """Where Splink links records (see the module docstring)."""
+
+    name: EngineName
+
+    def linkage_api(self) -> Any:
+        """Splink's database API for this engine."""
+        ...
+
+    def linkage_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """Splink settings written in DuckDB's SQL, in this engine's SQL."""
+        ...
+
+    def linkage_input(self, table: Any) -> Any:
+        """An Arrow table of records as what Splink's ``Linker`` takes on this engine."""
+        ...
+
+    def linkage_output(self, predictions: Any, columns: tuple[str, ...]) -> Any:
+        """``columns`` of Splink's predictions as an Arrow table."""
+        ...
+
+    def reproducible(self) -> AbstractContextManager[None]:
+        """A context in which seeded random sampling gives the same sample each run."""
+        ...
+
+    def linking(self) -> AbstractContextManager[None]:
+        """The context of one linkage run (the engine's clean-up after Splink)."""
+        ...
