@@ -49,6 +49,39 @@ _FULL_SECTION = re.compile(
 )
 
 
+# Issue 14 §4's reference for `mds load`: DuckDB reading the same file into a
+# table, types detected, no checks (the floor any loader works above).
+_RAW_LOAD = (
+    "import duckdb, sys; con = duckdb.connect(sys.argv[2]); "
+    "con.execute('CREATE TABLE raw AS SELECT * FROM read_csv(?)', [sys.argv[1]]); con.close()"
+)
+
+
+def _raw_load(extract: Path, db: Path) -> Timing:
+    """DuckDB alone reads ``extract`` into a table of a new store ``db`` (then deleted)."""
+    db.unlink(missing_ok=True)
+    try:
+        return run_timed(
+            "DuckDB reads the file into a table, no checks", [PY, "-c", _RAW_LOAD, str(extract),
+            str(db)], repeat=1,
+        )  # fmt: skip
+    finally:
+        db.unlink(missing_ok=True)
+        db.with_suffix(".duckdb.wal").unlink(missing_ok=True)
+
+
+def _load_lines(load: Timing, raw: Timing) -> list[str]:
+    """The issue 14 §4 target for `mds load`: within 2x of DuckDB alone, under 2 GB."""
+    ratio = load.seconds / raw.seconds
+    verdict = "met" if ratio <= 2 else "MISSED"
+    memory = "met" if load.peak_mib < 2048 else "MISSED"
+    return [
+        f"- `mds load` / DuckDB reading the same file with no checks: **{ratio:.1f}x**"
+        f" ({load.seconds:.1f} s / {raw.seconds:.1f} s; target ≤ 2x: {verdict}); peak memory"
+        f" {load.peak_mib:,.0f} MiB vs {raw.peak_mib:,.0f} MiB (target < 2,048 MiB: {memory})",
+    ]
+
+
 def _row(t: Timing, baseline: Timing) -> str:
     ratio = baseline.seconds / t.seconds
     return f"| {t.label} | {t.seconds:.2f} s | {t.peak_mib:,.0f} MiB | {ratio:.1f}x |"
@@ -110,6 +143,7 @@ def _full_scale(
             "carecover mds load", [*CARECOVER, "mds", "load", str(extract), "--db", str(db)],
             repeat=1,
         )  # fmt: skip
+        raw = _raw_load(extract, OUT / "mds_bench_raw_full.duckdb")
         period = ["--from", QUARTER[0], "--to", QUARTER[1]]
         census = run_timed(
             "carecover mds census --db (a quarter)",
@@ -142,6 +176,7 @@ def _full_scale(
             " | (0.1 extract cached) |",
             f"| {load.label} | {load.seconds:.0f} s | {load.peak_mib:,.0f} MiB"
             f" | {load.seconds / small_load.seconds:.1f}x |",
+            f"| {raw.label} | {raw.seconds:.0f} s | {raw.peak_mib:,.0f} MiB | |",
             f"| {census.label}, best of 2 | {census.seconds:.2f} s | {census.peak_mib:,.0f} MiB"
             f" | {census.seconds / small_census.seconds:.1f}x |",
             "",
@@ -149,6 +184,7 @@ def _full_scale(
             f" (target < 4,096 MiB); of `mds load`: {load.peak_mib:,.0f} MiB",
             f"- census output: {len(lines) - 1:,} facility-days ({resident_days:,} resident-days)",
             f"- `mds load`: {records / load.seconds:,.0f} records/s",
+            *_load_lines(load, raw),
             "",
         ]
     )
@@ -184,6 +220,7 @@ def run() -> str:
     load = run_timed(
         "carecover mds load", [*CARECOVER, "mds", "load", str(extract), "--db", str(db)], repeat=1
     )
+    raw = _raw_load(extract, OUT / "mds_bench_raw.duckdb")
     ours_csv, theirs_csv = OUT / "mds_census_carecover.csv", OUT / "mds_census_pandas.csv"
     period = ["--from", QUARTER[0], "--to", QUARTER[1]]
     ours_argv = [*CARECOVER, "mds", "census", "--db", str(db), *period, "--format", "csv"]
@@ -219,6 +256,7 @@ def run() -> str:
             _row(pandas, pandas),
             _row(from_file, pandas),
             _row(load, pandas),
+            _row(raw, pandas),
             "",
             f"- pandas / census, wall time: **{pandas.seconds / ours.seconds:.1f}x**"
             " (target ≥ 20x)",
@@ -227,6 +265,7 @@ def run() -> str:
             f"- peak memory of the census: **{ours.peak_mib:,.0f} MiB** (target < 4,096 MiB)",
             f"- `mds load`: **{records / load.seconds:,.0f} records/s** ({load.seconds:.0f} s"
             f" for {records:,} records; a plain extract is validated in DuckDB, see docs/mds.md)",
+            *_load_lines(load, raw),
             f"- check: {_same_census(ours_csv, theirs_csv)}",
             f"- load average (1, 5, 15 min) at the end of the suite: {load_average}"
             " on 2 cores shared with other engineers' runs; wall times are inflated accordingly",

@@ -210,12 +210,8 @@ def _compiled_ibis_rule() -> str:
         st.integers(min_value=0, max_value=70_000).map(float),
     ),
 )
-def test_the_sql_and_ibis_forms_of_the_rule_agree_with_its_bounds(
-    census: int, hours: float
-) -> None:
+def test_the_rule_agrees_with_its_bounds(census: int, hours: float) -> None:
     import duckdb
-
-    from carecover.pbj.plausible import too_many_hours_sql
 
     bounds = value_bounds()
     expected = not (hours <= bounds.hours_limit(census))  # NaN is never within
@@ -225,10 +221,8 @@ def test_the_sql_and_ibis_forms_of_the_rule_agree_with_its_bounds(
         con.execute(
             "CREATE TEMP TABLE day AS SELECT ?::DOUBLE AS h, ?::BIGINT AS c", [hours, census]
         )
-        ((by_sql,),) = con.execute(f"SELECT {too_many_hours_sql('h', 'c')} FROM day").fetchall()
         ((by_ibis, too_large),) = con.execute(compiled).fetchall()
     finally:
         con.close()
-    assert by_sql is expected
     assert by_ibis is expected
     assert too_large is (census > bounds.max_census)

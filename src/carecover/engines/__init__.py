@@ -16,8 +16,9 @@ hands records and a model to ``linkage_api``/``linkage_settings`` and reads
 the predictions back as Arrow. ``linkage(engine)`` gives the engine's.
 
 ``connect("duckdb")`` or ``connect("spark", master="local[*]")`` opens one;
-``place(table, engine)`` moves a table that a loader checked on DuckDB onto
-it (the loader rules still run on DuckDB: issue 14 §1 moves them to Ibis).
+``place(table, engine)`` moves a table that a loader read and checked on
+DuckDB onto it (the loader rules are Ibis, ``pbj.loader_rules``; the
+reading of a public file's text is still DuckDB's).
 """
 
 from __future__ import annotations

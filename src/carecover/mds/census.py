@@ -18,6 +18,8 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.mds.census_rule import census_expression, facilities_expression, presence_intervals
 from carecover.mds.stays import CensusConvention
+from carecover.mds.tables import sql as _sql
+from carecover.mds.tables import table as _ibis
 
 __all__ = [
     "DailyCensus",
@@ -52,20 +54,6 @@ _CACHE_STATE = "mds_census_intervals_state"
 _STATE_SQL = (
     "SELECT (SELECT count(*) FROM mds_assessments), (SELECT count(*) FROM mds_loaded_files)"
 )
-
-
-def _ibis(con: Any, name: str) -> Any:
-    from carecover.pbj.store import ibis_connection, quiet_ibis
-
-    with quiet_ibis():
-        return ibis_connection(con).table(name)
-
-
-def _sql(expression: Any) -> str:
-    """An Ibis expression as DuckDB SQL, to run on the store's own connection."""
-    import ibis
-
-    return str(ibis.to_sql(expression, dialect="duckdb"))
 
 
 def refresh_census_cache(con: Any) -> None:

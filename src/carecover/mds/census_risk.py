@@ -13,11 +13,13 @@ horizon (default 30 days; a setting, like the 150 days of ``CensusConvention``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from carecover.errors import InputError
-from carecover.mds.stays import RANK_IN_DAY, CensusConvention
+from carecover.mds.census_rule import OUT_CODES, latest_records
+from carecover.mds.stays import CensusConvention
+from carecover.mds.tables import rows, table
 
 __all__ = ["DEFAULT_HORIZON_DAYS", "CensusRisk", "census_risk"]
 
@@ -52,28 +54,40 @@ def census_risk(
     death and is under ``gone_after_days`` old; ``gone_on`` is the first day
     the resident is no longer counted, if no record comes before it.
     """
+    import ibis
+
     if horizon_days < 0:
         raise InputError(f"the horizon must be 0 days or more, not {horizon_days}")
     gone = (convention or CensusConvention()).gone_after_days
-    rows = con.execute(
-        f"""
-        WITH latest AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY ccn, resident_key
-                ORDER BY target_date DESC, {RANK_IN_DAY} DESC, source_file DESC, record DESC
-            ) AS rn
-            FROM mds_assessments
-            WHERE target_date <= $as_of AND target_date > $as_of::DATE - $gone::INTEGER
-              AND ($facility IS NULL OR ccn = $facility)
+    records = table(con, "mds_assessments")
+    if facility is not None:
+        records = records.filter(records.ccn == facility)
+    latest = latest_records(records, as_of, since=as_of - timedelta(days=gone))
+    latest = latest.mutate(gone_on=latest.target_date + ibis.interval(days=gone))
+    # Still counted (not out) and gone within the horizon.
+    at_risk = latest.filter(
+        ~latest.a0310f.isin(OUT_CODES)
+        & (latest.gone_on <= as_of + timedelta(days=horizon_days))
+    )
+    expr = at_risk.select(
+        facility=at_risk.ccn,
+        gone_on=at_risk.gone_on.cast("date"),
+        last_record_date=at_risk.target_date,
+        last_a0310f=at_risk.a0310f,
+        resident_key=at_risk.resident_key,
+        first_name=at_risk.first_name.fill_null(""),
+        last_name=at_risk.last_name.fill_null(""),
+    ).order_by(["facility", "gone_on", "last_name", "first_name", "resident_key"])
+    return [
+        CensusRisk(
+            r["facility"],
+            r["gone_on"],
+            (r["gone_on"] - as_of).days,
+            r["last_record_date"],
+            r["last_a0310f"],
+            r["resident_key"],
+            r["first_name"],
+            r["last_name"],
         )
-        SELECT ccn, (target_date + $gone::INTEGER)::DATE AS gone_on,
-               target_date + $gone::INTEGER - $as_of::DATE, target_date, a0310f,
-               resident_key, coalesce(first_name, ''), coalesce(last_name, '')
-        FROM latest
-        WHERE rn = 1 AND a0310f NOT IN ('10', '11', '12')
-          AND target_date + $gone::INTEGER <= $as_of::DATE + $horizon::INTEGER
-        ORDER BY ccn, gone_on, last_name, first_name, resident_key
-        """,
-        {"as_of": as_of, "gone": gone, "horizon": horizon_days, "facility": facility},
-    ).fetchall()
-    return [CensusRisk(f, g, int(n), t, a, k, fn, ln) for f, g, n, t, a, k, fn, ln in rows]
+        for r in rows(con, expr)
+    ]

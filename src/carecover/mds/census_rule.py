@@ -19,7 +19,14 @@ from typing import Any
 
 from carecover.mds.stays import CensusConvention
 
-__all__ = ["OUT_CODES", "census_expression", "facilities_expression", "presence_intervals"]
+__all__ = [
+    "OUT_CODES",
+    "census_expression",
+    "facilities_expression",
+    "latest_records",
+    "presence_intervals",
+    "rank_in_day",
+]
 
 #: A0310F codes that end a stay: discharges (10, 11) and death in facility (12).
 OUT_CODES = ("10", "11", "12")
@@ -36,6 +43,41 @@ def _as_date(days: Any) -> Any:
     # Through a timestamp: DuckDB's DATE + INTERVAL is a TIMESTAMP whatever Ibis
     # believes, so the cast back to a date must be one Ibis cannot drop.
     return (ibis.timestamp(f"{_EPOCH.isoformat()} 00:00:00") + days.as_interval("D")).date()
+
+
+def rank_in_day(a: Any) -> Any:
+    """The order of a resident's records on one target date (``stays``).
+
+    A discharge that closes an earlier stay (entry before its date) first (0),
+    entries and other records next (1), a same-day discharge or death last (2).
+    """
+    import ibis
+
+    out = a.a0310f.isin(OUT_CODES)
+    return ibis.cases((out & (a.entry_date < a.target_date), 0), (out, 2), else_=1)
+
+
+def latest_records(a: Any, upto: date, *, since: date | None = None) -> Any:
+    """Each resident's most recent record dated up to ``upto`` (and after ``since``).
+
+    "Most recent": the latest target date, then the same-day order
+    (``rank_in_day``), then the later file and record, so the choice is the
+    same on every engine and every run.
+    """
+    import ibis
+
+    window = a.filter(a.target_date <= upto)
+    if since is not None:
+        window = window.filter(window.target_date > since)
+    order = [
+        ibis.desc(window.target_date),
+        ibis.desc(rank_in_day(window)),
+        ibis.desc(window.source_file),
+        ibis.desc(window.record),
+    ]
+    w = ibis.window(group_by=[window.ccn, window.resident_key], order_by=order)
+    ranked = window.mutate(_n=ibis.row_number().over(w))
+    return ranked.filter(ranked._n == 0).drop("_n")
 
 
 def presence_intervals(
@@ -60,8 +102,8 @@ def presence_intervals(
         is_out=out,
         nursing_group=a.nursing_group.nullif(""),
         # A discharge that closes an earlier stay first, entries and others next,
-        # a same-day discharge last (``stays.RANK_IN_DAY``).
-        rank_in_day=ibis.cases((out & (a.entry_date < a.target_date), 0), (out, 2), else_=1),
+        # a same-day discharge last.
+        rank_in_day=rank_in_day(a),
         record=a.record,
         source_file=a.source_file,
     )

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from carecover.mds.stays import RANK_IN_DAY
+from carecover.mds.census_rule import OUT_CODES, latest_records
+from carecover.mds.tables import rows, table
 
 __all__ = ["MissingAssessment", "RosterEntry", "missing_assessments", "roster"]
 
@@ -45,36 +46,38 @@ class MissingAssessment:
     reason: str
 
 
-_ACTIVE = f"""
-    WITH ranked AS (
-        SELECT *, row_number() OVER (
-            PARTITION BY ccn, resident_key
-            ORDER BY target_date DESC, {RANK_IN_DAY} DESC,
-                source_file DESC, record DESC) AS rn
-        FROM mds_assessments
-        WHERE target_date <= $as_of AND ($facility IS NULL OR ccn = $facility)
-    ), active AS (
-        SELECT * FROM ranked WHERE rn = 1 AND a0310f NOT IN ('10', '11', '12')
-    ), episode AS (
-        SELECT a.ccn, a.resident_key,
-            max(r.target_date) FILTER (WHERE r.a0310f = '01') AS entry_date,
-            max(r.target_date) FILTER (WHERE r.a0310a IN ('01','02','03','04','05','06'))
-                AS last_obra
-        FROM active a JOIN ranked r USING (ccn, resident_key)
-        GROUP BY ALL
-    )
-    SELECT a.ccn, a.resident_key, coalesce(a.first_name, ''), coalesce(a.last_name, ''),
-           e.entry_date, a.target_date, e.last_obra
-    FROM active a JOIN episode e USING (ccn, resident_key)
-    ORDER BY a.ccn, a.last_name, a.first_name, a.resident_key
-"""
+_OBRA = ("01", "02", "03", "04", "05", "06")  # A0310A: the OBRA assessments
 
 
 def _active(con: Any, as_of: date, facility: str | None) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = con.execute(
-        _ACTIVE, {"as_of": as_of, "facility": facility}
-    ).fetchall()
-    return rows
+    """Residents whose latest record up to ``as_of`` is not a discharge or death, with their
+    episode's entry date and last OBRA assessment (``census_rule.latest_records``)."""
+    records = table(con, "mds_assessments")
+    if facility is not None:
+        records = records.filter(records.ccn == facility)
+    upto = records.filter(records.target_date <= as_of)
+    latest = latest_records(records, as_of)
+    active = latest.filter(~latest.a0310f.isin(OUT_CODES))
+    episode = upto.group_by(["ccn", "resident_key"]).aggregate(
+        entry_date=upto.target_date.max(where=upto.a0310f == "01"),
+        last_obra=upto.target_date.max(where=upto.a0310a.isin(_OBRA)),
+    )
+    joined = active.join(episode, ["ccn", "resident_key"])
+    expr = joined.select(
+        "ccn", "resident_key", "first_name", "last_name", "entry_date", "target_date", "last_obra"
+    ).order_by(["ccn", "last_name", "first_name", "resident_key"])
+    return [
+        (
+            r["ccn"],
+            r["resident_key"],
+            r["first_name"] or "",
+            r["last_name"] or "",
+            r["entry_date"],
+            r["target_date"],
+            r["last_obra"],
+        )
+        for r in rows(con, expr)
+    ]
 
 
 def roster(con: Any, as_of: date, *, facility: str | None = None) -> list[RosterEntry]:

@@ -7,7 +7,7 @@ entry ... An entry's type (A1700) must fit what came before: a reentry
 admission (A1700=1) otherwise (cms-staffing-methodology.md §4.2, S54).
 
 ``sequence_errors`` walks every resident's accepted records (target date,
-then the census's same-day order ``stays.RANK_IN_DAY``) and reports each
+then the census's same-day order ``census_rule.rank_in_day``) and reports each
 record that breaks the order, as rows of the Errors report
 (``quarantine.RecordError``). The checks, their messages, the 30-day window
 and CMS's error numbers are data (``data/mds/sequence_checks.csv``); where
@@ -30,8 +30,9 @@ from importlib import resources
 from typing import Any
 
 from carecover.errors import ConfigError
+from carecover.mds.census_rule import rank_in_day
 from carecover.mds.quarantine import RecordError
-from carecover.mds.stays import RANK_IN_DAY
+from carecover.mds.tables import rows, table
 
 __all__ = ["SequenceCheck", "sequence_checks", "sequence_errors"]
 
@@ -113,18 +114,34 @@ class _Record:
         )
 
 
-_QUERY = f"""
-    WITH r AS (
-        SELECT a.*, f.loaded_at::DATE AS loaded_on
-        FROM mds_assessments a LEFT JOIN mds_loaded_files f USING (sha256)
-        WHERE $facility IS NULL OR a.ccn = $facility
-    )
-    SELECT ccn, resident_key, a0310f, coalesce(entry_type, ''), entry_date, discharge_date,
-           target_date, coalesce(first_name, ''), coalesce(last_name, ''), source_file, record,
-           loaded_on
-    FROM r
-    ORDER BY ccn, resident_key, target_date, {RANK_IN_DAY}, source_file, len(record), record
-"""
+def _records(con: Any, facility: str | None) -> Any:
+    """Every accepted record in its resident's order, as an Ibis expression.
+
+    The order: facility, resident, target date, the census's same-day order
+    (``census_rule.rank_in_day``), then file and record position.
+    """
+    records = table(con, "mds_assessments")
+    if facility is not None:
+        records = records.filter(records.ccn == facility)
+    files = table(con, "mds_loaded_files")
+    files = files.select(files.sha256, loaded_on=files.loaded_at.cast("date"))
+    r = records.left_join(files, "sha256")
+    return r.select(
+        r.ccn,
+        r.resident_key,
+        r.a0310f,
+        entry_type=r.entry_type.fill_null(""),
+        entry_date=r.entry_date,
+        discharge_date=r.discharge_date,
+        target_date=r.target_date,
+        first_name=r.first_name.fill_null(""),
+        last_name=r.last_name.fill_null(""),
+        source_file=r.source_file,
+        record=r.record,
+        loaded_on=r.loaded_on,
+        _rank=rank_in_day(r),
+        _length=r.record.length(),
+    ).order_by(["ccn", "resident_key", "target_date", "_rank", "source_file", "_length", "record"])
 
 
 def _problem(rec: _Record, check: str, **values: Any) -> RecordError:
@@ -194,11 +211,11 @@ def _walk(records: list[_Record]) -> Iterator[RecordError]:
 
 def sequence_errors(con: Any, *, facility: str | None = None) -> list[RecordError]:
     """Every accepted record that breaks its resident's record order, as Errors-report rows."""
-    rows = con.execute(_QUERY, {"facility": facility}).fetchall()
     out: list[RecordError] = []
     resident: list[_Record] = []
-    for row in rows:
-        rec = _Record(*row)
+    for row in rows(con, _records(con, facility)):
+        del row["_rank"], row["_length"]
+        rec = _Record(*row.values())
         if resident and (resident[0].facility, resident[0].resident) != (
             rec.facility,
             rec.resident,

@@ -17,24 +17,16 @@ goes first so a same-day return reopens the stay.
 Edge conventions are UNCONFIRMED in CMS text and therefore settings
 (``CensusConvention``): by default the entry day counts as present and the
 discharge day does not. The intervals themselves are one Ibis expression,
-``census_rule.presence_intervals``, run on any engine; ``RANK_IN_DAY`` is the
-same-day order as SQL for the reports that still read the records in SQL
-(``census_risk``, ``sequencing``).
+``census_rule.presence_intervals``, run on any engine; the same-day order is
+``census_rule.rank_in_day``, which the reports (``census_risk``, ``reports``,
+``sequencing``) use too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["RANK_IN_DAY", "CensusConvention"]
-
-# Order of records on the same target date: a discharge that closes an earlier
-# stay (A1600 before its date) first, then entries and others, then a
-# same-day discharge (see the module docstring).
-RANK_IN_DAY = """CASE WHEN a0310f IN ('10', '11', '12')
-                    THEN CASE WHEN entry_date < target_date THEN 0 ELSE 2 END
-                    ELSE 1 END"""
-
+__all__ = ["CensusConvention"]
 
 @dataclass(frozen=True)
 class CensusConvention:

@@ -33,15 +33,16 @@ from typing import Any
 
 from carecover.errors import InputError
 from carecover.pbj.changes import mark_changed
-from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
-from carecover.pbj.plausible import (
-    census_too_large_sql,
-    hours_limit_sql,
-    too_many_hours_sql,
-    value_bounds,
+from carecover.pbj.loader_rules import Row, marked, quarter_of
+from carecover.pbj.publicfile import (
+    Staged,
+    fingerprint,
+    scan_view,
+    scanned_rows,
+    stage,
+    view_problems,
 )
-from carecover.pbj.publicfile import Staged, fingerprint, scan_view, stage, view_problems
 from carecover.storefile import abort
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files"]
@@ -66,16 +67,6 @@ class LoadResult:
     skipped: bool  # the same bytes were loaded before
 
 
-def _display(column: str) -> str:
-    names = {"provnum": "PROVNUM", "cy_qtr": "CY_Qtr", "workdate": "WorkDate"}
-    names["mdscensus"] = "MDScensus"
-    for t in job_titles():
-        if t.puf_column:
-            for suffix in ("", "_emp", "_ctr"):
-                names[(t.puf_column + suffix).lower()] = t.puf_column + suffix
-    return names.get(column, column)
-
-
 def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -92,115 +83,53 @@ def _raw_select(staged: Staged) -> str:
     return f"SELECT {', '.join(parts)} FROM {staged.table}"
 
 
-def _checks(kind: FileKind) -> list[tuple[str, str, str]]:
-    """(field, condition on the raw/typed row, message SQL) for every rule."""
-    checks = [
-        ("provnum", "provnum IS NULL", "'missing'"),
-        (
-            "provnum",
-            "regexp_full_match(provnum, '[0-9]+\\.[0-9]*|[0-9.]+[eE][+-]?[0-9]+')",
-            "'float-mangled CCN ' || provnum || ' (CCNs are 6-character text: re-export "
-            "the file keeping PROVNUM as text, with leading zeros)'",
-        ),
-        (
-            "provnum",
-            "NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')",
-            "'CCN must be 6 letters or digits, got ' || provnum || "
-            "CASE WHEN regexp_full_match(provnum, '[0-9]{5}') "
-            "THEN ' (leading zero lost?)' ELSE '' END",
-        ),
-        ("cy_qtr", "quarter IS NULL", "'not a quarter like 2024Q2: ' || coalesce(cy_qtr, '')"),
-        (
-            "workdate",
-            "day IS NULL",
-            "'not a date (YYYYMMDD or YYYY-MM-DD): ' || coalesce(workdate, '')",
-        ),
-        (
-            "workdate",
-            "(year(day) <> left(quarter, 4)::INTEGER "
-            "OR quarter(day) <> right(quarter, 1)::INTEGER)",
-            "strftime(day, '%Y-%m-%d') || ' is outside CY_Qtr ' || quarter",
-        ),
-        (
-            "mdscensus",
-            "census IS NULL OR NOT isfinite(census) OR census < 0 OR census <> floor(census)",
-            "'not a whole number of residents: ' || coalesce(mdscensus, '')",
-        ),
-        (
-            "mdscensus",
-            f"isfinite(census) AND {census_too_large_sql('census')}",
-            f"'implausible census ' || mdscensus || "
-            f"' (more than {value_bounds().max_census} residents)'",
-        ),
-    ]
-    for column in hour_columns(kind):
-        checks.append(
-            (
-                column,
-                f"{column} IS NOT NULL AND h_{column} IS NULL",
-                f"'not a number: ' || {column}",
-            )
-        )
-        # One check for both ends (each check is planned three times, see _typed_sql).
-        checks.append(
-            (
-                column,
-                f"(h_{column} < 0 OR "
-                + too_many_hours_sql(f"h_{column}", "census", limit="h_limit")
-                + ")",
-                f"CASE WHEN h_{column} < 0 THEN 'negative hours: ' || {column} "
-                f"ELSE 'implausible hours ' || {column} || ' in one day' || h_why END",
-            )
-        )
-    return checks
-
-
-def _why_sql(census: str) -> str:
-    """SQL of why hours are implausible: `` (not finite, or above 24 h x 40 resident(s) ...)``."""
-    b = value_bounds()
-    return (
-        f"' (not finite, or above {b.hours_per_resident_day:g} h x ' || "
-        f"TRY_CAST({census} AS BIGINT) || ' resident(s) + {b.hours_margin_per_day:g} h = ' || "
-        f"TRY_CAST(h_limit AS BIGINT) || ')'"
-    )
-
-
 def _shortened(reason: str) -> str:
     """``reason`` with any word over 40 characters cut (a 400-digit number is not echoed)."""
     return _LONG_WORD.sub(lambda m: f"{m.group(0)[:20]}... ({len(m.group(0))} characters)", reason)
 
 
 def _typed_sql(staged: Staged) -> str:
-    kind = staged.header.kind
-    hours = hour_columns(kind)
+    """The staged text and its typed values (the reader's conversions; no rule here)."""
+    hours = hour_columns(staged.header.kind)
     casts = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS h_{c}" for c in hours)
-    typed = (
+    return (
         "SELECT *, "
-        "CASE WHEN regexp_full_match(upper(cy_qtr), '(CY_?)?[0-9]{4}Q[1-4]') "
-        "THEN right(upper(cy_qtr), 6) END AS quarter, "
         "coalesce(try_strptime(workdate, '%Y%m%d'), try_strptime(workdate, '%Y-%m-%d'))::DATE"
         " AS day, TRY_CAST(mdscensus AS DOUBLE) AS census, "
-        f"{hours_limit_sql('TRY_CAST(mdscensus AS DOUBLE)')} AS h_limit, "
-        f"{_why_sql('TRY_CAST(mdscensus AS DOUBLE)')} AS h_why, "
         f"{casts} FROM ({_raw_select(staged)})"
     )
-    checks = _checks(kind)
-    # Good rows skip the message building: CASE only evaluates the branch it takes.
-    bad = "coalesce(" + " OR ".join(f"({cond})" for _, cond, _ in checks) + ", false)"
-    reasons = ", ".join(
-        f"CASE WHEN {cond} THEN {_q(_display(f) + ': ')} || {msg} END" for f, cond, msg in checks
-    )
-    fields = " ".join(f"WHEN {cond} THEN {_q(_display(f))}" for f, cond, _ in checks)
-    extra = ", hrs_admin_fn" if kind is FileKind.NON_NURSE else ""
-    keep = (
-        "__line, provnum, provname, city, state, county_name, county_fips, quarter, day, census, "
-        + ", ".join(f"h_{c}" for c in hours)
-        + extra
-    )
-    return (
-        f"SELECT {keep}, CASE WHEN {bad} THEN concat_ws('; ', {reasons}) ELSE '' END AS reason, "
-        f"CASE WHEN {bad} THEN CASE {fields} END END AS field FROM ({typed})"
-    )
+
+
+def _checked_sql(con: Any, staged: Staged) -> str:
+    """SQL of the staged rows marked by every loader rule (``loader_rules.marked``)."""
+    import ibis
+
+    from carecover.pbj.store import ibis_connection, quiet_ibis
+
+    kind = staged.header.kind
+    hours = hour_columns(kind)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW pbj_typed AS {_typed_sql(staged)}")
+    with quiet_ibis():
+        t = ibis_connection(con).table("pbj_typed")
+        t = t.mutate(quarter=quarter_of(t.cy_qtr))
+        text = ("cy_qtr", "workdate", "mdscensus", *hours)
+        row = Row(
+            provnum=t.provnum,
+            quarter=t.quarter,
+            day=t.day,
+            census=t.census,
+            hours={c: t[f"h_{c}"] for c in hours},
+            text={c: t[c] for c in text},
+        )
+        keep = [
+            "__line",
+            *("provnum", "provname", "city", "state", "county_name", "county_fips"),
+            *("quarter", "day", "census"),
+            *(f"h_{c}" for c in hours),
+            *(["hrs_admin_fn"] if kind is FileKind.NON_NURSE else []),
+        ]
+        checked = marked(t, row, kind).select(*keep, "reason", "field")
+        return str(ibis.to_sql(checked, dialect="duckdb"))
 
 
 def _insert_sql(staged: Staged) -> str:
@@ -262,6 +191,34 @@ def _has_problems(con: Any) -> bool:
     return bool(rows[0][0])
 
 
+def _fast_checked_sql(con: Any, kind: FileKind) -> str:
+    """SQL of the clean scan ``pbj_fast`` in the columns of ``checked`` (no reason: none broke)."""
+    import ibis
+
+    from carecover.pbj.store import quiet_ibis
+
+    t, _ = scanned_rows(con, "pbj_fast", kind)
+    extra = {"hrs_admin_fn": ibis.null("string")} if kind is FileKind.NON_NURSE else {}
+    rows = t.select(
+        __line=ibis.literal(0, "int64"),
+        provnum=t.provnum,
+        provname=t.provname,
+        city=t.city,
+        state=t.state,
+        county_name=t.county_name,
+        county_fips=t.county_fips,
+        quarter=t.quarter,
+        day=t.workdate,
+        census=t.mdscensus,
+        **{f"h_{c}": t[c] for c in hour_columns(kind)},
+        **extra,
+        reason=ibis.literal(""),
+        field=ibis.null("string"),
+    )
+    with quiet_ibis():
+        return str(ibis.to_sql(rows, dialect="duckdb"))
+
+
 def _fast_checked(con: Any, path: Path, digest: str) -> Staged | None:
     """Typed parallel scan into ``checked``; ``None`` when any row needs the careful path."""
     import duckdb
@@ -273,14 +230,7 @@ def _fast_checked(con: Any, path: Path, digest: str) -> Staged | None:
         kind = header.kind
         if view_problems(con, "pbj_fast", kind):
             return None
-        hours = ", ".join(f"{c} AS h_{c}" for c in hour_columns(kind))
-        extra = ", NULL::VARCHAR AS hrs_admin_fn" if kind is FileKind.NON_NURSE else ""
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE checked AS SELECT 0 AS __line, provnum, provname, "
-            "city, state, county_name, county_fips, quarter, workdate AS day, "
-            f"mdscensus AS census, {hours}{extra}, '' AS reason, NULL::VARCHAR AS field "
-            "FROM pbj_fast"
-        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_fast_checked_sql(con, kind)}")
     except duckdb.Error:
         return None  # the careful path names the line and field
     finally:
@@ -296,7 +246,8 @@ def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) ->
         if staged is not None:
             return staged
     staged = stage(con, path)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_typed_sql(staged)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked_sql(con, staged)}")
+    con.execute("DROP VIEW IF EXISTS pbj_typed")
     return staged
 
 

@@ -43,7 +43,8 @@ from typing import Any
 from carecover.engines import Engine, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
-from carecover.pbj.plausible import census_too_large, too_many_hours
+from carecover.pbj.columns import FileKind
+from carecover.pbj.loader_rules import Row, broken, quarter_of
 from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
 from carecover.rating.comparison import hprd
 from carecover.rating.exclusions import ExclusionRule, excluded, exclusion_rules
@@ -158,17 +159,18 @@ def _scan_files(con: Any, paths: list[Path]) -> str:
     file, line and field of the problem (``InputError``).
     """
     import duckdb
+    import ibis
 
-    from carecover.pbj.columns import FileKind
     from carecover.pbj.loading import load_files
-    from carecover.pbj.publicfile import scan_view, view_problems
+    from carecover.pbj.publicfile import scan_view, scanned_rows, view_problems
+    from carecover.pbj.store import quiet_ibis
 
     with tempfile.TemporaryDirectory(prefix="carecover-") as workdir:
         views = []
         for index, path in enumerate(paths):
             if scan_view(con, path, f"scan_{index}", Path(workdir)).kind is FileKind.NURSE:
                 views.append(f"scan_{index}")
-        columns = "provnum, quarter, workdate, mdscensus, " + ", ".join(_NURSE_HOURS)
+        columns = "provnum, cy_qtr, workdate, mdscensus, " + ", ".join(_NURSE_HOURS)
         union = " UNION ALL ".join(f"SELECT {columns} FROM {v}" for v in views)
         try:
             # One parallel scan into memory (only the measure columns); the
@@ -176,7 +178,12 @@ def _scan_files(con: Any, paths: list[Path]) -> str:
             if views:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE scanned AS {union}")
                 if view_problems(con, "scanned", FileKind.NURSE) == 0:
-                    return "scanned"
+                    rows, _ = scanned_rows(con, "scanned", FileKind.NURSE)
+                    with quiet_ibis():
+                        sql = str(ibis.to_sql(rows, dialect="duckdb"))
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE scanned_rows AS {sql}")
+                    con.execute("DROP TABLE scanned")
+                    return "scanned_rows"
         except duckdb.Error:
             pass  # the careful loader below reports the row
         finally:
@@ -224,9 +231,9 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
     """One row per facility-day with grouped hours (before HPRD rounding).
 
     ``checked`` adds what the loader-rule checks of ``quarterly_expression``
-    need: the day's bit in its quarter (``_early_bit``, ``_late_bit``) and,
-    with ``negatives``, ``_negative`` (some hours column, ``_emp`` included,
-    is below 0).
+    need: the day's bit in its quarter (``_early_bit``, ``_late_bit``) and
+    ``_broken``, whether the row breaks a loader rule (``loader_rules.broken``;
+    with ``negatives`` the ``_emp`` columns included).
     """
     import ibis
 
@@ -260,17 +267,19 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
             "_early_bit": ibis.ifelse(early, one << (slot * 31 + day), 0),
             "_late_bit": ibis.ifelse(early, 0, one << day),
         }
-        # One LEAST, not 24 ORed comparisons (a quarter of the checks' cost on
-        # a national file): LEAST skips NULLs, so it is below 0 exactly when
-        # some hours column is, and NULL when every one is NULL (not counted).
-        if negatives:
-            extra["_negative"] = ibis.least(*(t[c] for c in _NURSE_HOURS)) < 0
-        # NaN, inf, 1e308 or more hours than the day's census allows, and an
-        # implausible census (``plausible``): one GREATEST, like LEAST above.
+        # The loader rules (``loader_rules``), row by row; their hours rules
+        # test every column read with one LEAST and one GREATEST. Without
+        # ``negatives`` the ``_emp`` columns are not read (``filebytes``
+        # proved none below 0).
         read = [c for c in _NURSE_HOURS if negatives or not c.endswith("_emp")]
-        extra["_implausible"] = too_many_hours(
-            ibis.greatest(*(t[c] for c in read)), census
-        ) | census_too_large(census)
+        row = Row(
+            provnum=t.provnum,
+            quarter=t.quarter,
+            day=t.workdate,
+            census=census.cast("float64"),
+            hours={c: t[c] for c in read},
+        )
+        extra["_broken"] = broken(row, FileKind.NURSE)
     return t.select(
         provnum=t.provnum,
         quarter=t.quarter,
@@ -347,16 +356,7 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     d = _per_day(t, checked=checked, negatives=negatives)
     checks = {}
     if checked:
-        checks = {
-            "_dated": d.workdate.count(),
-            "_first": d.workdate.min(),
-            "_last": d.workdate.max(),
-            "_censused": d.census.count(),
-            "_lowest_census": d.census.min(),
-        }
-        if negatives:
-            checks["_negative"] = d.count(where=d._negative)
-        checks["_implausible"] = d.count(where=d._implausible)
+        checks = {"_broken": d.count(where=d._broken)}
         # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): the
         # sum of the days' bits exceeds their OR exactly when a day's bit is
         # added twice (see _per_day).
@@ -403,7 +403,7 @@ def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = Tru
     m = m.mutate(excluded=excluded(m))
     columns: tuple[Any, ...] = QUARTERLY_COLUMNS
     if checked:
-        columns += (_clean(m, negatives=negatives).name("_clean"),)
+        columns += (_clean(m).name("_clean"),)
     return m.select(*columns).order_by(["provnum", "quarter"])
 
 
@@ -416,25 +416,14 @@ def _days_in_quarter(day: Any) -> Any:
     return ibis.cases((month <= 3, 90 + leap), (month <= 6, 91), else_=92)
 
 
-def _clean(m: Any, *, negatives: bool) -> Any:
-    """True when a checked facility-quarter breaks no loader rule (see quarterly_expression)."""
+def _clean(m: Any) -> Any:
+    """True when a checked facility-quarter breaks no loader rule (see quarterly_expression).
 
-    def label(day: Any) -> Any:
-        return day.year().cast("string") + "Q" + day.quarter().cast("string")
-
-    every_day = m.days_reported
-    clean = (
-        m.provnum.re_search("^[0-9A-Za-z]{6}$")
-        & m.quarter.re_search("^[0-9]{4}Q[1-4]$")
-        & (m._dated == every_day)
-        & (label(m._first) == m.quarter)
-        & (label(m._last) == m.quarter)
-        & (m._censused == every_day)
-        & (m._lowest_census >= 0)
-    )
-    if negatives:
-        clean = clean & (m._negative == 0)
-    clean = clean & (m._implausible == 0)
+    Its rows break none (``loader_rules``), no day is given twice, and CY_Qtr
+    is written as the store keeps it (``2024Q2``): the rows are grouped on it
+    as written, so another spelling is left to the loader, which normalises it.
+    """
+    clean = (m._broken == 0) & (quarter_of(m.quarter) == m.quarter)
     for part in ("early", "late"):
         clean = clean & (m[f"_bits_or_{part}"] == m[f"_bits_sum_{part}"])
     return clean.fill_null(False)

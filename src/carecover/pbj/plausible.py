@@ -1,8 +1,9 @@
 """Which numbers a PBJ public file may hold: the one home of the bad-number rule.
 
 A value that cannot be hours worked on one day is refused, never computed
-(issue 12 §1): the public-file loader (careful and fast paths), the measures
-and coverage read in place, and the portal upload all ask this module.
+(issue 12 §1): the loader rules (``loader_rules``), which the public-file
+loader (careful and fast paths), the measures and coverage read in place and
+the portal upload all apply, ask this module.
 
 - Every hours column of a day must be a number no greater than
   ``24 × MDScensus + 240`` (``data/pbj/plausible_values.csv``). That refuses
@@ -29,12 +30,8 @@ from typing import Any
 
 __all__ = [
     "ValueBounds",
-    "any_too_many_hours_sql",
     "census_too_large",
-    "census_too_large_sql",
-    "hours_limit_sql",
     "too_many_hours",
-    "too_many_hours_sql",
     "value_bounds",
 ]
 
@@ -68,29 +65,12 @@ def value_bounds() -> ValueBounds:
     )
 
 
-def hours_limit_sql(census: str) -> str:
-    """DuckDB SQL of the most hours one column may hold, given the census expression."""
-    b = value_bounds()
-    return f"({b.hours_per_resident_day!r} * greatest({census}, 0) + {b.hours_margin_per_day!r})"
-
-
-def too_many_hours_sql(hours: str, census: str, *, limit: str | None = None) -> str:
-    """DuckDB SQL: ``hours`` is NaN, infinite or above the day's limit (NULL when unknown).
-
-    ``limit`` names a column already holding ``hours_limit_sql(census)``
-    (a query checking many columns computes it once).
-    """
-    # DuckDB orders NaN above +inf, so `>` is true for NaN as well.
-    return f"({hours} > {limit or hours_limit_sql(census)})"
-
-
-def census_too_large_sql(census: str) -> str:
-    """DuckDB SQL: ``census`` is above the largest plausible census."""
-    return f"({census} > {value_bounds().max_census})"
-
-
 def too_many_hours(hours: Any, census: Any) -> Any:
-    """The Ibis form of ``too_many_hours_sql`` (NaN included: it compiles to the same ``>``)."""
+    """``hours`` is NaN, infinite or above the day's limit (NULL when either is unknown).
+
+    An Ibis expression: DuckDB orders NaN above +inf, so ``>`` is true for
+    NaN as well; the loader rules (``loader_rules``) use it on every path.
+    """
     b = value_bounds()
     import ibis
 
@@ -99,13 +79,5 @@ def too_many_hours(hours: Any, census: Any) -> Any:
 
 
 def census_too_large(census: Any) -> Any:
-    """The Ibis form of ``census_too_large_sql``."""
+    """``census`` is above the largest plausible census (an Ibis expression)."""
     return census > value_bounds().max_census
-
-
-def any_too_many_hours_sql(columns: list[str], census: str) -> str:
-    """DuckDB SQL: some column of ``columns`` breaks ``too_many_hours_sql`` (one GREATEST)."""
-    if not columns:
-        return "false"
-    # GREATEST skips NULLs and returns NaN when any value is NaN.
-    return too_many_hours_sql(f"greatest({', '.join(columns)})", census)

@@ -33,7 +33,7 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
 from carecover.pbj.filebytes import read_file_bytes
-from carecover.pbj.plausible import any_too_many_hours_sql, census_too_large_sql
+from carecover.pbj.loader_rules import Row, broken, quarter_of
 from carecover.pbj.publichead import check_public_head
 
 __all__ = [
@@ -251,9 +251,10 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     select.append(f"CASE WHEN {census} = floor({census}) THEN {census}::INTEGER END AS mdscensus")
     select += [pick(c, "DOUBLE") for c in hour_columns(header.kind)]
     quoted = str(readable).replace("'", "''")
+    # CY_Qtr as written (trimmed): the rules read it through ``loader_rules.quarter_of``.
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(select)}, "
-        f"upper(right(trim({_col(header, 'cy_qtr')}), 6)) AS quarter "
+        f"trim({_col(header, 'cy_qtr')}) AS cy_qtr "
         f"FROM read_csv('{quoted}', header = true, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', strict_mode = true, "
         f"columns = {{{columns}}})"
@@ -265,27 +266,49 @@ def _col(header: Header, column: str) -> str:
     return f"c{header.sources[column][0]}"
 
 
+def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
+    """A ``scan_view`` as an Ibis table with its ``quarter`` normalised, and its ``Row``."""
+    from carecover.pbj.store import ibis_connection, quiet_ibis
+
+    with quiet_ibis():
+        t = ibis_connection(con).table(view)
+    t = t.mutate(quarter=quarter_of(t.cy_qtr)).drop("cy_qtr")
+    row = Row(
+        provnum=t.provnum,
+        quarter=t.quarter,
+        day=t.workdate,
+        census=t.mdscensus.cast("float64"),
+        hours={c: t[c] for c in hour_columns(kind)},
+    )
+    return t, row
+
+
 def view_problems(con: Any, view: str, kind: FileKind) -> int:
-    """How many rows of ``view`` break a loader rule (0 = the fast path is safe)."""
-    negative = " OR ".join(f"{c} < 0" for c in hour_columns(kind))
-    # NaN, inf, 1e308 and implausible hours or census (``plausible``).
-    implausible = any_too_many_hours_sql(hour_columns(kind), "mdscensus")
-    ((count,),) = con.execute(
-        "SELECT coalesce(count_if(provnum IS NULL "
-        "OR NOT regexp_full_match(provnum, '[0-9A-Za-z]{6}')"
-        f" OR workdate IS NULL OR quarter IS NULL"
-        f" OR NOT regexp_full_match(quarter, '[0-9]{{4}}Q[1-4]')"
-        f" OR year(workdate) <> TRY_CAST(left(quarter, 4) AS INTEGER)"
-        f" OR quarter(workdate) <> TRY_CAST(right(quarter, 1) AS INTEGER)"
-        f" OR mdscensus IS NULL OR mdscensus < 0 OR {census_too_large_sql('mdscensus')}"
-        f" OR {negative} OR {implausible}), 0) FROM {view}"
-    ).fetchall()
-    ((duplicates,),) = con.execute(
-        f"SELECT coalesce(sum(n - 1), 0) FROM "
-        f"(SELECT count(*) AS n FROM {view} GROUP BY provnum, workdate)"
-    ).fetchall()
-    count += duplicates
-    return int(count)
+    """How many rows of ``view`` (a ``scan_view``) break a loader rule (0: the scan is safe).
+
+    The loader rules' predicates (``loader_rules.broken``), counted, plus the
+    rows that repeat a facility-day.
+    """
+    import ibis
+
+    from carecover.pbj.store import quiet_ibis
+
+    t, row = scanned_rows(con, view, kind)
+    bad = t.filter(broken(row, kind)).count()
+    repeated = t.group_by(["provnum", "workdate"]).aggregate(n=t.count())
+    extra = (repeated.n - 1).sum().fill_null(0)
+    with quiet_ibis():
+        sql = str(
+            ibis.to_sql(
+                ibis.literal(0)
+                .name("x")
+                .as_table()
+                .select(bad=bad.as_scalar(), extra=extra.as_scalar()),
+                dialect="duckdb",
+            )
+        )
+    ((count, duplicates),) = con.execute(sql).fetchall()
+    return int(count) + int(duplicates)
 
 
 def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, str]:
