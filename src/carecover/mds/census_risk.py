@@ -66,8 +66,7 @@ def census_risk(
     latest = latest.mutate(gone_on=latest.target_date + ibis.interval(days=gone))
     # Still counted (not out) and gone within the horizon.
     at_risk = latest.filter(
-        ~latest.a0310f.isin(OUT_CODES)
-        & (latest.gone_on <= as_of + timedelta(days=horizon_days))
+        ~latest.a0310f.isin(OUT_CODES) & (latest.gone_on <= as_of + timedelta(days=horizon_days))
     )
     expr = at_risk.select(
         facility=at_risk.ccn,

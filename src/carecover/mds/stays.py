@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 __all__ = ["CensusConvention"]
 
+
 @dataclass(frozen=True)
 class CensusConvention:
     """The census edge conventions (UNCONFIRMED in CMS text, so configurable).
