@@ -29,10 +29,11 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NoReturn
 
-from carecover.errors import StoreBusyError, StoreError
+from carecover.errors import InputError, StoreBusyError, StoreError
 
 __all__ = [
     "abort",
+    "cap_memory",
     "describe_failure",
     "lock_wait",
     "open_store_file",
@@ -46,6 +47,21 @@ _POLL_SECONDS = 0.1
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 _DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded")
 _CORRUPT = ("Corrupt database file", "Could not read enough bytes", "checksum")
+
+
+def cap_memory(con: Any, size: str) -> None:
+    """Cap the memory DuckDB keeps on ``con`` at ``size`` (``1.5GB``, ``800MB``); it spills beyond.
+
+    A size DuckDB cannot read is an ``InputError`` naming ``--memory-limit``.
+    """
+    import duckdb
+
+    try:
+        con.execute("SET memory_limit = ?", [size])
+    except duckdb.Error:
+        raise InputError(
+            f"not a memory size like 1.5GB or 800MB: {size!r}", field="--memory-limit"
+        ) from None
 
 
 def set_lock_wait(seconds: float) -> None:

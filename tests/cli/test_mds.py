@@ -46,6 +46,33 @@ def test_it_loads_files_into_a_store_and_reports_counts(mds_cli: Cli, tmp_path: 
     assert "already loaded" in again.stdout
 
 
+def test_a_memory_limit_caps_duckdb_while_loading_and_loads_the_same(
+    mds_cli: Cli, tmp_path: Path
+) -> None:
+    import duckdb
+
+    capped, free = tmp_path / "capped.duckdb", tmp_path / "free.duckdb"
+    assert mds_cli("mds", "load", FIX / "extract.csv", "--db", capped,
+                   "--memory-limit", "64MB").exit_code == 0  # fmt: skip
+    assert mds_cli("mds", "load", FIX / "extract.csv", "--db", free).exit_code == 0
+    query = "SELECT * FROM mds_assessments ORDER BY ALL"
+    rows = []
+    for db in (capped, free):
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows.append(con.execute(query).fetchall())
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 7
+
+
+def test_a_memory_limit_that_is_not_a_size_is_refused_by_name(mds_cli: Cli, tmp_path: Path) -> None:
+    result = mds_cli("mds", "load", FIX / "extract.csv", "--db", tmp_path / "s.duckdb",
+                     "--memory-limit", "lots")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --memory-limit: not a memory size like 1.5GB or 800MB: 'lots'\n"
+    )
+
+
 def test_it_prints_the_census_as_csv_from_the_store(mds_cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     mds_cli("mds", "load", FIX / "extract.csv", "--db", db)

@@ -28,12 +28,18 @@ def load(
     files: Annotated[list[Path], typer.Argument(help="MDS extract CSV, MDS XML or ZIP files.")],
     db: DbOption = None,
     wait: WaitOption = 0.0,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="DuckDB's memory cap while loading (spills beyond it)."
+        ),
+    ] = "1.5GB",
 ) -> None:
     """Load MDS files into the store (one transaction per file; same bytes load once)."""
     wait_for_stores(wait)
     con = connect(db or DEFAULT_STORE)
     try:
-        for r in load_files(con, files):
+        for r in load_files(con, files, memory_limit=memory_limit):
             if r.already_loaded:
                 typer.echo(f"{r.file}: already loaded, skipped")
             else:

@@ -41,7 +41,7 @@ from carecover.mds.extract import RawRecord, read_extract, read_header
 from carecover.mds.stays import CensusConvention
 from carecover.mds.validation import Assessment, validate_record
 from carecover.mds.xmlfile import read_xml_assessments
-from carecover.storefile import abort, open_store_file
+from carecover.storefile import abort, cap_memory, open_store_file
 
 __all__ = [
     "DEFAULT_STORE",
@@ -252,14 +252,22 @@ def _load_staged(con: Any, path: Path, sha: str, header: list[str] | None) -> Lo
     )
 
 
-def load_files(con: Any, paths: Iterable[Path]) -> list[LoadResult]:
+def load_files(
+    con: Any, paths: Iterable[Path], *, memory_limit: str | None = None
+) -> list[LoadResult]:
     """Load each file in its own transaction (see ``load_file``), then refresh the census cache.
+
+    ``memory_limit`` (DuckDB's, e.g. ``"1.5GB"``) caps the memory DuckDB keeps
+    while loading; beyond it DuckDB spills to disk (``mds load`` passes
+    ``--memory-limit``; a library caller's connection is left as it is).
 
     If a file fails (or the process is killed between a file's commit and
     the refresh), the files before it stay loaded and the cache is left
     stale: the census detects it (and derives the intervals itself), and the
     next ``load_files`` rebuilds it, even when every file was already loaded.
     """
+    if memory_limit is not None:
+        cap_memory(con, memory_limit)
     results = [load_file(con, Path(p)) for p in paths]
     if any(not r.already_loaded for r in results) or not census_cache_is_fresh(con):
         refresh_census_cache(con)

@@ -294,7 +294,9 @@ def load_history(
     keeps; beyond it DuckDB spills to disk.
     """
     if memory_limit is not None:
-        con.execute("SET memory_limit = ?", [memory_limit])
+        from carecover.storefile import cap_memory
+
+        cap_memory(con, memory_limit)
     from carecover.pbj.history_providers import PROVIDER_DDL, load_provider_release
     from carecover.pbj.loading import load_file
     from carecover.pbj.publichead import check_public_head
