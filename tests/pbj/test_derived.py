@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import duckdb
 
 from carecover.pbj import derived, loading
 from carecover.pbj.changes import pending_quarters
@@ -13,18 +10,11 @@ from carecover.pbj.ingest import load_files
 from carecover.pbj.measures import quarterly_measures, to_rows
 from carecover.pbj.measures_sql import SUMMARY, quarterly_rows, summary_is_current
 from carecover.pbj.store import connect
+from tests.pbj.test_measures_sql import _stored
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
 PLAIN = FIXTURES / "nurse_2024Q2_plain.csv"
 OTHER = FIXTURES / "lowercase_2017Q1.csv"
-
-
-def _stored(db: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(f"SELECT * FROM {SUMMARY} ORDER BY provnum, quarter").fetchall()
-    finally:
-        con.close()
 
 
 def _republished(tmp_path: Path) -> Path:

@@ -32,6 +32,7 @@ from carecover.pbj.employee_detail import is_employee_detail
 from carecover.pbj.employee_store import load_employee_detail
 from carecover.pbj.loading import LoadResult, load_file
 from carecover.pbj.loading import ProgressCallback as BytesCallback
+from carecover.pbj.loading import load_files as load_public_files
 from carecover.pbj.xmlstore import XmlLoadResult, load_xml
 
 __all__ = [
@@ -104,24 +105,20 @@ def load_files(
     progress: BytesCallback | None = None,
     on_loaded: Callable[[LoadResult], None] | None = None,
 ) -> list[LoadResult]:
-    """Load CMS public CSV files in order, each in its own transaction, and keep the
-    store's derived tables current after each commit (``derived.refresh``).
+    """``loading.load_files``, keeping the store's derived tables current after each commit.
 
-    ``progress`` hears (bytes done, bytes total) after each file; ``on_loaded``
-    hears about each file as it commits. Stops at the first file that fails.
+    Each file is its own transaction; ``derived.refresh`` follows its commit,
+    then ``on_loaded`` hears about it. Stops at the first file that fails.
     """
-    sizes = [Path(p).stat().st_size for p in paths]
-    total, done = sum(sizes), 0
-    results = []
-    for path, size in zip(paths, sizes, strict=True):
-        results.append(load_file(con, path, quarantine=quarantine))
+
+    def committed(result: LoadResult) -> None:
         refresh(con)
         if on_loaded is not None:
-            on_loaded(results[-1])
-        done += size
-        if progress is not None:
-            progress(done, total)
-    return results
+            on_loaded(result)
+
+    return load_public_files(
+        con, paths, quarantine=quarantine, progress=progress, on_loaded=committed
+    )
 
 
 def load_paths(
