@@ -12,7 +12,7 @@ from typing import Any
 
 from carecover.engines.seam import EngineName, Schema
 
-__all__ = ["DuckDBEngine", "DuckDBLinkage", "arrow_of", "quiet"]
+__all__ = ["DuckDBEngine", "DuckDBLinkage", "arrow_of", "quiet", "rows_of", "sql_of", "table_of"]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
@@ -40,6 +40,33 @@ def arrow_of(expr: Any) -> Any:
         schema = expr.schema().to_pyarrow()
         # Cast to the expression's own types (DuckDB sums integers as HUGEINT).
         return backend.con.sql(sql).to_arrow_table().cast(schema)
+
+
+def table_of(con: Any, name: str, *, database: str | None = None) -> Any:
+    """The table ``name`` (of the attached ``database``) of a DuckDB connection, as Ibis.
+
+    For rules run on a store's own connection, where its temporary tables
+    and attached stores are visible (an Ibis backend of its own would not
+    see them).
+    """
+    import ibis
+
+    with quiet():
+        return ibis.duckdb.from_connection(con).table(name, database=database)
+
+
+def sql_of(expr: Any) -> str:
+    """An Ibis expression as DuckDB SQL."""
+    import ibis
+
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+def rows_of(con: Any, expr: Any) -> list[dict[str, Any]]:
+    """Run ``expr`` on the DuckDB connection ``con``; its rows as dictionaries, in order."""
+    result = con.execute(sql_of(expr))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 @dataclass

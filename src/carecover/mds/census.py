@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from carecover.engines.duckdb import sql_of as _sql
+from carecover.engines.duckdb import table_of as _ibis
 from carecover.errors import InputError
 from carecover.mds.census_rule import census_expression, facilities_expression, presence_intervals
 from carecover.mds.stays import CensusConvention
-from carecover.mds.tables import sql as _sql
-from carecover.mds.tables import table as _ibis
 
 __all__ = [
     "DailyCensus",

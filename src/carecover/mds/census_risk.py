@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from carecover.engines.duckdb import rows_of as rows
+from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
 from carecover.mds.census_rule import OUT_CODES, latest_records
 from carecover.mds.stays import CensusConvention
-from carecover.mds.tables import rows, table
 
 __all__ = ["DEFAULT_HORIZON_DAYS", "CensusRisk", "census_risk"]
 

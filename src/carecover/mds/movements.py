@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from carecover.engines.duckdb import rows_of as rows
+from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
 
 __all__ = ["Admission", "Discharge", "admissions", "discharges"]
@@ -62,44 +64,57 @@ def _check(start: date, end: date) -> None:
         raise InputError(f"the period ends ({end}) before it starts ({start})")
 
 
+def _in_period(
+    con: Any, start: date, end: date, facility: str | None, codes: tuple[str, ...]
+) -> Any:
+    """Records with A0310F in ``codes`` dated in [start, end], as an Ibis expression."""
+    _check(start, end)
+    records = table(con, "mds_assessments")
+    found = records.filter(records.a0310f.isin(codes) & records.target_date.between(start, end))
+    if facility is not None:
+        found = found.filter(found.ccn == facility)
+    # The lists' order: facility, date, then the resident by name (a missing name last).
+    order = ["ccn", "target_date", "last_name", "first_name", "resident_key", "record"]
+    return found.mutate(
+        first_shown=found.first_name.fill_null(""),
+        last_shown=found.last_name.fill_null(""),
+        locator=found.source_file + " " + found.record,
+    ).order_by(order)
+
+
 def admissions(con: Any, start: date, end: date, *, facility: str | None = None) -> list[Admission]:
     """Entry records (A0310F=01) dated in [start, end], admissions and reentries."""
-    _check(start, end)
-    rows = con.execute(
-        """
-        SELECT ccn, target_date, coalesce(entry_type, ''), resident_key,
-               coalesce(first_name, ''), coalesce(last_name, ''),
-               source_file || ' ' || record
-        FROM mds_assessments
-        WHERE a0310f = '01' AND target_date BETWEEN $start AND $end
-          AND ($facility IS NULL OR ccn = $facility)
-        ORDER BY ccn, target_date, last_name, first_name, resident_key, record
-        """,
-        {"start": start, "end": end, "facility": facility},
-    ).fetchall()
+    found = _in_period(con, start, end, facility, ("01",))
     return [
-        Admission(f, d, _ENTRY_KINDS.get(t, "not coded"), k, fn, ln, r)
-        for f, d, t, k, fn, ln, r in rows
+        Admission(
+            r["ccn"],
+            r["target_date"],
+            _ENTRY_KINDS.get(r["entry_type"] or "", "not coded"),
+            r["resident_key"],
+            r["first_shown"],
+            r["last_shown"],
+            r["locator"],
+        )
+        for r in rows(con, found)
     ]
 
 
 def discharges(con: Any, start: date, end: date, *, facility: str | None = None) -> list[Discharge]:
     """Discharge (A0310F 10, 11) and death (12) records dated in [start, end]."""
-    _check(start, end)
-    rows = con.execute(
-        """
-        SELECT ccn, target_date, a0310f, coalesce(discharge_status, ''), entry_date,
-               CASE WHEN entry_date IS NOT NULL THEN target_date - entry_date END,
-               resident_key, coalesce(first_name, ''), coalesce(last_name, ''),
-               source_file || ' ' || record
-        FROM mds_assessments
-        WHERE a0310f IN ('10', '11', '12') AND target_date BETWEEN $start AND $end
-          AND ($facility IS NULL OR ccn = $facility)
-        ORDER BY ccn, target_date, last_name, first_name, resident_key, record
-        """,
-        {"start": start, "end": end, "facility": facility},
-    ).fetchall()
+    found = _in_period(con, start, end, facility, tuple(_DISCHARGE_KINDS))
     return [
-        Discharge(f, d, _DISCHARGE_KINDS[code], code, st, e, days, k, fn, ln, r)
-        for f, d, code, st, e, days, k, fn, ln, r in rows
+        Discharge(
+            r["ccn"],
+            r["target_date"],
+            _DISCHARGE_KINDS[r["a0310f"]],
+            r["a0310f"],
+            r["discharge_status"] or "",
+            r["entry_date"],
+            (r["target_date"] - r["entry_date"]).days if r["entry_date"] is not None else None,
+            r["resident_key"],
+            r["first_shown"],
+            r["last_shown"],
+            r["locator"],
+        )
+        for r in rows(con, found)
     ]

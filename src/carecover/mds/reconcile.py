@@ -18,8 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from carecover.engines.duckdb import rows_of as rows
+from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError, NotFoundError
-from carecover.mds.census import census_query
+from carecover.mds.census import census_expression_for
 from carecover.mds.stays import CensusConvention
 
 __all__ = ["CensusDifference", "Reconciliation", "attach_pbj_store", "reconcile_census"]
@@ -92,30 +94,25 @@ def reconcile_census(
     if not _QUALIFIED.match(pbj_table):
         raise InputError(f"not a table name: {pbj_table!r}")
     convention = convention or CensusConvention()
-    ours = census_query(con, start, end, facility=facility, convention=convention)
-    sql = f"""
-    WITH ours AS ({ours}),
-    joined AS (
-        SELECT o.facility, o.d, o.census AS ours, p.mdscensus AS pbj
-        FROM ours o LEFT JOIN {pbj_table} p ON p.provnum = o.facility AND p.workdate = o.d
+    ours = census_expression_for(con, start, end, facility, convention)
+    database, _, name = pbj_table.rpartition(".")
+    pbj = table(con, name, database=database or None)
+    joined = ours.left_join(pbj, [ours.facility == pbj.provnum, ours.d == pbj.workdate]).select(
+        facility=ours.facility, d=ours.d, ours=ours.census, pbj=pbj.mdscensus
     )
-    SELECT facility, d, ours, pbj FROM joined
-    WHERE pbj IS NULL OR ours <> pbj
-    ORDER BY facility, d
-    """
-    rows = con.execute(sql).fetchall()
-    summary = con.execute(
-        f"""
-        WITH ours AS ({ours})
-        SELECT count(p.mdscensus), count(*) FILTER (WHERE o.census = p.mdscensus),
-               coalesce(avg(abs(o.census - p.mdscensus)), 0), count(*) - count(p.mdscensus)
-        FROM ours o LEFT JOIN {pbj_table} p ON p.provnum = o.facility AND p.workdate = o.d
-        """
-    ).fetchone()
-    compared, equal, mad, without = summary
+    differ = joined.filter(joined.pbj.notnull() & (joined.ours != joined.pbj))
+    summary = joined.aggregate(
+        compared=joined.pbj.count(),
+        equal=(joined.ours == joined.pbj).sum(),
+        mad=(joined.ours - joined.pbj).abs().mean(),
+        rows=joined.count(),
+    )
+    ((compared, equal, mad, total),) = [tuple(r.values()) for r in rows(con, summary)]
     diffs = [
-        CensusDifference(f, d, int(o), int(p), int(o) - int(p))
-        for f, d, o, p in rows
-        if p is not None
-    ]
-    return Reconciliation(int(compared), int(equal), float(mad), int(without), diffs)
+        CensusDifference(r["facility"], r["d"], int(r["ours"]), int(r["pbj"]),
+                         int(r["ours"]) - int(r["pbj"]))
+        for r in rows(con, differ.order_by(["facility", "d"]))
+    ]  # fmt: skip
+    return Reconciliation(
+        int(compared), int(equal or 0), float(mad or 0.0), int(total) - int(compared), diffs
+    )

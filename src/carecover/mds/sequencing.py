@@ -29,10 +29,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from carecover.engines.duckdb import rows_of as rows
+from carecover.engines.duckdb import table_of as table
 from carecover.errors import ConfigError
 from carecover.mds.census_rule import rank_in_day
 from carecover.mds.quarantine import RecordError
-from carecover.mds.tables import rows, table
 
 __all__ = ["SequenceCheck", "sequence_checks", "sequence_errors"]
 

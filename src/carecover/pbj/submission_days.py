@@ -19,36 +19,67 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from carecover.engines.duckdb import sql_of as sql
+from carecover.engines.duckdb import table_of as table
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import FileKind
 from carecover.pbj.store import daily_table_ddl
 from carecover.storefile import abort
 
-__all__ = ["TABLE", "build_submission_days"]
+__all__ = ["TABLE", "build_submission_days", "submission_days"]
 
 TABLE = "submission_daily_nurse_staffing"
 
 
-def _hour_sums() -> list[str]:
-    """One SUM per nurse column and suffix, in the public file's column order."""
+def _hour_sums(h: Any) -> dict[str, Any]:
+    """One sum per nurse column and suffix, in the public file's column order (Ibis)."""
     stems: dict[str, list[int]] = {}
     for title in job_titles():
         if title.puf_file == FileKind.NURSE.value and title.puf_column is not None:
             stems.setdefault(title.puf_column.lower(), []).append(title.code)
-    sums = []
+    sums = {}
     for stem, codes in stems.items():
-        codes_sql = ", ".join(str(c) for c in codes)
-        base = f"h.job_title_code IN ({codes_sql})"
+        job = h.job_title_code.isin(codes)
         for suffix, pay in (
-            ("", ""),
-            ("_emp", " AND h.pay_type_code IN (1, 2)"),
-            ("_ctr", " AND h.pay_type_code = 3"),
+            ("", job),
+            ("_emp", job & h.pay_type_code.isin((1, 2))),
+            ("_ctr", job & (h.pay_type_code == 3)),
         ):
-            sums.append(
-                f"round(coalesce(sum(h.hours) FILTER (WHERE {base}{pay}), 0), 2) AS {stem}{suffix}"
-            )
+            sums[f"{stem}{suffix}"] = h.hours.sum(where=pay).fill_null(0).round(2)
     return sums
+
+
+def submission_days(
+    hours: Any, census: Any, *, provnum: str, state: str, facility_id: str, quarter: Quarter
+) -> Any:
+    """A facility's quarter as public-file rows, from its submission's hours and its census.
+
+    ``hours`` is the ``employee_hours`` table, ``census`` a table of (``d``,
+    ``n``) days and residents. A day gets a row when it has hours or
+    residents; a day with residents and no nurse hours has 0 hours in every
+    column, so it counts as a day without an RN, as CMS counts it.
+    """
+    import ibis
+
+    h = hours.filter(
+        (hours.state == state.upper())
+        & (hours.facility_id == facility_id)
+        & hours.workdate.between(quarter.start, quarter.end)
+    )
+    sums = h.group_by(d=h.workdate).aggregate(**_hour_sums(h))
+    occupied = census.filter(census.n > 0).select(d=census.d.cast("date"))
+    days = sums.select(d=sums.d.cast("date")).union(occupied, distinct=True)
+    joined = days.left_join(sums, "d").left_join(census, "d")
+    return joined.select(
+        provnum=ibis.literal(provnum),
+        state=ibis.literal(state.upper()),
+        quarter=ibis.literal(str(quarter)),
+        workdate=joined.d,
+        mdscensus=joined.n.fill_null(0),
+        **{c: joined[c].fill_null(0) for c in _hour_sums(h)},
+        source_file=ibis.literal("submission"),
+    )
 
 
 def build_submission_days(
@@ -78,45 +109,15 @@ def build_submission_days(
         con.execute("CREATE OR REPLACE TEMP TABLE _submission_census (d DATE, n INTEGER)")
         if days:
             con.executemany("INSERT INTO _submission_census VALUES (?, ?)", days)
-        sums = ",\n            ".join(_hour_sums())
-        con.execute(
-            f"""
-            INSERT INTO {TABLE} BY NAME
-            WITH hours AS (
-                SELECT h.workdate AS d, {sums}
-                FROM employee_hours h
-                WHERE h.state = $state AND h.facility_id = $facility_id
-                  AND h.workdate BETWEEN $start AND $end
-                GROUP BY h.workdate
-            ),
-            days AS (
-                SELECT d FROM hours UNION SELECT d FROM _submission_census WHERE n > 0
-            )
-            SELECT $provnum AS provnum, $state AS state, $quarter AS quarter,
-                   days.d AS workdate, coalesce(c.n, 0) AS mdscensus,
-                   COLUMNS(hours.* EXCLUDE (d)),
-                   'submission' AS source_file
-            FROM days
-            LEFT JOIN hours ON hours.d = days.d
-            LEFT JOIN _submission_census c ON c.d = days.d
-            """,
-            {
-                "state": state.upper(),
-                "facility_id": facility_id,
-                "start": quarter.start,
-                "end": quarter.end,
-                "provnum": provnum,
-                "quarter": str(quarter),
-            },
+        rows = submission_days(
+            table(con, "employee_hours"),
+            table(con, "_submission_census"),
+            provnum=provnum,
+            state=state,
+            facility_id=facility_id,
+            quarter=quarter,
         )
-        # Days with residents and no hours at all: every hours column 0, not NULL.
-        columns = [c for c in _columns(con) if c.startswith("hrs_")]
-        con.execute(
-            f"UPDATE {TABLE} SET "
-            + ", ".join(f"{c} = coalesce({c}, 0)" for c in columns)
-            + " WHERE provnum = ? AND quarter = ?",
-            [provnum, str(quarter)],
-        )
+        con.execute(f"INSERT INTO {TABLE} BY NAME {sql(rows)}")
         ((count,),) = con.execute(
             f"SELECT count(*) FROM {TABLE} WHERE provnum = ? AND quarter = ?",
             [provnum, str(quarter)],
@@ -126,14 +127,3 @@ def build_submission_days(
     except BaseException as exc:
         abort(con, exc)
     return int(count)
-
-
-def _columns(con: Any) -> list[str]:
-    return [
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
-            " AND table_schema = current_schema() ORDER BY ordinal_position",
-            [TABLE],
-        ).fetchall()
-    ]
