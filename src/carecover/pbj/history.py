@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from carecover.pbj.peer_groups import MEASURES
+
 __all__ = [
     "BED_BANDS",
     "HISTORY_MEASURES",
@@ -43,19 +45,8 @@ __all__ = [
 
 HISTORY_TABLE = "history_measures"
 MINIMUMS_TABLE = "history_minimums"
-HISTORY_MEASURES = (
-    "total_hprd",
-    "rn_hprd",
-    "lpn_hprd",
-    "aide_hprd",
-    "weekend_total_hprd",
-    "weekend_gap_hprd",
-    "contract_share",
-    "zero_rn_days",
-    "rn_under_8h_days",
-    "total_turnover",
-    "rn_turnover",
-)
+# The benchmark's measures, and the turnover the provider files add.
+HISTORY_MEASURES = (*MEASURES, "total_turnover", "rn_turnover")
 BED_BANDS = ((0, 50), (50, 100), (100, 150), (150, 200), (200, 100_000))
 _VERSION = "history-2"  # bump when the table's definition changes
 _CODE = "history_measures_code"  # pbj_derived row: the measures' code the table was built by
