@@ -10,6 +10,7 @@ with ``CARECOVER_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +94,51 @@ def _append_only_rows_cleared(transactional_db: None) -> Iterator[None]:
             cursor.execute(f'DELETE FROM "{table}"')
         for _, _, sql in triggers:
             cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, answering one request at a time on SQLite.
+
+    On an in-memory SQLite test database every server thread shares the test's
+    one connection (Django's own arrangement), so two overlapping requests (a
+    form's search-as-you-type next to its submit, as a person types) would
+    interleave their transactions on it and one would fail at random. A real
+    file database or PostgreSQL gives each request its own connection; there
+    the server stays fully threaded.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    if server.thread.connections_override:
+        server.thread.static_handler = _one_request_at_a_time()
+    else:
+        server.thread.static_handler = StaticFilesHandler
+    server.start()
+    yield server
+    server.stop()
+
+
+def _one_request_at_a_time() -> type:
+    """A static-files handler that takes a lock around each request."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    class OneRequestAtATime(StaticFilesHandler):
+        """Static files and the portal, one request at a time (see live_server)."""
+
+        lock = threading.Lock()
+
+        def __call__(self, environ: Any, start_response: Any) -> Any:
+            with self.lock:
+                return super().__call__(environ, start_response)
+
+    return OneRequestAtATime
 
 
 @pytest.fixture
