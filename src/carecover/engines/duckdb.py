@@ -12,7 +12,16 @@ from typing import Any
 
 from carecover.engines.seam import EngineName, Schema
 
-__all__ = ["DuckDBEngine", "DuckDBLinkage", "arrow_of", "quiet", "rows_of", "sql_of", "table_of"]
+__all__ = [
+    "DuckDBEngine",
+    "DuckDBLinkage",
+    "arrow_of",
+    "quiet",
+    "rows_of",
+    "rows_of_sql",
+    "sql_of",
+    "table_of",
+]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
@@ -64,7 +73,12 @@ def sql_of(expr: Any) -> str:
 
 def rows_of(con: Any, expr: Any) -> list[dict[str, Any]]:
     """Run ``expr`` on the DuckDB connection ``con``; its rows as dictionaries, in order."""
-    result = con.execute(sql_of(expr))
+    return rows_of_sql(con, sql_of(expr))
+
+
+def rows_of_sql(con: Any, sql: str) -> list[dict[str, Any]]:
+    """Run an expression already compiled by ``sql_of`` on ``con``; rows as dictionaries."""
+    result = con.execute(sql)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 

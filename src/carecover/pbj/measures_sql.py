@@ -17,13 +17,13 @@ do the files go through the careful loader, which names the file, line and
 field of the problem (``InputError``) or de-duplicates overlapping files.
 
 The store keeps the quarterly measures too: ``refresh_stored`` recomputes
-the table ``quarterly_nurse_measures`` for the quarters a load touched, in
-the load's own transaction (so it is never out of step with
-``daily_nurse_staffing``), and ``pbj_derived`` records the code key it was
-computed with. Reading a quarter from the store is then a lookup; a store
-whose summary is missing or was computed by other code (an older store, an
-edited rule) is read through the full query instead, and its next load
-rebuilds the summary.
+the table ``quarterly_nurse_measures`` for the quarters a load marked, after
+the load commits (``derived.refresh``, the one module that refreshes derived
+tables), and ``pbj_derived`` records the code key it was computed with.
+Reading a quarter from the store is then a lookup; a store whose summary is
+missing, was computed by other code (an older store, an edited rule) or has a
+quarter still marked is read through the full query instead
+(``summary_is_current``), and its next refresh rebuilds the summary.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Per facility-day:
 - the RN punches (job codes in ``rn_job_codes``, by default 5 DON, 6 RN
   admin and 7 RN) are merged into *stretches* in which at least one RN is on
   site: overlapping and back-to-back shifts of different RNs join up
-  (gaps-and-islands with window functions, in DuckDB);
+  (gaps and islands with window functions: ``onsite_days_expression``, an
+  Ibis expression, run on DuckDB);
 - each stretch is cut at the day boundary (``day_starts``, midnight by
   default, as PBJ splits hours) and the day keeps its longest piece, so a
   19:00–07:30 shift is 5 hours on the first day and 7.5 on the next;
@@ -49,9 +50,11 @@ __all__ = [
     "OnsiteReport",
     "OnsiteRules",
     "Shift",
+    "onsite_days_expression",
     "onsite_from_timeclock",
     "onsite_measures",
     "onsite_rules",
+    "onsite_weeks_expression",
 ]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -243,142 +246,208 @@ def onsite_from_timeclock(
     )
 
 
-def _load(con: Any, shifts: Sequence[Shift], daily: Sequence[DailyHours]) -> None:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE onsite_shifts AS SELECT unnest($1::VARCHAR[]) AS "
-        "facility_id, unnest($2::VARCHAR[]) AS employee_id, unnest($3::INTEGER[]) AS job, "
-        "unnest($4::TIMESTAMP[]) AS s, unnest($5::TIMESTAMP[]) AS e",
-        [
-            [s.facility_id for s in shifts],
-            [s.employee_id for s in shifts],
-            [s.job_title_code for s in shifts],
-            [s.start for s in shifts],
-            [s.end for s in shifts],
-        ],
+#: The tables the rules read, as ``onsite_measures`` registers them on DuckDB.
+_SHIFTS = {
+    "facility_id": "string",
+    "employee_id": "string",
+    "job": "int32",
+    "s": "timestamp",
+    "e": "timestamp",
+}
+_DAILY = {
+    "facility_id": "string",
+    "employee_id": "string",
+    "job": "int32",
+    "workdate": "date",
+    "hours": "float64",
+}
+
+
+@cache
+def _compiled(rules: OnsiteRules) -> tuple[str, str]:
+    """The two rules as DuckDB SQL over ``onsite_shifts`` and ``onsite_daily``, once per rules.
+
+    Compiling costs a tenth of a second; a portal page or a property test
+    measures many small sets of punches with the same rules.
+    """
+    import ibis
+
+    from carecover.engines.duckdb import sql_of
+
+    shifts = ibis.table(_SHIFTS, name="onsite_shifts")
+    daily = ibis.table(_DAILY, name="onsite_daily")
+    return (
+        sql_of(onsite_days_expression(shifts, daily, rules)),
+        sql_of(onsite_weeks_expression(shifts, daily, rules)),
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE onsite_daily AS SELECT unnest($1::VARCHAR[]) AS "
-        "facility_id, unnest($2::VARCHAR[]) AS employee_id, unnest($3::INTEGER[]) AS job, "
-        "unnest($4::DATE[]) AS workdate, unnest($5::DOUBLE[]) AS hours",
-        [
-            [d.facility_id for d in daily],
-            [d.employee_id for d in daily],
-            [d.job_title_code for d in daily],
-            [d.day for d in daily],
-            [d.hours for d in daily],
-        ],
+
+
+def _arrow(shifts: Sequence[Shift], daily: Sequence[DailyHours]) -> tuple[Any, Any]:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    shift_table = pa.table(
+        {
+            "facility_id": pa.array([s.facility_id for s in shifts], pa.string()),
+            "employee_id": pa.array([s.employee_id for s in shifts], pa.string()),
+            "job": pa.array([s.job_title_code for s in shifts], pa.int32()),
+            "s": pa.array([s.start for s in shifts], pa.timestamp("us")),
+            "e": pa.array([s.end for s in shifts], pa.timestamp("us")),
+        }
+    )
+    daily_table = pa.table(
+        {
+            "facility_id": pa.array([d.facility_id for d in daily], pa.string()),
+            "employee_id": pa.array([d.employee_id for d in daily], pa.string()),
+            "job": pa.array([d.job_title_code for d in daily], pa.int32()),
+            "workdate": pa.array([d.day for d in daily], pa.date32()),
+            "hours": pa.array([d.hours for d in daily], pa.float64()),
+        }
+    )
+    return shift_table, daily_table
+
+
+def _pieces(t: Any, *keep: str) -> Any:
+    """Each interval ``s``..``e`` of ``t`` cut into one piece per day it touches.
+
+    A piece has its ``workdate``, its bounds ``ps``..``pe`` and its length in
+    microseconds ``us``; an interval ending at midnight does not touch the next day.
+    """
+    import ibis
+
+    first = t.s.truncate("D")
+    days = (
+        (t.e - ibis.interval(microseconds=1)).truncate("D").date().delta(first.date(), unit="day")
+    )
+    cut = t.select(*keep, "s", "e", day=first + ibis.range(0, days + 1).unnest().as_interval("D"))
+    piece_start = ibis.greatest(cut.s, cut.day)
+    piece_end = ibis.least(cut.e, cut.day + ibis.interval(days=1))
+    return cut.select(
+        *keep,
+        workdate=cut.day.date(),
+        ps=piece_start,
+        pe=piece_end,
+        us=piece_end.delta(piece_start, unit="microsecond"),
     )
 
 
-def _in_list(codes: frozenset[int]) -> str:
-    return ", ".join(str(int(c)) for c in sorted(codes))
-
-
-def _sql(rules: OnsiteRules) -> tuple[str, str]:
+def _day_shifted(shifts: Any, rules: OnsiteRules) -> Any:
     # Times move back by the day start, so a "day" is a calendar date below.
-    shift = f"INTERVAL {rules.day_starts.hour * 60 + rules.day_starts.minute} MINUTE"
+    import ibis
+
+    back = ibis.interval(minutes=rules.day_starts.hour * 60 + rules.day_starts.minute)
+    return shifts.mutate(s=shifts.s - back, e=shifts.e - back)
+
+
+def _calendar(pieces: Any, daily: Any) -> Any:
+    """Every date from a facility's first day in the data to its last."""
+    import ibis
+
+    dated = pieces.select("facility_id", "workdate").union(
+        daily.select("facility_id", "workdate"), distinct=False
+    )
+    span = dated.group_by("facility_id").agg(
+        first_day=dated.workdate.min(), last_day=dated.workdate.max()
+    )
+    count = span.last_day.delta(span.first_day, unit="day")
+    days = span.select(
+        "facility_id",
+        "first_day",
+        "last_day",
+        offset=ibis.range(0, count + 1).unnest(),
+    )
+    return days.select(
+        "facility_id",
+        "first_day",
+        "last_day",
+        workdate=(days.first_day.cast("timestamp") + days.offset.as_interval("D")).date(),
+    )
+
+
+def onsite_days_expression(shifts: Any, daily: Any, rules: OnsiteRules) -> Any:
+    """Per facility-day: the longest RN stretch, its first and last punch, RN hours (Ibis).
+
+    ``shifts`` has facility_id, employee_id, job, s, e (wall-clock timestamps);
+    ``daily`` has facility_id, employee_id, job, workdate, hours.
+    """
+    import ibis
+
+    shifted = _day_shifted(shifts, rules)
+    pieces = _pieces(shifted, "facility_id", "employee_id", "job")
+    calendar = _calendar(pieces, daily)
+    rn_codes = sorted(rules.rn_job_codes)
+    rn = shifted.filter(shifted.job.isin(rn_codes))
+    # Gaps and islands: a shift starts a new stretch only when it begins after
+    # every earlier shift of the facility has ended (back-to-back shifts join).
+    earlier = ibis.window(group_by="facility_id", order_by=["s", "e"], rows=(None, -1))
+    reach = rn.mutate(reach=rn.e.max().over(earlier))
+    upto = ibis.window(group_by="facility_id", order_by=["s", "e"], rows=(None, 0))
+    starts = (reach.reach.isnull() | (reach.s > reach.reach)).cast("int64")
+    islands = reach.mutate(island=starts.sum().over(upto))
+    stretches = islands.group_by(["facility_id", "island"]).agg(
+        s=islands.s.min(), e=islands.e.max()
+    )
+    stretch_pieces = _pieces(stretches, "facility_id")
+    back = ibis.interval(minutes=rules.day_starts.hour * 60 + rules.day_starts.minute)
+    by_day = stretch_pieces.group_by(["facility_id", "workdate"]).agg(
+        longest_us=stretch_pieces.us.max(),
+        onsite_us=stretch_pieces.us.sum(),
+        first_on=stretch_pieces.ps.min() + back,
+        last_off=stretch_pieces.pe.max() + back,
+    )
+    rn_pieces = pieces.filter(pieces.job.isin(rn_codes))
+    rn_total = rn_pieces.group_by(["facility_id", "workdate"]).agg(rn_us=rn_pieces.us.sum())
+    keys = ["facility_id", "workdate"]
+    joined = calendar.left_join(by_day, keys).left_join(rn_total, keys)
+    longest = joined.longest_us.fill_null(0)
     threshold_us = round(rules.rn_consecutive_hours * _US_PER_HOUR)
-    common = f"""
-    WITH shifted AS (
-        SELECT facility_id, employee_id, job, s - {shift} AS s, e - {shift} AS e
-        FROM onsite_shifts
-    ),
-    -- Each shift cut into one piece per day it touches.
-    shift_pieces AS (
-        SELECT facility_id, employee_id, job, d::DATE AS workdate,
-               greatest(s, d) AS ps, least(e, d + INTERVAL 1 DAY) AS pe
-        FROM (
-            SELECT *, unnest(generate_series(date_trunc('day', s)::TIMESTAMP,
-                                             e - INTERVAL 1 MICROSECOND, INTERVAL 1 DAY)) AS d
-            FROM shifted
-        )
-    ),
-    span AS (
-        SELECT facility_id, min(workdate) AS first_day, max(workdate) AS last_day
-        FROM (SELECT facility_id, workdate FROM shift_pieces
-              UNION ALL SELECT facility_id, workdate FROM onsite_daily)
-        GROUP BY facility_id
-    ),
-    calendar AS (
-        SELECT facility_id, first_day, last_day,
-               unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS workdate
-        FROM span
-    )"""
-    days = f"""{common},
-    rn AS (
-        SELECT facility_id, s, e FROM shifted WHERE job IN ({_in_list(rules.rn_job_codes)})
-    ),
-    -- Gaps and islands: a shift starts a new stretch only when it begins after
-    -- every earlier shift of the facility has ended (back-to-back shifts join).
-    reach AS (
-        SELECT *, max(e) OVER (PARTITION BY facility_id ORDER BY s, e
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-        FROM rn
-    ),
-    islands AS (
-        SELECT *, sum(CASE WHEN reach IS NULL OR s > reach THEN 1 ELSE 0 END)
-                  OVER (PARTITION BY facility_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
-        FROM reach
-    ),
-    stretches AS (
-        SELECT facility_id, min(s) AS s, max(e) AS e FROM islands GROUP BY facility_id, island
-    ),
-    stretch_pieces AS (
-        SELECT facility_id, d::DATE AS workdate,
-               date_diff('microsecond', greatest(s, d), least(e, d + INTERVAL 1 DAY)) AS us,
-               greatest(s, d) AS ps, least(e, d + INTERVAL 1 DAY) AS pe
-        FROM (
-            SELECT *, unnest(generate_series(date_trunc('day', s)::TIMESTAMP,
-                                             e - INTERVAL 1 MICROSECOND, INTERVAL 1 DAY)) AS d
-            FROM stretches
-        )
-    ),
-    by_day AS (
-        SELECT facility_id, workdate, max(us) AS longest_us, sum(us) AS onsite_us,
-               min(ps) + {shift} AS first_on, max(pe) + {shift} AS last_off
-        FROM stretch_pieces GROUP BY facility_id, workdate
-    ),
-    rn_total AS (
-        SELECT facility_id, workdate, sum(date_diff('microsecond', ps, pe)) AS rn_us
-        FROM shift_pieces WHERE job IN ({_in_list(rules.rn_job_codes)})
-        GROUP BY facility_id, workdate
+    return joined.select(
+        facility_id=calendar.facility_id,
+        workdate=calendar.workdate,
+        weekend=calendar.workdate.day_of_week.index() >= 5,
+        longest=longest / _US_PER_HOUR,
+        ok=longest >= threshold_us,
+        first_on=joined.first_on,
+        last_off=joined.last_off,
+        onsite=joined.onsite_us.fill_null(0) / _US_PER_HOUR,
+        rn_hours=joined.rn_us.fill_null(0) / _US_PER_HOUR,
+    ).order_by(["facility_id", "workdate"])
+
+
+def _week_of(workdate: Any, rules: OnsiteRules) -> Any:
+    back = (workdate.day_of_week.index() - rules.week_starts + 7) % 7
+    return (workdate.cast("timestamp") - back.as_interval("D")).date()
+
+
+def onsite_weeks_expression(shifts: Any, daily: Any, rules: OnsiteRules) -> Any:
+    """Per facility-week: the DON's hours and people, and whether the week is whole (Ibis)."""
+    import ibis
+
+    pieces = _pieces(_day_shifted(shifts, rules), "facility_id", "employee_id", "job")
+    calendar = _calendar(pieces, daily)
+    don_codes = sorted(rules.don_job_codes)
+    don_pieces = pieces.filter(pieces.job.isin(don_codes))
+    don_daily = daily.filter(daily.job.isin(don_codes))
+    don = don_pieces.select(
+        "facility_id", "employee_id", "workdate", hours=don_pieces.us / _US_PER_HOUR
+    ).union(don_daily.select("facility_id", "employee_id", "workdate", "hours"), distinct=False)
+    weeks = calendar.select(
+        "facility_id", "first_day", "last_day", week_start=_week_of(calendar.workdate, rules)
+    ).distinct()
+    don_weeks = (
+        don.mutate(week_start=_week_of(don.workdate, rules))
+        .group_by(["facility_id", "week_start"])
+        .aggregate(hours=lambda t: t.hours.sum(), employees=lambda t: t.employee_id.nunique())
     )
-    SELECT c.facility_id, c.workdate, isodow(c.workdate) >= 6 AS weekend,
-           coalesce(b.longest_us, 0) / {_US_PER_HOUR} AS longest,
-           coalesce(b.longest_us, 0) >= {threshold_us} AS ok,
-           b.first_on, b.last_off,
-           coalesce(b.onsite_us, 0) / {_US_PER_HOUR} AS onsite,
-           coalesce(t.rn_us, 0) / {_US_PER_HOUR} AS rn_hours
-    FROM calendar c
-    LEFT JOIN by_day b USING (facility_id, workdate)
-    LEFT JOIN rn_total t USING (facility_id, workdate)
-    ORDER BY c.facility_id, c.workdate
-    """
-    dons = _in_list(rules.don_job_codes)
-    week_of = f"(workdate - ((isodow(workdate) - 1 - {rules.week_starts} + 7) % 7)::INTEGER)"
-    weeks = f"""{common},
-    don AS (
-        SELECT facility_id, employee_id, workdate,
-               date_diff('microsecond', ps, pe) / {_US_PER_HOUR} AS hours
-        FROM shift_pieces WHERE job IN ({dons})
-        UNION ALL
-        SELECT facility_id, employee_id, workdate, hours FROM onsite_daily WHERE job IN ({dons})
-    ),
-    weeks AS (
-        SELECT DISTINCT facility_id, first_day, last_day, {week_of} AS week_start FROM calendar
-    ),
-    don_weeks AS (
-        SELECT facility_id, {week_of} AS week_start, sum(hours) AS hours,
-               count(DISTINCT employee_id) AS employees
-        FROM don GROUP BY ALL
-    )
-    SELECT w.facility_id, w.week_start, w.week_start + 6 AS week_end,
-           coalesce(d.hours, 0) AS hours, coalesce(d.employees, 0) AS employees,
-           w.week_start >= w.first_day AND w.week_start + 6 <= w.last_day AS complete
-    FROM weeks w LEFT JOIN don_weeks d USING (facility_id, week_start)
-    ORDER BY w.facility_id, w.week_start
-    """
-    return days, weeks
+    joined = weeks.left_join(don_weeks, ["facility_id", "week_start"])
+    week_end = (weeks.week_start.cast("timestamp") + ibis.interval(days=6)).date()
+    return joined.select(
+        facility_id=weeks.facility_id,
+        week_start=weeks.week_start,
+        week_end=week_end,
+        hours=joined.hours.fill_null(0),
+        employees=joined.employees.fill_null(0),
+        complete=(weeks.week_start >= weeks.first_day) & (week_end <= weeks.last_day),
+    ).order_by(["facility_id", "week_start"])
 
 
 def onsite_measures(
@@ -388,35 +457,54 @@ def onsite_measures(
     rules: OnsiteRules | None = None,
     con: Any = None,
 ) -> OnsiteReport:
-    """RN stretches per facility-day and DON hours per week, computed in DuckDB."""
+    """RN stretches per facility-day and DON hours per week (Ibis rules, run on DuckDB).
+
+    ``con`` is a DuckDB connection to run on (a new in-memory one by default).
+    """
     import duckdb
 
+    from carecover.engines.duckdb import rows_of_sql
+
     rules = rules or onsite_rules()
+    days_sql, weeks_sql = _compiled(rules)
     own = con is None
     db = duckdb.connect(":memory:") if own else con
+    shift_rows, daily_rows = _arrow(shifts, daily)
+    db.register("onsite_shifts", shift_rows)
+    db.register("onsite_daily", daily_rows)
     try:
-        _load(db, shifts, daily)
-        days_sql, weeks_sql = _sql(rules)
         days = tuple(
-            OnsiteDay(f, d, bool(we), float(lo), bool(ok), on, off, float(os), float(rh))
-            for f, d, we, lo, ok, on, off, os, rh in db.execute(days_sql).fetchall()
+            OnsiteDay(
+                r["facility_id"],
+                r["workdate"],
+                bool(r["weekend"]),
+                float(r["longest"]),
+                bool(r["ok"]),
+                r["first_on"],
+                r["last_off"],
+                float(r["onsite"]),
+                float(r["rn_hours"]),
+            )
+            for r in rows_of_sql(db, days_sql)
         )
         # The threshold compares rounded hours, as a reader of the table would.
         weeks = tuple(
             DonWeek(
-                f,
-                ws,
-                we,
-                float(h),
-                int(n),
-                bool(c),
-                (round(float(h), 2) >= rules.don_full_time_hours) if c else None,
+                r["facility_id"],
+                r["week_start"],
+                r["week_end"],
+                float(r["hours"]),
+                int(r["employees"]),
+                bool(r["complete"]),
+                (round(float(r["hours"]), 2) >= rules.don_full_time_hours)
+                if r["complete"]
+                else None,
             )
-            for f, ws, we, h, n, c in db.execute(weeks_sql).fetchall()
+            for r in rows_of_sql(db, weeks_sql)
         )
     finally:
-        db.execute("DROP TABLE IF EXISTS onsite_shifts")
-        db.execute("DROP TABLE IF EXISTS onsite_daily")
+        db.unregister("onsite_shifts")
+        db.unregister("onsite_daily")
         if own:
             db.close()
     return OnsiteReport(days, weeks, rules)
