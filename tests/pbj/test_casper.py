@@ -102,3 +102,10 @@ def test_pbj_report_without_input_is_an_error(cli: Cli) -> None:
     result = cli("pbj", "report", "1700D", "--quarter", "2026Q2")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: report 1700D needs a PBJ XML FILE or --db")
+
+
+def test_every_report_lists_its_columns_in_the_order_it_declares(con: Any) -> None:
+    for number, report in REPORTS.items():
+        found = report_rows(con, number, Q2)
+        assert found, number
+        assert all(tuple(row) == report.columns for row in found), number

@@ -14,8 +14,9 @@ from accepted MDS records, as the census here does (``mds.census``).
 - 1704D Daily MDS Census Detail Report: the census of each day.
 - 1704S Daily MDS Census Summary Report: days, lowest, highest and average census.
 
-Each report reads the store tables ``employee_hours``/``employees`` (a
-loaded PBJ XML) or the MDS tables, through one SQL query on DuckDB.
+Each PBJ report is an Ibis expression over the store tables
+``employee_hours``/``employees`` (a loaded PBJ XML), run on the store's
+DuckDB connection; the MDS reports read the census rule (``mds.census``).
 """
 
 from __future__ import annotations
@@ -23,11 +24,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from carecover.engines.duckdb import rows_of as rows
+from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import job_titles
 
-__all__ = ["REPORTS", "Report", "report_rows"]
+__all__ = [
+    "REPORTS",
+    "Report",
+    "daily_staffing",
+    "employee_report",
+    "job_title_report",
+    "report_rows",
+    "staffing_summary",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,65 @@ def _titles() -> dict[int, str]:
     return {t.code: t.title for t in job_titles()}
 
 
+def _hours_in(con: Any, quarter: Quarter, facility: str | None) -> Any:
+    """The store's ``employee_hours`` of ``quarter`` (and ``facility``), as Ibis."""
+    hours = table(con, "employee_hours")
+    found = hours.filter(hours.quarter == str(quarter))
+    if facility:
+        found = found.filter(found.facility_id == facility)
+    return found
+
+
+def employee_report(hours: Any, employees: Any) -> Any:
+    """1700D: every employee on file of the facilities with hours, worked or not (Ibis)."""
+    keys = ["state", "facility_id", "employee_id"]
+    facilities = hours.select("state", "facility_id").distinct()
+    worked = hours.group_by(keys).agg(days_worked=hours.workdate.nunique())
+    on_file = employees.join(facilities, ["state", "facility_id"])
+    joined = on_file.left_join(worked, keys)
+    return joined.select(
+        state=on_file.state,
+        facility_id=on_file.facility_id,
+        employee_id=on_file.employee_id,
+        hire_date=on_file.hire_date,
+        termination_date=on_file.termination_date,
+        days_worked=joined.days_worked.fill_null(0),
+    ).order_by(keys)
+
+
+def daily_staffing(hours: Any) -> Any:
+    """1702D: hours per employee, day, job title and pay type (Ibis)."""
+    keys = ["employee_id", "workdate", "job_title_code", "pay_type_code"]
+    return hours.group_by(keys).agg(hours=hours.hours.sum()).order_by(keys)
+
+
+def staffing_summary(hours: Any) -> Any:
+    """1702S: employee, contract and total hours per job title (Ibis)."""
+    contract = hours.pay_type_code == _CONTRACT
+    return (
+        hours.group_by("job_title_code")
+        .agg(
+            employee_hours=hours.hours.sum(where=~contract).fill_null(0),
+            contract_hours=hours.hours.sum(where=contract).fill_null(0),
+            total_hours=hours.hours.sum(),
+        )
+        .order_by("job_title_code")
+    )
+
+
+def job_title_report(hours: Any) -> Any:
+    """1703D: per job title, employees with hours, days with hours and the hours (Ibis)."""
+    return (
+        hours.group_by("job_title_code")
+        .agg(
+            employees=hours.employee_id.nunique(),
+            days=hours.workdate.nunique(),
+            hours=hours.hours.sum(),
+        )
+        .order_by("job_title_code")
+    )
+
+
 def report_rows(
     con: Any, number: str, quarter: Quarter, *, facility: str | None = None
 ) -> list[dict[str, Any]]:
@@ -104,54 +174,47 @@ def report_rows(
         raise InputError(f"unknown report {number!r}; one of {', '.join(REPORTS)}", field="report")
     if report.needs == "mds":
         return _census(con, report, quarter, facility)
-    where, params = "quarter = ?", [str(quarter)]
-    if facility:
-        where += " AND facility_id = ?"
-        params.append(facility)
+    hours = _hours_in(con, quarter, facility)
     titles = _titles()
     if report.number == "1700D":
-        # Every employee on file of the facilities with hours in the quarter, worked or not.
-        rows = con.execute(
-            "WITH h AS (SELECT * FROM employee_hours"
-            f" WHERE {where}), f AS (SELECT DISTINCT state, facility_id FROM h)"
-            " SELECT e.state, e.facility_id, e.employee_id, e.hire_date, e.termination_date,"
-            " count(DISTINCT h.workdate) FROM employees e JOIN f USING (state, facility_id)"
-            " LEFT JOIN h USING (state, facility_id, employee_id)"
-            " GROUP BY ALL ORDER BY e.state, e.facility_id, e.employee_id",
-            params,
-        ).fetchall()
-    elif report.number == "1702D":
-        rows = [
-            (emp, day, job, titles.get(job, "?"), pay, round(hours, 2))
-            for emp, day, job, pay, hours in con.execute(
-                "SELECT employee_id, workdate, job_title_code, pay_type_code, sum(hours)"
-                f" FROM employee_hours WHERE {where} GROUP BY ALL ORDER BY 1, 2, 3, 4",
-                params,
-            ).fetchall()
+        return rows(con, employee_report(hours, table(con, "employees")))
+    if report.number == "1702D":
+        return [
+            {
+                "employee_id": r["employee_id"],
+                "workdate": r["workdate"],
+                "job_title_code": r["job_title_code"],
+                "job_title": titles.get(r["job_title_code"], "?"),
+                "pay_type_code": r["pay_type_code"],
+                "hours": round(r["hours"], 2),
+            }
+            for r in rows(con, daily_staffing(hours))
         ]
-    elif report.number == "1702S":
-        found = con.execute(
-            "SELECT job_title_code,"
-            f" coalesce(sum(hours) FILTER (WHERE pay_type_code <> {_CONTRACT}), 0),"
-            f" coalesce(sum(hours) FILTER (WHERE pay_type_code = {_CONTRACT}), 0), sum(hours)"
-            f" FROM employee_hours WHERE {where} GROUP BY 1 ORDER BY 1",
-            params,
-        ).fetchall()
-        grand = sum(r[3] for r in found) or 1.0
-        rows = [
-            (job, titles.get(job, "?"), round(e, 2), round(c, 2), round(t, 2), round(t / grand, 4))
-            for job, e, c, t in found
+    if report.number == "1702S":
+        found = rows(con, staffing_summary(hours))
+        grand = sum(r["total_hours"] for r in found) or 1.0
+        return [
+            {
+                "job_title_code": r["job_title_code"],
+                "job_title": titles.get(r["job_title_code"], "?"),
+                "employee_hours": round(r["employee_hours"], 2),
+                "contract_hours": round(r["contract_hours"], 2),
+                "total_hours": round(r["total_hours"], 2),
+                "share_of_hours": round(r["total_hours"] / grand, 4),
+            }
+            for r in found
         ]
-    else:  # 1703D
-        rows = [
-            (job, titles.get(job, "?"), n, days, round(hours, 2), round(hours / days, 2))
-            for job, n, days, hours in con.execute(
-                "SELECT job_title_code, count(DISTINCT employee_id), count(DISTINCT workdate),"
-                f" sum(hours) FROM employee_hours WHERE {where} GROUP BY 1 ORDER BY 1",
-                params,
-            ).fetchall()
-        ]
-    return [dict(zip(report.columns, r, strict=True)) for r in rows]
+    return [  # 1703D
+        {
+            "job_title_code": r["job_title_code"],
+            "job_title": titles.get(r["job_title_code"], "?"),
+            "employees": r["employees"],
+            "days": r["days"],
+            "hours": round(r["hours"], 2),
+            "hours_per_day": round(r["hours"] / r["days"], 2),
+        }
+        for r in rows(con, job_title_report(hours))
+    ]
 
 
 def _census(con: Any, report: Report, quarter: Quarter, ccn: str | None) -> list[dict[str, Any]]:
@@ -159,7 +222,8 @@ def _census(con: Any, report: Report, quarter: Quarter, ccn: str | None) -> list
     from carecover.mds.census import daily_census
 
     if ccn is None:
-        ccns = [c for (c,) in con.execute("SELECT DISTINCT ccn FROM mds_assessments").fetchall()]
+        records = table(con, "mds_assessments")
+        ccns = [r["ccn"] for r in rows(con, records.select("ccn").distinct())]
         if len(ccns) > 1:
             raise InputError(
                 f"the MDS records hold several CCNs ({', '.join(sorted(ccns))}):"
