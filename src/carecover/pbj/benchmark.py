@@ -1,7 +1,9 @@
 """A facility among its peers: each staffing measure's value, percentile and peer median.
 
 Written in Ibis over the quarterly measures (``measures.quarterly_expression``)
-of every facility in the source, so it runs on any backend:
+of every facility in the source, so it runs on any backend; the comparison
+itself is ``peer_comparison.compare_with_peers``, shared with the history
+store's benchmark:
 
 - peers are the facilities of the same quarter in the same state, county
   (``county_fips`` within the state) or the whole source (``national``);
@@ -24,6 +26,7 @@ from typing import Any
 
 from carecover.errors import RuleError
 from carecover.pbj.calendar import Quarter
+from carecover.pbj.peer_comparison import compare_with_peers
 from carecover.pbj.peer_groups import BENCHMARK_COLUMNS, MEASURES, PEER_GROUPS
 
 __all__ = ["BENCHMARK_COLUMNS", "MEASURES", "PEER_GROUPS", "benchmark_rows", "benchmark_table"]
@@ -43,8 +46,6 @@ def benchmark_table(
     source: Any, *, facility: str, quarter: Quarter | str | None = None, peers: str = "state"
 ) -> Any:
     """The benchmark rows of ``facility`` (``BENCHMARK_COLUMNS``) as an Ibis table."""
-    import ibis
-
     from carecover.pbj.measures import quarterly_expression
     from carecover.pbj.minimums import minimums_source
 
@@ -64,39 +65,7 @@ def benchmark_table(
     m = quarterly_expression(t)
     m = m.mutate(weekend_gap_hprd=m.total_hprd - m.weekend_total_hprd)
     m = m.join(keys, ["provnum", "quarter"])
-    long = m.pivot_longer(
-        list(MEASURES), names_to="measure", values_to="value", values_transform=lambda v: v
-    )
-    long = long.mutate(value=long.value.cast("float64"))
-    is_peer = ~long.excluded & long.value.notnull()
-    peer_rows = long.filter(is_peer)
-    group = ["quarter", "measure", "peer_key"]
-    stats = peer_rows.group_by(group).aggregate(
-        peers=peer_rows.count(), peer_median=peer_rows.value.median()
-    )
-    # rank() is the count of peers below; the ties' count includes the facility itself.
-    ranked = peer_rows.mutate(
-        below=peer_rows.value.rank().over(ibis.window(group_by=group, order_by="value")),
-        equal=peer_rows.count().over(ibis.window(group_by=[*group, "value"])),
-    ).filter(lambda r: r.provnum == facility)
-    mine = long.filter(long.provnum == facility)
-    joined = mine.left_join(stats, group).left_join(
-        ranked.select("provnum", "quarter", "measure", "below", "equal"),
-        ["provnum", "quarter", "measure"],
-    )
-    percentile = 100 * (joined.below + 0.5 * joined.equal) / joined.peers
-    return joined.select(
-        provnum=joined.provnum,
-        quarter=joined.quarter,
-        measure=joined.measure,
-        value=joined.value.round(5),
-        percentile=percentile.round(1),
-        peer_median=joined.peer_median.round(5),
-        peers=joined.peers.fill_null(0).cast("int64"),
-        peer_group=ibis.literal(peers),
-        peer_key=joined.peer_key,
-        excluded=joined.excluded,
-    ).order_by(["quarter", "measure"])
+    return compare_with_peers(m, facility=facility, measures=MEASURES, peer_group=peers)
 
 
 def _store_path(source: Any) -> Path | None:

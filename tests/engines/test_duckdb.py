@@ -1,0 +1,39 @@
+"""The DuckDB adapter's helpers for rules run on a store's own connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from carecover.engines.duckdb import rows_of, table_of
+
+
+def test_a_table_keeps_its_types_and_its_not_null_columns() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (k VARCHAR NOT NULL, d DATE, n INTEGER[], x DECIMAL(10, 2))")
+    schema = table_of(con, "t").schema()
+    assert [(c, str(t)) for c, t in schema.items()] == [
+        ("k", "!string"),
+        ("d", "date"),
+        ("n", "array<int32>"),
+        ("x", "decimal(10, 2)"),
+    ]
+
+
+def test_temporary_and_attached_tables_are_read_on_the_connection(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS other", [str(tmp_path / "other.duckdb")])
+    con.execute("CREATE TABLE other.kept AS SELECT 7 AS v")
+    con.execute('CREATE TEMP TABLE "odd ""name""" AS SELECT 1 AS v UNION ALL SELECT 2')
+    odd = table_of(con, 'odd "name"')
+    assert rows_of(con, odd.order_by("v")) == [{"v": 1}, {"v": 2}]
+    assert rows_of(con, table_of(con, "kept", database="other")) == [{"v": 7}]
+
+
+def test_a_half_read_result_on_the_connection_does_not_get_in_the_way() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS v FROM range(5000)")
+    con.execute("SELECT * FROM t").fetchone()
+    t = table_of(con, "t")
+    assert rows_of(con, t.aggregate(n=t.count())) == [{"n": 5000}]
