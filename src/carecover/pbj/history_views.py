@@ -16,18 +16,20 @@ time, so a table, a CSV file and a JSON list all carry the same figures:
 - ``facility`` (chain view): every facility of the chain with its measures;
 - ``trend``: the median of each measure in every quarter of the store.
 
-The quarter defaults to the latest quarter the state (or chain) has.
+The quarter defaults to the latest quarter the state (or chain) has. Every
+section is an Ibis expression over the table, run on the store's connection.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from carecover.engines.duckdb import rows_of, table_of
 from carecover.errors import NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history import HISTORY_MEASURES
 
-__all__ = ["TOP", "VIEW_COLUMNS", "chain_view", "chains", "state_view"]
+__all__ = ["TOP", "VIEW_COLUMNS", "chain_view", "chains", "distribution", "state_view"]
 
 VIEW_COLUMNS = (
     "section",
@@ -51,31 +53,38 @@ VIEW_COLUMNS = (
 TOP = 20  # facilities listed in the weekend-gap and zero-RN sections
 
 
-def _rows(con: Any, sql: str, params: list[Any], section: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
+def _rows(con: Any, expr: Any, section: str) -> list[dict[str, Any]]:
     out = []
-    for values in cursor.fetchall():
+    for found in rows_of(con, expr):
         row = dict.fromkeys(VIEW_COLUMNS)
-        row.update(zip(names, values, strict=True))
+        row.update(found)
         row["section"] = section
         out.append(row)
     return out
 
 
-def _long(table: str, where: str) -> str:
-    names = "[" + ", ".join(f"'{m}'" for m in HISTORY_MEASURES) + "]"
-    return (
-        f"SELECT * FROM (SELECT provnum, provname, state, quarter, unnest({names}) AS measure, "
-        f"unnest([{', '.join(HISTORY_MEASURES)}]) AS value FROM {table} "
-        f"WHERE NOT excluded AND {where}) WHERE value IS NOT NULL"
+_FACILITY = ("provnum", "provname", "state", "quarter")
+
+
+def _long(picked: Any) -> Any:
+    """One row per facility-quarter and measure with a value, excluded quarters left out."""
+    kept = picked.filter(~picked.excluded)
+    typed = kept.select(*_FACILITY, **{m: kept[m].cast("float64") for m in HISTORY_MEASURES})
+    long = typed.pivot_longer(list(HISTORY_MEASURES), names_to="measure", values_to="value")
+    return long.filter(long.value.notnull())
+
+
+def distribution(long: Any) -> Any:
+    """Facilities and interpolated percentiles of each quarter and measure of ``long`` (Ibis)."""
+    value = long.value
+    return long.group_by(["quarter", "measure"]).aggregate(
+        facilities=long.count(),
+        p10=value.quantile(0.10).round(5),
+        p25=value.quantile(0.25).round(5),
+        median=value.quantile(0.50).round(5),
+        p75=value.quantile(0.75).round(5),
+        p90=value.quantile(0.90).round(5),
     )
-
-
-_PERCENTILES = "count(*) AS facilities, " + ", ".join(
-    f"round(quantile_cont(value, {p / 100}), 5) AS {'median' if p == 50 else f'p{p}'}"
-    for p in (10, 25, 50, 75, 90)
-)
 
 
 def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,64 +92,50 @@ def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["quarter"], order.get(r["measure"], 99)))
 
 
-def _quarter(con: Any, table: str, where: str, params: list[Any], what: str) -> str:
-    ((latest,),) = con.execute(f"SELECT max(quarter) FROM {table} WHERE {where}", params).fetchall()
-    if latest is None:
+def _quarter(con: Any, picked: Any, what: str) -> str:
+    [latest] = rows_of(con, picked.aggregate(latest=picked.quarter.max()))
+    if latest["latest"] is None:
         raise NotFoundError(f"no facility of {what} in the history store")
-    return str(latest)
+    return str(latest["latest"])
 
 
-def _group_sections(
-    con: Any, table: str, where: str, params: list[Any], quarter: str
-) -> list[dict[str, Any]]:
-    """Distribution, weekend gap, zero-RN days and trend of the facilities ``where`` picks."""
-    rows = _order(
-        _rows(
-            con,
-            f"SELECT quarter, measure, {_PERCENTILES} FROM ({_long(table, where)}) "
-            "WHERE quarter = ? GROUP BY quarter, measure",
-            [*params, quarter],
-            "distribution",
-        )
-    )
-    facility = "provnum, provname, state, quarter"
+def _group_sections(con: Any, picked: Any, quarter: str) -> list[dict[str, Any]]:
+    """Distribution, weekend gap, zero-RN days and trend of the facilities in ``picked``."""
+    import ibis
+
+    long = _long(picked)
+    rows = _order(_rows(con, distribution(long.filter(long.quarter == quarter)), "distribution"))
+    this = picked.filter(picked.quarter == quarter)
+    gaps = this.filter(~this.excluded & this.weekend_gap_hprd.notnull())
     rows += _rows(
         con,
-        f"SELECT {facility}, 'weekend_gap_hprd' AS measure, round(weekend_gap_hprd, 5) AS value "
-        f"FROM {table} WHERE {where} AND quarter = ? AND NOT excluded "
-        f"AND weekend_gap_hprd IS NOT NULL ORDER BY weekend_gap_hprd DESC, provnum LIMIT {TOP}",
-        [*params, quarter],
+        gaps.order_by([ibis.desc("weekend_gap_hprd"), "provnum"])
+        .limit(TOP)
+        .select(
+            *_FACILITY,
+            measure=ibis.literal("weekend_gap_hprd"),
+            value=gaps.weekend_gap_hprd.round(5),
+        ),
         "weekend_gap",
     )
+    zero = this.filter(this.zero_rn_days > 0)
     rows += _rows(
         con,
-        f"SELECT {facility}, 'zero_rn_days' AS measure, zero_rn_days AS value FROM {table} "
-        f"WHERE {where} AND quarter = ? AND zero_rn_days > 0 "
-        f"ORDER BY zero_rn_days DESC, provnum LIMIT {TOP}",
-        [*params, quarter],
+        zero.order_by([ibis.desc("zero_rn_days"), "provnum"])
+        .limit(TOP)
+        .select(*_FACILITY, measure=ibis.literal("zero_rn_days"), value=zero.zero_rn_days),
         "zero_rn",
     )
-    rows += _order(
-        _rows(
-            con,
-            f"SELECT quarter, measure, {_PERCENTILES} FROM ({_long(table, where)}) "
-            "GROUP BY quarter, measure",
-            params,
-            "trend",
-        )
-    )
+    rows += _order(_rows(con, distribution(long), "trend"))
     return rows
 
 
 def _below_minimum(
     con: Any, table: str, state: str, quarter: str, minimum_rows_of: Any
 ) -> list[dict[str, Any]]:
-    names = dict(
-        con.execute(
-            f"SELECT provnum, provname FROM {table} WHERE state = ? AND quarter = ?",
-            [state, quarter],
-        ).fetchall()
-    )
+    history = table_of(con, table)
+    here = history.filter((history.state == state) & (history.quarter == quarter))
+    names = {r["provnum"]: r["provname"] for r in rows_of(con, here.select("provnum", "provname"))}
     out = []
     for r in minimum_rows_of(state=state, quarter=quarter):
         if r["compliant"] is not False:
@@ -178,13 +173,14 @@ def state_view(
     ``below_minimum`` section is left out.
     """
     code = state.strip().upper()
-    where = "state = ?"
+    history = table_of(con, table)
+    picked = history.filter(history.state == code)
     label = (
         str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
         if quarter is not None
-        else _quarter(con, table, where, [code], f"state {code}")
+        else _quarter(con, picked, f"state {code}")
     )
-    rows = _group_sections(con, table, where, [code], label)
+    rows = _group_sections(con, picked, label)
     if minimum_rows_of is not None:
         rows += _below_minimum(con, table, code, label, minimum_rows_of)
     return rows
@@ -198,31 +194,40 @@ def chain_view(
     ``chain`` is matched without case against the chain name of each
     facility's latest provider-information release.
     """
-    where = "lower(chain) = lower(?)"
+    import ibis
+
     name = chain.strip()
+    history = table_of(con, table)
+    picked = history.filter(history.chain.lower() == ibis.literal(name).lower())
     label = (
         str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
         if quarter is not None
-        else _quarter(con, table, where, [name], f"chain {name!r}")
+        else _quarter(con, picked, f"chain {name!r}")
     )
-    names = "[" + ", ".join(f"'{m}'" for m in HISTORY_MEASURES) + "]"
-    facilities = _rows(
-        con,
-        f"SELECT provnum, provname, state, quarter, unnest({names}) AS measure, "
-        f"round(unnest([{', '.join(HISTORY_MEASURES)}]), 5) AS value FROM {table} "
-        f"WHERE {where} AND quarter = ? ORDER BY provnum",
-        [name, label],
-        "facility",
+    this = picked.filter(picked.quarter == label)
+    typed = this.select(*_FACILITY, **{m: this[m].cast("float64") for m in HISTORY_MEASURES})
+    long = typed.pivot_longer(list(HISTORY_MEASURES), names_to="measure", values_to="value")
+    order = {m: i for i, m in enumerate(HISTORY_MEASURES)}
+    facilities = sorted(
+        _rows(con, long.mutate(value=long.value.round(5)), "facility"),
+        key=lambda r: (r["provnum"], order[r["measure"]]),
     )
-    return facilities + _group_sections(con, table, where, [name], label)
+    return facilities + _group_sections(con, picked, label)
 
 
 def chains(con: Any, table: str, *, search: str = "", limit: int = 50) -> list[tuple[str, int]]:
     """Chain names containing ``search`` (no case) with their number of facilities."""
-    rows = con.execute(
-        f"SELECT chain, count(DISTINCT provnum) FROM {table} "
-        "WHERE chain IS NOT NULL AND contains(lower(chain), lower(?)) "
-        "GROUP BY chain ORDER BY chain LIMIT ?",
-        [search.strip(), limit],
-    ).fetchall()
-    return [(str(c), int(n)) for c, n in rows]
+    import ibis
+
+    history = table_of(con, table)
+    named = history.filter(
+        history.chain.notnull()
+        & history.chain.lower().contains(ibis.literal(search.strip()).lower())
+    )
+    found = (
+        named.group_by("chain")
+        .aggregate(facilities=named.provnum.nunique())
+        .order_by("chain")
+        .limit(limit)
+    )
+    return [(str(r["chain"]), int(r["facilities"])) for r in rows_of(con, found)]
