@@ -13,9 +13,11 @@ from typing import Any
 from carecover.engines.seam import EngineName, Schema
 
 __all__ = [
+    "PARAMETERS",
     "DuckDBEngine",
     "DuckDBLinkage",
     "arrow_of",
+    "parameters",
     "quiet",
     "rows_of",
     "rows_of_sql",
@@ -97,9 +99,37 @@ def rows_of(con: Any, expr: Any) -> list[dict[str, Any]]:
     return rows_of_sql(con, sql_of(expr))
 
 
-def rows_of_sql(con: Any, sql: str) -> list[dict[str, Any]]:
-    """Run an expression already compiled by ``sql_of`` on ``con``; rows as dictionaries."""
-    result = con.execute(sql)
+#: The one-row table of a rule's run-time parameters (``parameters``).
+PARAMETERS = "carecover_parameters"
+
+
+def parameters(**types: str) -> Any:
+    """A one-row Ibis table of run-time parameters, named ``PARAMETERS``.
+
+    A rule compares with ``parameters(facility="string").facility.as_scalar()``
+    instead of a literal, so its SQL is compiled once and run for any value
+    (``rows_of_sql(con, sql, parameters={"facility": ...})``): compiling an
+    Ibis expression costs tens of milliseconds, running it on a store a few.
+    """
+    import ibis
+
+    return ibis.table(types, name=PARAMETERS)
+
+
+def rows_of_sql(
+    con: Any, sql: str, *, parameters: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run an expression already compiled by ``sql_of`` on ``con``; rows as dictionaries.
+
+    ``parameters`` gives the values of the rule's ``PARAMETERS`` table, in
+    order of its columns. The rows come back in no set order: the caller sorts them.
+    """
+    values: list[Any] = []
+    if parameters:
+        values = list(parameters.values())
+        row = ", ".join(f"${i} AS {_quoted(name)}" for i, name in enumerate(parameters, start=1))
+        sql = f"WITH {PARAMETERS} AS (SELECT {row}) SELECT * FROM ({sql})"
+    result = con.execute(sql, values)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 

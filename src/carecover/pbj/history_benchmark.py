@@ -12,9 +12,10 @@ band of certified beds), and the turnover measures of the releases.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from carecover.engines.duckdb import rows_of, table_of
+from carecover.engines.duckdb import parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import NotFoundError, RuleError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history import HISTORY_MEASURES
@@ -37,6 +38,32 @@ def peer_key(history: Any, peers: str) -> Any:
     return history["beds_band" if peers == "beds" else peers]
 
 
+@lru_cache(maxsize=64)
+def _compiled(table: str, schema: Any, peers: str, by_quarter: bool) -> str:
+    """The benchmark of one facility (and quarter), compiled once per table and peer group."""
+    import ibis
+
+    history = ibis.table(schema, name=table)
+    wide = history.mutate(peer_key=peer_key(history, peers))
+    if by_quarter:
+        given = parameters(facility="string", quarter="string")
+        wide = wide.filter(wide.quarter == given.quarter.as_scalar())
+    else:
+        given = parameters(facility="string")
+    facility = given.facility.as_scalar()
+    return sql_of(
+        compare_with_peers(wide, facility=facility, measures=HISTORY_MEASURES, peer_group=peers)
+    )
+
+
+@lru_cache(maxsize=64)
+def _known(table: str, schema: Any, column: str) -> str:
+    import ibis
+
+    history = ibis.table(schema, name=table)
+    return sql_of(history.aggregate(rows=history[column].count()))
+
+
 def history_benchmark_rows(
     con: Any,
     table: str,
@@ -49,21 +76,19 @@ def history_benchmark_rows(
     history = table_of(con, table)
     if peers in ("chain", "beds"):
         column = "chain" if peers == "chain" else "beds_band"
-        [known] = rows_of(con, history.aggregate(rows=history[column].count()))
+        [known] = rows_of_sql(con, _known(table, history.schema(), column))
         if not known["rows"]:
             raise RuleError(
                 f"peers by {peers} need the provider information file (chain, certified beds); "
                 "no release of it is in this store: load one with `pbj history load`"
             )
-    wide = history.mutate(peer_key=peer_key(history, peers))
     label = None
+    values = {"facility": facility}
     if quarter is not None:
         label = str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
-        wide = wide.filter(wide.quarter == label)
-    rows = rows_of(
-        con,
-        compare_with_peers(wide, facility=facility, measures=HISTORY_MEASURES, peer_group=peers),
-    )
+        values["quarter"] = label
+    sql = _compiled(table, history.schema(), peers, label is not None)
+    rows = rows_of_sql(con, sql, parameters=values)
     if not rows:
         raise NotFoundError(
             f"facility {facility} has no quarter in the history store"

@@ -22,9 +22,10 @@ section is an Ibis expression over the table, run on the store's connection.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from carecover.engines.duckdb import rows_of, table_of
+from carecover.engines.duckdb import parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history import HISTORY_MEASURES
@@ -53,9 +54,9 @@ VIEW_COLUMNS = (
 TOP = 20  # facilities listed in the weekend-gap and zero-RN sections
 
 
-def _rows(con: Any, expr: Any, section: str) -> list[dict[str, Any]]:
+def _rows(con: Any, sql: str, values: dict[str, Any], section: str) -> list[dict[str, Any]]:
     out = []
-    for found in rows_of(con, expr):
+    for found in rows_of_sql(con, sql, parameters=values):
         row = dict.fromkeys(VIEW_COLUMNS)
         row.update(found)
         row["section"] = section
@@ -87,55 +88,84 @@ def distribution(long: Any) -> Any:
     )
 
 
+def _top(this: Any, measure: str, kept: Any, value: Any) -> Any:
+    """The ``TOP`` facilities of ``this`` with the highest ``measure``, ties by CCN."""
+    import ibis
+
+    return (
+        this.filter(kept)
+        .order_by([ibis.desc(measure), "provnum"])
+        .limit(TOP)
+        .select(*_FACILITY, measure=ibis.literal(measure), value=value)
+    )
+
+
+@lru_cache(maxsize=32)
+def _compiled(table: str, schema: Any, view: str) -> dict[str, str]:
+    """Each section of a view as SQL, compiled once per table: ``key`` and ``quarter`` are
+    run-time parameters (the state code or the chain name; the quarter)."""
+    import ibis
+
+    history = ibis.table(schema, name=table)
+    given = parameters(key="string", quarter="string")
+    key, quarter = given.key.as_scalar(), given.quarter.as_scalar()
+    if view == "state":
+        picked = history.filter(history.state == key)
+    else:
+        picked = history.filter(history.chain.lower() == key.lower())
+    long = _long(picked)
+    this = picked.filter(picked.quarter == quarter)
+    typed = this.select(*_FACILITY, **{m: this[m].cast("float64") for m in HISTORY_MEASURES})
+    chain_long = typed.pivot_longer(list(HISTORY_MEASURES), names_to="measure", values_to="value")
+    sections = {
+        "latest": picked.aggregate(latest=picked.quarter.max()),
+        "distribution": distribution(long.filter(long.quarter == quarter)),
+        "weekend_gap": _top(
+            this,
+            "weekend_gap_hprd",
+            ~this.excluded & this.weekend_gap_hprd.notnull(),
+            this.weekend_gap_hprd.round(5),
+        ),
+        "zero_rn": _top(this, "zero_rn_days", this.zero_rn_days > 0, this.zero_rn_days),
+        "trend": distribution(long),
+        "facility": chain_long.mutate(value=chain_long.value.round(5)),
+        "names": this.select("provnum", "provname"),
+    }
+    return {name: sql_of(expr) for name, expr in sections.items()}
+
+
 def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     order = {m: i for i, m in enumerate(HISTORY_MEASURES)}
     return sorted(rows, key=lambda r: (r["quarter"], order.get(r["measure"], 99)))
 
 
-def _quarter(con: Any, picked: Any, what: str) -> str:
-    [latest] = rows_of(con, picked.aggregate(latest=picked.quarter.max()))
+def _highest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (-r["value"], r["provnum"]))
+
+
+def _quarter(con: Any, sql: dict[str, str], key: str, what: str) -> str:
+    [latest] = rows_of_sql(con, sql["latest"], parameters={"key": key, "quarter": None})
     if latest["latest"] is None:
         raise NotFoundError(f"no facility of {what} in the history store")
     return str(latest["latest"])
 
 
-def _group_sections(con: Any, picked: Any, quarter: str) -> list[dict[str, Any]]:
-    """Distribution, weekend gap, zero-RN days and trend of the facilities in ``picked``."""
-    import ibis
-
-    long = _long(picked)
-    rows = _order(_rows(con, distribution(long.filter(long.quarter == quarter)), "distribution"))
-    this = picked.filter(picked.quarter == quarter)
-    gaps = this.filter(~this.excluded & this.weekend_gap_hprd.notnull())
-    rows += _rows(
-        con,
-        gaps.order_by([ibis.desc("weekend_gap_hprd"), "provnum"])
-        .limit(TOP)
-        .select(
-            *_FACILITY,
-            measure=ibis.literal("weekend_gap_hprd"),
-            value=gaps.weekend_gap_hprd.round(5),
-        ),
-        "weekend_gap",
-    )
-    zero = this.filter(this.zero_rn_days > 0)
-    rows += _rows(
-        con,
-        zero.order_by([ibis.desc("zero_rn_days"), "provnum"])
-        .limit(TOP)
-        .select(*_FACILITY, measure=ibis.literal("zero_rn_days"), value=zero.zero_rn_days),
-        "zero_rn",
-    )
-    rows += _order(_rows(con, distribution(long), "trend"))
+def _group_sections(con: Any, sql: dict[str, str], key: str, quarter: str) -> list[dict[str, Any]]:
+    """Distribution, weekend gap, zero-RN days and trend of the facilities ``key`` picks."""
+    values = {"key": key, "quarter": quarter}
+    rows = _order(_rows(con, sql["distribution"], values, "distribution"))
+    rows += _highest(_rows(con, sql["weekend_gap"], values, "weekend_gap"))
+    rows += _highest(_rows(con, sql["zero_rn"], values, "zero_rn"))
+    rows += _order(_rows(con, sql["trend"], values, "trend"))
     return rows
 
 
 def _below_minimum(
     con: Any, table: str, state: str, quarter: str, minimum_rows_of: Any
 ) -> list[dict[str, Any]]:
-    history = table_of(con, table)
-    here = history.filter((history.state == state) & (history.quarter == quarter))
-    names = {r["provnum"]: r["provname"] for r in rows_of(con, here.select("provnum", "provname"))}
+    sql = _compiled(table, table_of(con, table).schema(), "state")
+    found = rows_of_sql(con, sql["names"], parameters={"key": state, "quarter": quarter})
+    names = {r["provnum"]: r["provname"] for r in found}
     out = []
     for r in minimum_rows_of(state=state, quarter=quarter):
         if r["compliant"] is not False:
@@ -173,14 +203,13 @@ def state_view(
     ``below_minimum`` section is left out.
     """
     code = state.strip().upper()
-    history = table_of(con, table)
-    picked = history.filter(history.state == code)
+    sql = _compiled(table, table_of(con, table).schema(), "state")
     label = (
         str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
         if quarter is not None
-        else _quarter(con, picked, f"state {code}")
+        else _quarter(con, sql, code, f"state {code}")
     )
-    rows = _group_sections(con, picked, label)
+    rows = _group_sections(con, sql, code, label)
     if minimum_rows_of is not None:
         rows += _below_minimum(con, table, code, label, minimum_rows_of)
     return rows
@@ -194,40 +223,41 @@ def chain_view(
     ``chain`` is matched without case against the chain name of each
     facility's latest provider-information release.
     """
-    import ibis
-
     name = chain.strip()
-    history = table_of(con, table)
-    picked = history.filter(history.chain.lower() == ibis.literal(name).lower())
+    sql = _compiled(table, table_of(con, table).schema(), "chain")
     label = (
         str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter))
         if quarter is not None
-        else _quarter(con, picked, f"chain {name!r}")
+        else _quarter(con, sql, name, f"chain {name!r}")
     )
-    this = picked.filter(picked.quarter == label)
-    typed = this.select(*_FACILITY, **{m: this[m].cast("float64") for m in HISTORY_MEASURES})
-    long = typed.pivot_longer(list(HISTORY_MEASURES), names_to="measure", values_to="value")
     order = {m: i for i, m in enumerate(HISTORY_MEASURES)}
     facilities = sorted(
-        _rows(con, long.mutate(value=long.value.round(5)), "facility"),
+        _rows(con, sql["facility"], {"key": name, "quarter": label}, "facility"),
         key=lambda r: (r["provnum"], order[r["measure"]]),
     )
-    return facilities + _group_sections(con, picked, label)
+    return facilities + _group_sections(con, sql, name, label)
 
 
 def chains(con: Any, table: str, *, search: str = "", limit: int = 50) -> list[tuple[str, int]]:
     """Chain names containing ``search`` (no case) with their number of facilities."""
+    found = rows_of_sql(
+        con,
+        _chain_search(table, table_of(con, table).schema(), limit),
+        parameters={"search": search.strip()},
+    )
+    return sorted((str(r["chain"]), int(r["facilities"])) for r in found)
+
+
+@lru_cache(maxsize=32)
+def _chain_search(table: str, schema: Any, limit: int) -> str:
     import ibis
 
-    history = table_of(con, table)
-    named = history.filter(
-        history.chain.notnull()
-        & history.chain.lower().contains(ibis.literal(search.strip()).lower())
-    )
-    found = (
+    history = ibis.table(schema, name=table)
+    search = parameters(search="string").search.as_scalar()
+    named = history.filter(history.chain.notnull() & history.chain.lower().contains(search.lower()))
+    return sql_of(
         named.group_by("chain")
         .aggregate(facilities=named.provnum.nunique())
         .order_by("chain")
         .limit(limit)
     )
-    return [(str(r["chain"]), int(r["facilities"])) for r in rows_of(con, found)]

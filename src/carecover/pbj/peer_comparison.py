@@ -35,12 +35,13 @@ def _long(wide: Any, keys: Sequence[str], measures: Sequence[str]) -> Any:
 
 
 def compare_with_peers(
-    wide: Any, *, facility: str, measures: Sequence[str], peer_group: str
+    wide: Any, *, facility: Any, measures: Sequence[str], peer_group: str
 ) -> Any:
     """The benchmark rows (``peer_groups.BENCHMARK_COLUMNS``) of ``facility`` in ``wide``.
 
     One row per quarter of the facility in ``wide`` and measure, ordered by
     quarter; ``peer_group`` names the grouping in the ``peer_group`` column.
+    ``facility`` is a CCN or an Ibis string (a run-time parameter).
     """
     import ibis
 
