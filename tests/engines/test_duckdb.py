@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from carecover.engines.duckdb import rows_of, table_of
+from carecover.engines.duckdb import parameters, rows_of, rows_of_sql, sql_of, table_of
 
 
 def test_a_table_keeps_its_types_and_its_not_null_columns() -> None:
@@ -37,3 +37,18 @@ def test_a_half_read_result_on_the_connection_does_not_get_in_the_way() -> None:
     con.execute("SELECT * FROM t").fetchone()
     t = table_of(con, "t")
     assert rows_of(con, t.aggregate(n=t.count())) == [{"n": 5000}]
+
+
+def test_a_rule_compiled_once_runs_for_each_value_of_its_parameters() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('TX', 1), ('TX', 2), ('NC', 5)) v(s, n)")
+    t = table_of(con, "t")
+    given = parameters(state="string", least="int64")
+    picked = t.filter((t.s == given.state.as_scalar()) & (t.n >= given.least.as_scalar()))
+    sql = sql_of(picked.aggregate(total=picked.n.sum()))
+    assert rows_of_sql(con, sql, parameters={"state": "TX", "least": 2}) == [{"total": 2}]
+    assert rows_of_sql(con, sql, parameters={"least": 0, "state": "NC"}) == [{"total": 5}]
+    # A value is data, never SQL.
+    assert rows_of_sql(con, sql, parameters={"state": "' OR 1=1 --", "least": 0}) == [
+        {"total": None}
+    ]

@@ -22,7 +22,7 @@ from carecover.pbj.history import HISTORY_MEASURES
 from carecover.pbj.peer_comparison import compare_with_peers
 from carecover.pbj.peer_groups import BENCHMARK_COLUMNS, PEER_GROUPS
 
-__all__ = ["history_benchmark_rows", "peer_key"]
+__all__ = ["history_benchmark_rows", "peer_key", "prepare"]
 
 
 def peer_key(history: Any, peers: str) -> Any:
@@ -62,6 +62,13 @@ def _known(table: str, schema: Any, column: str) -> str:
 
     history = ibis.table(schema, name=table)
     return sql_of(history.aggregate(rows=history[column].count()))
+
+
+def prepare(con: Any, table: str, *, peers: str = "state") -> None:
+    """Compile the benchmark of ``table`` for ``peers`` ahead of its first use (a server's boot)."""
+    schema = table_of(con, table).schema()
+    _compiled(table, schema, peers, True)
+    _compiled(table, schema, peers, False)
 
 
 def history_benchmark_rows(

@@ -30,7 +30,7 @@ from carecover.errors import NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history import HISTORY_MEASURES
 
-__all__ = ["TOP", "VIEW_COLUMNS", "chain_view", "chains", "distribution", "state_view"]
+__all__ = ["TOP", "VIEW_COLUMNS", "chain_view", "chains", "distribution", "prepare", "state_view"]
 
 VIEW_COLUMNS = (
     "section",
@@ -186,6 +186,13 @@ def _below_minimum(
         )
         out.append(row)
     return sorted(out, key=lambda r: (-(r["shortfall_hours"] or 0), r["provnum"], r["rule"]))
+
+
+def prepare(con: Any, table: str) -> None:
+    """Compile the state and chain views of ``table`` ahead of their first use (a server's boot)."""
+    schema = table_of(con, table).schema()
+    _compiled(table, schema, "state")
+    _compiled(table, schema, "chain")
 
 
 def state_view(

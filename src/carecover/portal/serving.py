@@ -72,10 +72,13 @@ def demo_portal(host: str) -> Iterator[list[DemoLogin]]:
 
 
 def _warm(worker: Any) -> None:
-    """Import the URL conf and with it every view module and what it needs (a gunicorn hook)."""
+    """Import every view module and compile the analyst pages' rules (a gunicorn hook)."""
     from django.urls import get_resolver
 
+    from carecover.portal.analysts.store import prepare_history
+
     get_resolver().url_patterns  # noqa: B018 (the import is the point)
+    prepare_history()
 
 
 def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
@@ -110,8 +113,9 @@ def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> N
         # (~/.gunicorn/gunicorn.ctl): a second instance would take the first one's.
         # Nothing here uses gunicornc, so no instance opens one.
         "control_socket_disable": True,
-        # Each worker imports every view before its first request: that request
-        # (often a facility page) then costs what any other does.
+        # Each worker imports every view and compiles the analyst pages' rules before
+        # its first request: that request (often a facility page) then costs what any
+        # other does.
         "post_worker_init": _warm,
     }
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
-from carecover.errors import NotFoundError
+from carecover.errors import CarecoverError, NotFoundError
 
-__all__ = ["history_cursor"]
+__all__ = ["history_cursor", "prepare_history"]
 
 _LOCK = threading.Lock()
 _OPEN: dict[str, tuple[float, Any]] = {}
@@ -61,3 +61,19 @@ def history_cursor() -> Iterator[tuple[Any, str]]:
             yield cursor, table
     finally:
         cursor.close()
+
+
+def prepare_history() -> None:
+    """Compile the analyst pages' rules over the history store, if one is loaded.
+
+    Called as a server worker starts, so that no analyst waits for it; a
+    missing or unreadable store is left for the pages to report.
+    """
+    from carecover.pbj import history_benchmark, history_views
+
+    try:
+        with history_cursor() as (cursor, table):
+            history_benchmark.prepare(cursor, table)
+            history_views.prepare(cursor, table)
+    except CarecoverError:
+        return
