@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -224,3 +225,27 @@ def test_readers_keep_the_stored_table_when_only_the_code_key_changed(con: Any) 
     assert one(con, "SELECT code_key FROM pbj_derived WHERE name = 'history_measures_code'") != (
         "older code"
     )
+
+
+def test_bed_bands_start_at_each_band_s_lower_bound_and_none_stays_none() -> None:
+    import ibis
+
+    from carecover.engines.duckdb import sql_of
+    from carecover.pbj.history import beds_band
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE b AS SELECT * FROM (VALUES (NULL), (0), (49.9), (50), (199), (200), (900))"
+        " v(beds)"
+    )
+    beds = ibis.table({"beds": "float64"}, name="b")
+    sql = sql_of(beds.select(band=beds_band(beds.beds)))
+    assert [band for (band,) in con.execute(sql).fetchall()] == [
+        None,
+        "0-49",
+        "0-49",
+        "50-99",
+        "150-199",
+        "200+",
+        "200+",
+    ]

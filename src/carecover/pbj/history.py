@@ -37,6 +37,8 @@ __all__ = [
     "HISTORY_MEASURES",
     "HISTORY_TABLE",
     "HistoryFile",
+    "beds_band",
+    "history_expression",
     "history_table",
     "load_history",
     "minimums_of",
@@ -68,12 +70,13 @@ ProgressCallback = Callable[[int, int, str], None]
 """Called with (bytes done, bytes total, file name about to load or just loaded)."""
 
 
-def _band_sql(column: str) -> str:
-    cases = " ".join(
-        f"WHEN {column} < {high} THEN '{low}-{high - 1}'" if high < 100_000 else ""
-        for low, high in BED_BANDS
-    )
-    return f"CASE WHEN {column} IS NULL THEN NULL {cases} ELSE '{BED_BANDS[-1][0]}+' END"
+def beds_band(beds: Any) -> Any:
+    """The band of certified beds (``BED_BANDS``) of an Ibis column, as text like ``50-99``."""
+    import ibis
+
+    branches = [(beds.isnull(), ibis.null("string"))]
+    branches += [(beds < high, f"{low}-{high - 1}") for low, high in BED_BANDS[:-1]]
+    return ibis.cases(*branches, else_=f"{BED_BANDS[-1][0]}+")
 
 
 def _stamp(con: Any) -> str:
@@ -90,39 +93,73 @@ def _stamp(con: Any) -> str:
     return f"{_VERSION}:{files}"
 
 
-def _build_sql(measures: str = "quarterly_nurse_measures") -> str:
-    return f"""
-        WITH ids AS (
-            SELECT provnum, quarter, max(provname) AS provname, max(state) AS state,
-                   max(state) || '/' || coalesce(max(county_fips), '') AS county
-            FROM daily_nurse_staffing GROUP BY provnum, quarter
-        ),
-        latest AS (
-            SELECT provnum, arg_max(chain, release) AS chain,
-                   arg_max(certified_beds, release) AS certified_beds
-            FROM provider_info GROUP BY provnum
-        ),
-        turnover AS (
-            SELECT provnum, staffing_quarter AS quarter,
-                   arg_max(total_turnover, release) AS total_turnover,
-                   arg_max(rn_turnover, release) AS rn_turnover
-            FROM provider_info GROUP BY provnum, staffing_quarter
-        )
-        SELECT m.provnum, m.quarter, ids.provname, ids.state, ids.county,
-               latest.chain, latest.certified_beds,
-               {_band_sql("latest.certified_beds")} AS beds_band,
-               m.days_reported, m.avg_census,
-               m.total_hprd, m.rn_hprd, m.lpn_hprd, m.aide_hprd, m.weekend_total_hprd,
-               m.total_hprd - m.weekend_total_hprd AS weekend_gap_hprd,
-               m.contract_share, m.zero_rn_days::DOUBLE AS zero_rn_days,
-               m.rn_under_8h_days::DOUBLE AS rn_under_8h_days,
-               turnover.total_turnover, turnover.rn_turnover, m.excluded
-        FROM {measures} m
-        JOIN ids USING (provnum, quarter)
-        LEFT JOIN latest USING (provnum)
-        LEFT JOIN turnover USING (provnum, quarter)
-        ORDER BY m.quarter, m.provnum
+def history_expression(measures: Any, daily: Any, providers: Any) -> Any:
+    """One row per facility-quarter of the quarterly ``measures`` (Ibis).
+
+    Beside the measures: the weekend gap; the facility's name, state and
+    county from its ``daily`` rows; the chain and certified beds of its latest
+    provider-information release and the turnover of the release that covers
+    the quarter (``providers``).
     """
+    facility = ["provnum", "quarter"]
+    ids = daily.group_by(facility).aggregate(
+        provname=daily.provname.max(),
+        state=daily.state.max(),
+        county=daily.state.max() + "/" + daily.county_fips.cast("string").max().fill_null(""),
+    )
+    latest = providers.group_by("provnum").aggregate(
+        chain=providers.chain.argmax(providers.release),
+        certified_beds=providers.certified_beds.argmax(providers.release),
+    )
+    turnover = providers.group_by(
+        ["provnum", providers.staffing_quarter.name("quarter")]
+    ).aggregate(
+        total_turnover=providers.total_turnover.argmax(providers.release),
+        rn_turnover=providers.rn_turnover.argmax(providers.release),
+    )
+    m = measures
+    joined = (
+        m.join(ids, facility)
+        .left_join(latest, m.provnum == latest.provnum)
+        .left_join(turnover, (m.provnum == turnover.provnum) & (m.quarter == turnover.quarter))
+    )
+    return joined.select(
+        provnum=m.provnum,
+        quarter=m.quarter,
+        provname=ids.provname,
+        state=ids.state,
+        county=ids.county,
+        chain=latest.chain,
+        certified_beds=latest.certified_beds,
+        beds_band=beds_band(latest.certified_beds),
+        days_reported=m.days_reported,
+        avg_census=m.avg_census,
+        total_hprd=m.total_hprd,
+        rn_hprd=m.rn_hprd,
+        lpn_hprd=m.lpn_hprd,
+        aide_hprd=m.aide_hprd,
+        weekend_total_hprd=m.weekend_total_hprd,
+        weekend_gap_hprd=m.total_hprd - m.weekend_total_hprd,
+        contract_share=m.contract_share,
+        zero_rn_days=m.zero_rn_days.cast("float64"),
+        rn_under_8h_days=m.rn_under_8h_days.cast("float64"),
+        total_turnover=turnover.total_turnover,
+        rn_turnover=turnover.rn_turnover,
+        excluded=m.excluded,
+    ).order_by(["quarter", "provnum"])
+
+
+def _build_sql(con: Any, measures: str = "quarterly_nurse_measures") -> str:
+    """``history_expression`` over the store's tables, as SQL to create the table with."""
+    from carecover.engines.duckdb import sql_of, table_of
+
+    return sql_of(
+        history_expression(
+            table_of(con, measures),
+            table_of(con, "daily_nurse_staffing"),
+            table_of(con, "provider_info"),
+        )
+    )
 
 
 def _is_current(con: Any, name: str) -> bool:
@@ -165,7 +202,7 @@ def refresh_history(con: Any) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         catch_up(con)  # the loads' marked quarters; rebuilt whole if from other code
-        con.execute(f"CREATE OR REPLACE TABLE {HISTORY_TABLE} AS {_build_sql()}")
+        con.execute(f"CREATE OR REPLACE TABLE {HISTORY_TABLE} AS {_build_sql(con)}")
         _build_minimums(con)
         con.execute(
             "CREATE TABLE IF NOT EXISTS pbj_derived (name VARCHAR PRIMARY KEY, code_key VARCHAR)"
@@ -249,17 +286,18 @@ def history_table(con: Any, *, read_only: bool = True) -> str:
         from carecover.pbj.history_providers import PROVIDER_DDL
 
         con.execute(PROVIDER_DDL.replace("CREATE TABLE", "CREATE TEMP TABLE"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS {_build_sql(_measures_source(con))}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW history_source AS {_measures_source(con)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS {_build_sql(con, 'history_source')}")
     return temp
 
 
 def _measures_source(con: Any) -> str:
-    """The stored quarterly summary when current, else its query over the daily rows."""
+    """A SELECT of the stored quarterly summary when current, else of its query over the days."""
     from carecover.pbj.measures_sql import SUMMARY, _bound, summary_is_current
 
     if summary_is_current(con):
-        return SUMMARY
-    return "(" + _bound("SELECT * FROM daily_nurse_staffing", checked=False) + ")"
+        return f"SELECT * FROM {SUMMARY}"
+    return _bound("SELECT * FROM daily_nurse_staffing", checked=False)
 
 
 def _kind_of(path: Path) -> str:
