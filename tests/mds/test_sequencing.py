@@ -174,3 +174,65 @@ def test_an_entrys_type_is_flagged_exactly_when_it_contradicts_the_discharge_bef
     # A reentry exactly when the resident left with return anticipated and is back within 30 days.
     reentry_due = discharge_type == "11" and gap <= 30
     assert bool(sequence_errors(con)) is ((entry_type == "2") != reentry_due)
+
+
+KINDS = st.sampled_from(
+    [
+        ("entry", "1"),
+        ("entry", "2"),
+        ("assessment", ""),
+        ("discharge", "10"),
+        ("discharge", "11"),
+        ("death", "12"),
+    ]
+)
+
+
+def walked(spec: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """The record order checked by hand, one record after another (the rule as the seed says)."""
+    out: list[tuple[str, str]] = []
+    state, before = "", None
+    for i, (kind, code, day) in enumerate(spec):
+        line = f"line {i + 2}"
+        if state == "dead":
+            out.append((line, "record_after_death"))
+        elif kind == "entry":
+            if state == "in":
+                out.append((line, "entry_during_stay"))
+            after_discharge = before is not None and before[0] in ("discharge", "death")
+            gap = day - before[2] if before is not None and after_discharge else None
+            if code == "2":
+                if before is None or before[1] != "11":
+                    out.append((line, "reentry_not_after_return_anticipated"))
+                elif gap is not None and gap > 30:
+                    out.append((line, "reentry_after_30_days"))
+            elif before is not None and before[1] == "11" and gap is not None and gap <= 30:
+                out.append((line, "admission_within_30_days"))
+        elif state == "out":
+            check = "assessment" if kind == "assessment" else "discharge"
+            out.append((line, f"{check}_after_discharge"))
+        state = {"entry": "in", "assessment": "in", "discharge": "out", "death": "dead"}[kind]
+        before = (kind, code, day)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(KINDS, st.integers(1, 40)), min_size=1, max_size=9))
+def test_any_history_is_flagged_as_a_record_by_record_walk_flags_it(
+    tmp_path_factory: pytest.TempPathFactory, history: list[tuple[tuple[str, str], int]]
+) -> None:
+    start, day, spec, rows = date(2026, 1, 1), 0, [], []
+    for (kind, code), step in history:
+        day += step  # one record a day at most: the same-day order is tested above
+        text = (start + timedelta(days=day)).strftime("%Y%m%d")
+        spec.append((kind, code, day))
+        if kind == "entry":
+            rows.append(entry(text, code))
+        elif kind == "assessment":
+            rows.append(quarterly(text))
+        else:
+            rows.append(discharge(text, code))
+    con = connect(None)
+    load_files(con, [write_extract(tmp_path_factory.mktemp("seq") / "mds.csv", rows)])
+    found = [(e.record, e.error.removeprefix("ours: ")) for e in sequence_errors(con)]
+    assert found == walked(spec)

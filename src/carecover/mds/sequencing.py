@@ -6,10 +6,13 @@ entry ... An entry's type (A1700) must fit what came before: a reentry
 (A1700=2) only after a return-anticipated discharge, back within 30 days; an
 admission (A1700=1) otherwise (cms-staffing-methodology.md §4.2, S54).
 
-``sequence_errors`` walks every resident's accepted records (target date,
+``sequence_errors`` orders every resident's accepted records (target date,
 then the census's same-day order ``census_rule.rank_in_day``) and reports each
 record that breaks the order, as rows of the Errors report
-(``quarantine.RecordError``). The checks, their messages, the 30-day window
+(``quarantine.RecordError``). The checks are one Ibis expression
+(``sequence_flags``: each record beside the one before it and the start of
+its stay, by window functions); only the flagged records come back to Python,
+for their messages. The checks, their messages, the 30-day window
 and CMS's error numbers are data (``data/mds/sequence_checks.csv``); where
 CMS's number could not be established the row says ``ours: <check>``.
 
@@ -35,7 +38,7 @@ from carecover.errors import ConfigError
 from carecover.mds.census_rule import rank_in_day
 from carecover.mds.quarantine import RecordError
 
-__all__ = ["SequenceCheck", "sequence_checks", "sequence_errors"]
+__all__ = ["SequenceCheck", "sequence_checks", "sequence_errors", "sequence_flags"]
 
 _DISCHARGE = {"10": "discharge, return not anticipated", "11": "discharge, return anticipated"}
 _DEATH = "12"
@@ -101,22 +104,12 @@ class _Record:
     record: str
     loaded_on: date | None
 
-    @property
-    def kind(self) -> str:
-        if self.a0310f == _ENTRY:
-            return "entry"
-        if self.a0310f == _DEATH:
-            return "death"
-        return "discharge" if self.a0310f in _DISCHARGE else "assessment"
 
-    def describe(self) -> str:
-        return _DISCHARGE.get(self.a0310f) or (
-            "death in facility" if self.a0310f == _DEATH else f"record A0310F={self.a0310f}"
-        )
+_ORDER = ["target_date", "_rank", "source_file", "_length", "record"]
 
 
 def _records(con: Any, facility: str | None) -> Any:
-    """Every accepted record in its resident's order, as an Ibis expression.
+    """Every accepted record with its place in its resident's order, as an Ibis expression.
 
     The order: facility, resident, target date, the census's same-day order
     (``census_rule.rank_in_day``), then file and record position.
@@ -142,7 +135,95 @@ def _records(con: Any, facility: str | None) -> Any:
         loaded_on=r.loaded_on,
         _rank=rank_in_day(r),
         _length=r.record.length(),
-    ).order_by(["ccn", "resident_key", "target_date", "_rank", "source_file", "_length", "record"])
+    )
+
+
+def _kind(a0310f: Any) -> Any:
+    import ibis
+
+    return ibis.cases(
+        (a0310f == _ENTRY, "entry"),
+        (a0310f == _DEATH, "death"),
+        (a0310f.isin(list(_DISCHARGE)), "discharge"),
+        else_="assessment",
+    )
+
+
+def sequence_flags(records: Any) -> Any:
+    """Each record that breaks its resident's order, with the checks it breaks (Ibis).
+
+    ``records`` is ``_records``' table. A record's *before* is the resident's
+    record just before it; the stay it is in began with the last entry, or
+    assessment after a discharge, up to it. The flags (``after_death``,
+    ``entry_during_stay``, ``reentry_not_after``, ``reentry_late``,
+    ``admission_within``, ``after_discharge``) follow ``sequence_checks``;
+    ``before_*`` columns and ``stay_began`` give the messages their values.
+    """
+    import ibis
+
+    resident = ["ccn", "resident_key"]
+    order = ibis.window(group_by=resident, order_by=_ORDER)
+    r = records.mutate(kind=_kind(records.a0310f))
+    r = r.mutate(
+        before_a0310f=r.a0310f.lag().over(order),
+        before_kind=r.kind.lag().over(order),
+        before_target=r.target_date.lag().over(order),
+        before_discharge=r.discharge_date.lag().over(order),
+    )
+    state = ibis.cases(
+        (r.before_kind.isin(["entry", "assessment"]), "in"),
+        (r.before_kind == "discharge", "out"),
+        (r.before_kind == "death", "dead"),
+        else_="",
+    )
+    r = r.mutate(state=state)
+    begins = (r.kind == "entry") | ((r.kind == "assessment") & (r.state != "in"))
+    upto = ibis.window(group_by=resident, order_by=_ORDER, rows=(None, 0))
+    r = r.mutate(
+        _begins=begins,
+        _stay=begins.cast("int64").sum().over(upto),
+        _began=ibis.cases((begins, r.entry_date.fill_null(r.target_date)), else_=None),
+    )
+    stay = ibis.window(group_by=[*resident, "_stay"], order_by=_ORDER)
+    r = r.mutate(_stay_began=r._began.first().over(stay))
+    r = r.mutate(stay_began=r._stay_began.lag().over(order))
+    alive = r.state != "dead"
+    entry = alive & (r.kind == "entry")
+    left = r.before_discharge.fill_null(r.before_target)
+    gap = ibis.cases(
+        (
+            r.before_kind.isin(["discharge", "death"]),
+            r.entry_date.fill_null(r.target_date).delta(left, unit="day"),
+        ),
+        else_=None,
+    )
+    checks = sequence_checks()
+    after_return = r.before_a0310f.fill_null("") == "11"
+    flagged = r.mutate(
+        gap=gap,
+        before_left=left,
+        after_death=~alive,
+        entry_during_stay=entry & (r.state == "in"),
+        reentry_not_after=entry & (r.entry_type == "2") & ~after_return,
+        reentry_late=entry
+        & (r.entry_type == "2")
+        & after_return
+        & (gap > (checks["reentry_after_30_days"].days or 0)),
+        admission_within=entry
+        & (r.entry_type == "1")
+        & after_return
+        & (gap <= (checks["admission_within_30_days"].days or 0)),
+        after_discharge=alive & (r.kind != "entry") & (r.state == "out"),
+    )
+    broken = (
+        flagged.after_death
+        | flagged.entry_during_stay
+        | flagged.reentry_not_after
+        | flagged.reentry_late.fill_null(False)
+        | flagged.admission_within.fill_null(False)
+        | flagged.after_discharge
+    )
+    return flagged.filter(broken).order_by([*resident, *_ORDER])
 
 
 def _problem(rec: _Record, check: str, **values: Any) -> RecordError:
@@ -162,67 +243,64 @@ def _problem(rec: _Record, check: str, **values: Any) -> RecordError:
     )
 
 
-def _entry_type(rec: _Record, before: _Record | None) -> Iterator[RecordError]:
-    """A1700 against the record before the entry."""
-    after_discharge = before is not None and before.kind in ("discharge", "death")
-    gap = None
-    if before is not None and after_discharge:
-        left = before.discharge_date or before.target_date
-        gap = ((rec.entry_date or rec.target_date) - left).days
-    if rec.entry_type == "2":
-        if before is None or before.a0310f != "11":
-            prior = before.describe() if after_discharge and before else "no discharge record"
-            yield _problem(rec, "reentry_not_after_return_anticipated", prior=prior)
-        elif gap is not None and gap > (sequence_checks()["reentry_after_30_days"].days or 0):
-            left = before.discharge_date or before.target_date
-            yield _problem(rec, "reentry_after_30_days", days=gap, prior_date=left)
-    elif rec.entry_type == "1" and before is not None and before.a0310f == "11":
-        limit = sequence_checks()["admission_within_30_days"].days or 0
-        if gap is not None and gap <= limit:
-            left = before.discharge_date or before.target_date
-            yield _problem(rec, "admission_within_30_days", days=gap, prior_date=left)
+def _describe(a0310f: str) -> str:
+    return _DISCHARGE.get(a0310f) or (
+        "death in facility" if a0310f == _DEATH else f"record A0310F={a0310f}"
+    )
 
 
-def _walk(records: list[_Record]) -> Iterator[RecordError]:
-    """The problems of one resident's records, in order."""
-    state = ""  # "" nothing seen, "in" a stay, "out" discharged, "dead"
-    before: _Record | None = None
-    stay_began: date | None = None
-    for rec in records:
-        kind = rec.kind
-        if state == "dead":
-            assert before is not None
-            yield _problem(rec, "record_after_death", prior_date=before.target_date)
-        elif kind == "entry":
-            if state == "in":
-                yield _problem(rec, "entry_during_stay", prior_date=stay_began)
-            yield from _entry_type(rec, before)
-        elif state == "out" and before is not None:
-            check = (
-                "assessment_after_discharge"
-                if kind == "assessment"
-                else ("discharge_after_discharge")
-            )
-            yield _problem(rec, check, prior=before.describe(), prior_date=before.target_date)
-        if kind == "entry" or (kind == "assessment" and state != "in"):
-            stay_began = rec.entry_date or rec.target_date
-        state = {"entry": "in", "assessment": "in", "discharge": "out", "death": "dead"}[kind]
-        before = rec
+def _problems(row: dict[str, Any]) -> Iterator[RecordError]:
+    """The messages of one flagged record, in the order the checks are made."""
+    rec = _Record(*(row[name] for name in _FIELDS))
+    if row["after_death"]:
+        yield _problem(rec, "record_after_death", prior_date=row["before_target"])
+        return
+    if row["entry_during_stay"]:
+        yield _problem(rec, "entry_during_stay", prior_date=row["stay_began"])
+    if row["reentry_not_after"]:
+        after_discharge = row["before_kind"] in ("discharge", "death")
+        prior = _describe(row["before_a0310f"]) if after_discharge else "no discharge record"
+        yield _problem(rec, "reentry_not_after_return_anticipated", prior=prior)
+    if row["reentry_late"]:
+        yield _problem(rec, "reentry_after_30_days", days=row["gap"], prior_date=row["before_left"])
+    if row["admission_within"]:
+        yield _problem(
+            rec, "admission_within_30_days", days=row["gap"], prior_date=row["before_left"]
+        )
+    if row["after_discharge"]:
+        check = (
+            "assessment_after_discharge"
+            if row["kind"] == "assessment"
+            else ("discharge_after_discharge")
+        )
+        yield _problem(
+            rec,
+            check,
+            prior=_describe(row["before_a0310f"]),
+            prior_date=row["before_target"],
+        )
+
+
+_FIELDS = (
+    "ccn",
+    "resident_key",
+    "a0310f",
+    "entry_type",
+    "entry_date",
+    "discharge_date",
+    "target_date",
+    "first_name",
+    "last_name",
+    "source_file",
+    "record",
+    "loaded_on",
+)
 
 
 def sequence_errors(con: Any, *, facility: str | None = None) -> list[RecordError]:
     """Every accepted record that breaks its resident's record order, as Errors-report rows."""
-    out: list[RecordError] = []
-    resident: list[_Record] = []
-    for row in rows(con, _records(con, facility)):
-        del row["_rank"], row["_length"]
-        rec = _Record(*row.values())
-        if resident and (resident[0].facility, resident[0].resident) != (
-            rec.facility,
-            rec.resident,
-        ):
-            out.extend(_walk(resident))
-            resident = []
-        resident.append(rec)
-    out.extend(_walk(resident))
-    return out
+    return [
+        problem
+        for row in rows(con, sequence_flags(_records(con, facility)))
+        for problem in _problems(row)
+    ]
