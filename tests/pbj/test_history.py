@@ -249,3 +249,13 @@ def test_bed_bands_start_at_each_band_s_lower_bound_and_none_stays_none() -> Non
         "200+",
         "200+",
     ]
+
+
+def test_a_store_without_staffing_files_is_a_clear_not_found(tmp_path: Path) -> None:
+    from carecover.errors import NotFoundError
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    con = duckdb.connect(str(empty), read_only=True)
+    with pytest.raises(NotFoundError, match="no staffing files"):
+        history_table(con)

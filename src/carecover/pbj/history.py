@@ -272,7 +272,16 @@ def history_table(con: Any, *, read_only: bool = True) -> str:
 
     The stored ``history_measures`` when it is current; else it is rebuilt
     (writable connection) or built as a temporary table (read-only store).
+    ``NotFoundError`` when the store holds no staffing files at all.
     """
+    ((stored,),) = con.execute(
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name IN ('loaded_files', 'daily_nurse_staffing')"
+    ).fetchall()
+    if stored < 2:
+        from carecover.errors import NotFoundError
+
+        raise NotFoundError("this store holds no staffing files: load them with `pbj history load`")
     if _is_current(con, HISTORY_TABLE):
         return HISTORY_TABLE
     if not read_only:

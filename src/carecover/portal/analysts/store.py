@@ -69,11 +69,16 @@ def prepare_history() -> None:
     Called as a server worker starts, so that no analyst waits for it; a
     missing or unreadable store is left for the pages to report.
     """
+    import duckdb
+
     from carecover.pbj import history_benchmark, history_views
 
+    # Compiling ahead is only a head start: whatever stops it (no store, a store
+    # another process is writing, a file that is not a history store) must not
+    # stop the worker, and the pages say what is wrong when asked.
     try:
         with history_cursor() as (cursor, table):
             history_benchmark.prepare(cursor, table)
             history_views.prepare(cursor, table)
-    except CarecoverError:
+    except (CarecoverError, duckdb.Error):
         return
