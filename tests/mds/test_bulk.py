@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from carecover.errors import InputError
 from carecover.mds import connect
-from carecover.mds.bulk import is_plain_csv
+from carecover.mds.staging import is_plain_csv
 from carecover.mds.store import load_file
 from tests.mds.factories import raw, write_extract
 

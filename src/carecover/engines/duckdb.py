@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -21,12 +22,15 @@ __all__ = [
     "quiet",
     "rows_of",
     "rows_of_sql",
+    "rows_over_arrow",
     "sql_of",
     "table_of",
+    "value_of_one_row",
 ]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
+_scratch = threading.local()
 
 
 @contextmanager
@@ -132,6 +136,37 @@ def rows_of_sql(
     result = con.execute(sql, values)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def rows_over_arrow(sql: str, tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run compiled ``sql`` over Arrow ``tables`` (name -> table); rows as dictionaries.
+
+    For a rule applied to a record or a value at a time (``validate_record``,
+    ``resident_key``): the same compiled expression a file is checked with,
+    on a scratch in-memory connection kept per thread (opening one costs
+    more than the query).
+    """
+    import duckdb
+
+    con = getattr(_scratch, "con", None)
+    if con is None:
+        con = _scratch.con = duckdb.connect(":memory:")
+    try:
+        for name, table in tables.items():
+            con.register(name, table)
+        return rows_of_sql(con, sql)
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def value_of_one_row(sql: str, values: dict[str, str]) -> Any:
+    """The first value ``sql`` gives over the one-row text table ``one_row`` of ``values``."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    row = pa.table({name: pa.array([value], pa.string()) for name, value in values.items()})
+    found = rows_over_arrow(sql, {"one_row": row})
+    return next(iter(found[0].values()))
 
 
 @dataclass

@@ -11,35 +11,27 @@ Each file loads in one transaction: all of its rows, or none.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from carecover.errors import InputError, NotFoundError, ValidationError
+from carecover.errors import InputError, NotFoundError
 from carecover.filekind import Kind, require_xml, sniff
-from carecover.mds.bulk import (
-    check_staged,
-    drop_stage,
-    is_plain_csv,
-    other_rows,
-    stage_extract,
-    valid_rows_sql,
-)
 from carecover.mds.census import (
     DailyCensus,
     census_cache_is_fresh,
     daily_census,
     refresh_census_cache,
 )
-from carecover.mds.extract import RawRecord, read_extract, read_header
+from carecover.mds.extract import COLUMNS, RawRecord, read_extract, read_header
+from carecover.mds.record_rules import checked_sql
+from carecover.mds.staging import drop_stage, is_plain_csv, stage_plain_csv, stage_records
 from carecover.mds.stays import CensusConvention
-from carecover.mds.validation import Assessment, validate_record
+from carecover.mds.validation import Assessment, problems_of
 from carecover.mds.xmlfile import read_xml_assessments
 from carecover.storefile import abort, cap_memory, open_store_file
 
@@ -149,106 +141,128 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _stage(con: Any, path: Path, *, bulk: bool) -> bool:
+    """Stage ``path``'s records (``staging``); whether DuckDB's CSV reader read them.
 
-
-def _stage_plain_csv(con: Any, path: Path) -> list[str] | None:
-    """Stage a plain extract CSV for bulk validation; its header, or None for the slow path."""
+    A plain extract CSV is read by DuckDB (``bulk``); anything else, or a
+    plain-looking file DuckDB's reader refuses, by the Python readers, which
+    name a broken line.
+    """
     import duckdb
 
-    if not _is_extract(path):
-        return None
-    header = read_header(path)
-    if not is_plain_csv(path):
-        return None
-    try:
-        stage_extract(con, path, header)
-    except duckdb.Error:  # e.g. a row with more fields than the header: Python decides
-        drop_stage(con)
-        return None
-    check_staged(con, header)
-    return header
+    if bulk and _is_extract(path):
+        header = read_header(path)
+        if is_plain_csv(path):
+            try:
+                stage_plain_csv(con, path, header)
+                return True
+            except duckdb.Error:  # e.g. a row with more fields than the header: Python names it
+                drop_stage(con)
+    stage_records(con, _records(path))
+    return False
 
 
 def load_file(con: Any, path: Path, *, bulk: bool = True) -> LoadResult:
     """Load one file in one transaction; a file already loaded (same bytes) is skipped.
 
-    With ``bulk`` a plain extract CSV is validated in DuckDB (``bulk``), only
-    the records SQL does not accept going through Python; the result is the same.
+    Every record is checked by the record rules (``record_rules``) in DuckDB,
+    in one pass. With ``bulk`` a plain extract CSV is read by DuckDB's CSV
+    reader, else by the Python reader (``staging``); the result is the same.
     """
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     sha = _sha256(path)
     if con.execute("SELECT 1 FROM mds_loaded_files WHERE sha256 = ?", [sha]).fetchone():
         return LoadResult(str(path), sha, 0, 0, already_loaded=True)
-    header = _stage_plain_csv(con, path) if bulk else None
     try:
-        return _load_staged(con, path, sha, header)
+        scanned = _stage(con, path, bulk=bulk)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHECKED} AS {checked_sql()}")
+        drop_stage(con)
+        return _store_checked(con, path, sha, scanned=scanned)
     finally:
-        if header is not None:
-            drop_stage(con)
+        drop_stage(con)
+        con.execute(f"DROP TABLE IF EXISTS {_CHECKED}")
 
 
-def _load_staged(con: Any, path: Path, sha: str, header: list[str] | None) -> LoadResult:
-    records = other_rows(con) if header is not None else _records(path)
-    loaded = loaded_in_sql = 0
-    quarantine: list[tuple[str, str, str, str, str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        staged = Path(tmp) / "valid.csv"
-        with staged.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow([*_COLUMNS, "source_file", "sha256", "record"])
-            for where, raw in records:
-                try:
-                    assessment = validate_record(raw)
-                except ValidationError as exc:
-                    clean = {k: v for k, v in raw.items() if k != "A0600A"}
-                    problems = "; ".join(str(p) for p in exc.problems)
-                    listed = json.dumps(
-                        [{"item": p.field, "problem": p.message} for p in exc.problems]
-                    )
-                    quarantine.append((str(path), sha, where, problems, json.dumps(clean), listed))
-                    continue
-                # astuple() deep-copies every field: far too slow for a national file.
-                row = [_cell(getattr(assessment, c)) for c in _COLUMNS]
-                writer.writerow([*row, str(path), sha, where])
-                loaded += 1
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if header is not None:
-                inserted = con.execute(
-                    f"INSERT INTO mds_assessments BY NAME {valid_rows_sql()}",
-                    {"source_file": str(path), "sha256": sha},
-                ).fetchone()
-                loaded_in_sql = int(inserted[0]) if inserted else 0
-            if loaded:
-                con.execute(
-                    "INSERT INTO mds_assessments BY NAME SELECT * FROM read_csv(?, header=true,"
-                    " all_varchar=true, quote='\"', escape='\"')",
-                    [str(staged)],
-                )
-            if quarantine:
-                con.executemany(
-                    "INSERT INTO mds_quarantine (source_file, sha256, record, problems, raw,"
-                    " problem_list) VALUES (?, ?, ?, ?, ?, ?)",
-                    quarantine,
-                )
-            con.execute(
-                "INSERT INTO mds_loaded_files (sha256, source_file, loaded, quarantined)"
-                " VALUES (?, ?, ?, ?)",
-                [sha, str(path), loaded + loaded_in_sql, len(quarantine)],
-            )
-            con.execute("COMMIT")
-        except BaseException as exc:
-            abort(con, exc)
-    total = loaded + loaded_in_sql
+_CHECKED = "mds_checked"
+# Empty text is NULL in the store, as it always was.
+_VALID = (
+    "SELECT "
+    + ", ".join(
+        f"nullif({c}, '') AS {c}"
+        if c not in _TYPES and c not in ("ssn_present", "target_date")
+        else c
+        for c in _COLUMNS
+    )
+    + f", $source_file AS source_file, $sha256 AS sha256, record FROM {_CHECKED}"
+    " WHERE problems = ''"
+)
+
+
+def _quarantined(con: Any, path: Path, sha: str) -> list[tuple[str, str, str, str, str, str]]:
+    """The refused records as quarantine rows (few: built in Python), in file order."""
+    items = [c for c in COLUMNS if c != "A0600A"]  # the SSN is never kept
+    cursor = con.execute(
+        f"SELECT record, problems, {', '.join(items)} FROM {_CHECKED}"
+        " WHERE problems <> '' ORDER BY position"
+    )
+    rows = []
+    while batch := cursor.fetchmany(10_000):
+        for record, text, *values in batch:
+            problems = problems_of(text)
+            listed = json.dumps([{"item": p.field, "problem": p.message} for p in problems])
+            raw = json.dumps(dict(zip(items, values, strict=True)))
+            rows.append((str(path), sha, record, "; ".join(map(str, problems)), raw, listed))
+    return rows
+
+
+_QUARANTINE = ("source_file", "sha256", "record", "problems", "raw", "problem_list")
+
+
+def _insert_quarantine(con: Any, rows: list[tuple[str, str, str, str, str, str]]) -> None:
+    # Through Arrow: executemany inserts a row at a time (seconds for 40,000 rows).
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    columns = list(zip(*rows, strict=True))
+    table = pa.table(
+        {name: pa.array(v, pa.string()) for name, v in zip(_QUARANTINE, columns, strict=True)}
+    )
+    con.register("mds_quarantine_new", table)
+    try:
+        con.execute(
+            f"INSERT INTO mds_quarantine ({', '.join(_QUARANTINE)})"
+            f" SELECT {', '.join(_QUARANTINE)} FROM mds_quarantine_new"
+        )
+    finally:
+        con.unregister("mds_quarantine_new")
+
+
+def _store_checked(con: Any, path: Path, sha: str, *, scanned: bool) -> LoadResult:
+    quarantine = _quarantined(con, path, sha)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        inserted = con.execute(
+            f"INSERT INTO mds_assessments BY NAME {_VALID}",
+            {"source_file": str(path), "sha256": sha},
+        ).fetchone()
+        loaded = int(inserted[0]) if inserted else 0
+        if quarantine:
+            _insert_quarantine(con, quarantine)
+        con.execute(
+            "INSERT INTO mds_loaded_files (sha256, source_file, loaded, quarantined)"
+            " VALUES (?, ?, ?, ?)",
+            [sha, str(path), loaded, len(quarantine)],
+        )
+        con.execute("COMMIT")
+    except BaseException as exc:
+        abort(con, exc)
     return LoadResult(
-        str(path), sha, total, len(quarantine), already_loaded=False, loaded_in_bulk=loaded_in_sql
+        str(path),
+        sha,
+        loaded,
+        len(quarantine),
+        already_loaded=False,
+        loaded_in_bulk=loaded if scanned else 0,
     )
 
 
