@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import os
 import re
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from importlib import resources
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,9 @@ class SparkEngine:
             # A command's output is its report: no stage progress bars on stderr.
             .config("spark.ui.showConsoleProgress", "false")
         )
+        quiet = _quiet_logging()
+        if quiet is not None:
+            builder = builder.config("spark.driver.extraJavaOptions", quiet)
         jar = _similarity_jar()
         if jar is not None:
             # Splink's string-similarity functions (Jaro-Winkler, Damerau-
@@ -193,6 +198,19 @@ def _rename_functions(settings: dict[str, Any], names: dict[str, str]) -> dict[s
 
     renamed: dict[str, Any] = rename(settings)
     return renamed
+
+
+def _quiet_logging() -> str | None:
+    """Java options giving the driver our ``data/spark/log4j2.properties`` (errors only).
+
+    None when the user has a Spark configuration directory: their logging wins.
+    The options reach the driver's JVM because pyspark passes the builder's
+    settings to ``spark-submit`` when it starts the JVM.
+    """
+    if os.environ.get("SPARK_CONF_DIR"):
+        return None
+    properties = resources.files("carecover").joinpath("data", "spark", "log4j2.properties")
+    return f"-Dlog4j.configurationFile={properties}"
 
 
 def _similarity_jar() -> Path | None:
