@@ -16,8 +16,10 @@ window, so every count is 0, but the rule does all its work) by:
   ``spark-class``, library-notes.md), stopped afterwards.
 
 Targets: ``contract`` within 1.5x of ``hand``; the cluster gives
-the same rows (1e-9). The Python row reader of ``pbj employees`` is not in
-these timings (about 30,000 rows a second: see docs/employee-detail.md).
+the same rows (1e-9). The checked reader of ``pbj employees`` and ``pbj load``
+(``pbj.employee_detail``: the Employee Detail rules in DuckDB, two passes over
+the file) is not in these timings, which read with a declared schema and no
+checks; its speed is in docs/employee-detail.md.
 
 Run: ``python -m benchmarks.run employee-detail`` (``CARECOVER_ED_BENCH_FACILITIES=15000``
 for the national size); one measurement:
@@ -275,10 +277,10 @@ def run() -> str:
         *(
             [
                 "- Not measured here: the full national size (set CARECOVER_ED_BENCH_FACILITIES"
-                "=15000), and `pbj employees` end to end (its Python row reader)."
+                "=15000), and `pbj employees` end to end (its checked reader)."
             ]
             if FACILITIES < NATIONAL
-            else ["- Not measured here: `pbj employees` end to end (its Python row reader)."]
+            else ["- Not measured here: `pbj employees` end to end (its checked reader)."]
         ),
     ]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from carecover.errors import InputError
-from carecover.pbj.employee_detail import is_employee_detail, read_employee_detail
+from carecover.pbj.employee_detail import COLUMNS, is_employee_detail, read_employee_detail
 from carecover.pbj.employee_store import TABLE, stored_rows
 from carecover.pbj.ingest import load_paths
 from carecover.pbj.store import connect
@@ -81,3 +81,31 @@ def test_a_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
     con = connect(tmp_path / "s.duckdb")
     (result,) = load_paths(con, [bom])
     assert (result.kind, result.rows_loaded) == ("employee-detail", _count(con))
+
+
+def test_pbj_load_keeps_the_later_of_two_rows_for_one_employee_day_job_and_pay_type(
+    tmp_path: Path,
+) -> None:
+    repeated = tmp_path / "repeated.csv"
+    lines = GOOD.read_text().splitlines()
+    repeated.write_text("\n".join([*lines, lines[1].rsplit(",", 1)[0] + ",6.5"]) + "\n")
+    con = connect(tmp_path / "s.duckdb")
+    (result,) = load_paths(con, [repeated])
+    assert result.rows_loaded == _count(con) == 9
+    order = [(c, "ascending") for c in COLUMNS]
+    stored = stored_rows(con).sort_by(order).to_pylist()
+    assert stored == read_employee_detail([repeated]).sort_by(order).to_pylist()
+    first = lines[1].split(",")
+    hours = con.execute(
+        f"SELECT hours FROM {TABLE} WHERE employee_id = ? AND workdate = ?",
+        [first[2], f"{first[3][:4]}-{first[3][4:6]}-{first[3][6:]}"],
+    ).fetchall()
+    assert hours == [(6.5,)]
+
+
+def test_a_windows_1252_file_loads_and_leaves_no_scan_behind(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    (result,) = load_paths(con, [FIXTURES / "cp1252_names.csv"])
+    assert (result.kind, result.rows_loaded) == ("employee-detail", 2)
+    views = con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert views == [(0,)]

@@ -1,9 +1,9 @@
 """``carecover pbj employees turnover|tenure|contract|weekend|outliers FILE...``.
 
-Each reads PBJ Employee Detail public files (checked row by row, see
-``pbj.employee_detail``), or with no FILE the rows ``pbj load`` stored in
-``--db`` (``pbj.employee_store``), and runs one Ibis rule on DuckDB or, with
-``--engine spark``, on Spark.
+Each reads PBJ Employee Detail public files (every row checked by the
+Employee Detail rules in DuckDB, see ``pbj.employee_detail``), or with no
+FILE the rows ``pbj load`` stored in ``--db`` (``pbj.employee_store``), and
+runs one Ibis rule on DuckDB or, with ``--engine spark``, on Spark.
 """
 
 from __future__ import annotations

@@ -23,11 +23,20 @@ from datetime import date, timedelta
 
 from carecover.errors import InputError
 
-__all__ = ["DEADLINE_DAYS", "Quarter"]
+__all__ = ["DEADLINE_DAYS", "QUARTER_SPELLING", "Quarter"]
 
 DEADLINE_DAYS = 45  # CMS PBJ page (S8): "45th calendar day after the last day of the quarter"
 
-_PATTERN = re.compile(r"^\s*(?:CY\s*_?\s*)?(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
+_BLANKS = r"[ \t\n\r\x0b\x0c]*"  # ASCII whitespace: the same class in Python, RE2 and Java
+#: How a quarter may be written (``2024Q2``, ``CY2024Q2``, ``2024-q2``, ``CY_2024 Q2``...):
+#: group 1 the year, group 2 the quarter. One pattern for ``Quarter.parse`` and the
+#: Employee Detail rules' Ibis expression (``employee_rules``), so both accept the same
+#: spellings; ASCII digits and whitespace only.
+QUARTER_SPELLING = (
+    rf"(?i)^{_BLANKS}(?:CY{_BLANKS}_?{_BLANKS})?([0-9]{{4}}){_BLANKS}[-_ ]?{_BLANKS}"
+    rf"Q([1-4]){_BLANKS}$"
+)
+_PATTERN = re.compile(QUARTER_SPELLING)
 
 
 @dataclass(frozen=True, order=True)

@@ -7,47 +7,61 @@ status and the hours worked of every employee of every nursing home
 data dictionary from here, so the header each field accepts is data:
 ``data/pbj/employee_detail_columns.csv`` (each row says how sure it is).
 
-The reader applies the daily file's rules: the text must be UTF-8 or
-single-byte (``filekind.require_text``), the CSV structure is checked
-(``csvrecords``), header names are matched case-insensitively in any order
-(header drift), and a bad value is refused with its file, line and field
-(an empty or unknown id, a date outside the row's quarter, a job or pay
-code outside the PBJ code lists, hours that are negative, NaN, infinite or
-over 24 in a day). Nothing is returned from a file with a bad row.
+A national quarter is about 100 million rows, so the rows are never read in
+Python. Per file:
+
+1. In Python, from the first bytes: the text must be UTF-8 or single-byte
+   (``filekind.require_text``: UTF-16 is refused); the header is read
+   (``csvrecords``), bounded (``check_header_width``) and its names matched
+   case-insensitively in any order (header drift).
+2. DuckDB scans the file in place (``employee_scan``), every column as text;
+   a Windows-1252 file is first copied to UTF-8. One parallel pass counts the
+   rows breaking a rule of ``employee_rules`` (the rules, in Ibis) and lists
+   the facility-quarters of the good ones.
+3. A bad row stops the file with an ``InputError`` naming the file, the line
+   of the first bad row in file order, its field and the rule's message:
+   nothing is returned from a file with a bad row. A scan DuckDB cannot finish
+   (a broken quote, a row of the wrong width) is re-read line by line only to
+   name the line (``employee_scan.name_line``).
+
+The good rows of every file are then read once more, in file order, typed by
+the same rule expressions, with an employee, day, job and pay type given
+twice kept once: the last file's row (and in one file, the later row), as
+the row-by-row reader did.
 """
 
 from __future__ import annotations
 
 import csv
-import math
-import re
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from itertools import count
 from pathlib import Path
 from typing import Any
 
 from carecover.csvrecords import check_header_width, records
 from carecover.errors import InputError
-from carecover.filekind import require_text
-from carecover.pbj.calendar import Quarter
+from carecover.filekind import HEAD_BYTES, require_text
+from carecover.pbj.employee_rules import FIELDS
+from carecover.pbj.publicfile import decode
 
-__all__ = ["COLUMNS", "EmployeeColumn", "columns", "is_employee_detail", "read_employee_detail"]
+__all__ = [
+    "COLUMNS",
+    "CheckedFiles",
+    "EmployeeColumn",
+    "checked_files",
+    "columns",
+    "is_employee_detail",
+    "read_employee_detail",
+]
 
-COLUMNS = (
-    "provnum",
-    "quarter",
-    "employee_id",
-    "workdate",
-    "job_title_code",
-    "pay_type_code",
-    "hours",
-)
-_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-_.,\\ ]{0,29}$")  # PBJ employeeId characters
-_CCN = re.compile(r"^[0-9A-Za-z]{6}$")
-_MAX_DAY_HOURS = 24.0  # PBJ edit -4015: at most 24 hours per employee and day
+COLUMNS = FIELDS
+_FILE_STRIDE = 1 << 40  # record numbers of file i start at i * stride (keep-last order)
+_names = count()
 
 
 @dataclass(frozen=True)
@@ -100,65 +114,24 @@ def _positions(header: list[str], file: str) -> dict[str, int]:
     return found
 
 
-def _date(text: str) -> date:
-    for layout in ("%Y%m%d", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, layout).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date like 20240401")
-
-
-def _row(fields: list[str], at: dict[str, int], file: str, line: int) -> tuple[Any, ...]:
-    def value(name: str) -> str:
-        return fields[at[name]].strip()
-
-    def bad(name: str, why: str) -> InputError:
-        return InputError(
-            why + "; nothing was read from this file", file=file, line=line, field=name
-        )
-
-    provnum = value("provnum")
-    if not _CCN.match(provnum):
-        raise bad("provnum", f"{provnum!r} is not a 6-character CCN")
-    try:
-        quarter = Quarter.parse(value("quarter"))
-    except Exception:
-        raise bad("quarter", f"{value('quarter')!r} is not a quarter like 2024Q2") from None
-    employee = value("employee_id")
-    if not _ID.match(employee):
-        raise bad("employee_id", f"{employee!r} is not a PBJ employee id")
-    try:
-        day = _date(value("workdate"))
-    except ValueError as error:
-        raise bad("workdate", str(error)) from None
-    if Quarter.containing(day) != quarter:
-        raise bad("workdate", f"{day} is not in {quarter}")
-    codes = []
-    for name, valid in (("job_title_code", range(1, 41)), ("pay_type_code", range(1, 4))):
-        text = value(name)
-        if not text.isdigit() or int(text) not in valid:
-            raise bad(name, f"{text!r} is not a PBJ code ({valid.start}-{valid.stop - 1})")
-        codes.append(int(text))
-    try:
-        hours = float(value("hours"))
-    except ValueError:
-        raise bad("hours", f"{value('hours')!r} is not a number of hours") from None
-    if not math.isfinite(hours) or not 0 <= hours <= _MAX_DAY_HOURS:
-        raise bad("hours", f"{value('hours')!r} hours is not 0 to {_MAX_DAY_HOURS:g} in a day")
-    return (provnum, str(quarter), employee, day, codes[0], codes[1], hours)
-
-
-def _lines(path: Path) -> Iterable[str]:
+def _header(path: Path) -> tuple[list[str], bool]:
+    """The header's names, and whether the file's first bytes are UTF-8 (else cp1252)."""
+    file = str(path)
     sniffed = require_text(path, what="a PBJ Employee Detail CSV file")
-    encoding = "utf-8-sig" if sniffed.encoding in (None, "utf-8") else sniffed.encoding
-    try:
-        with path.open(encoding=encoding, newline="") as handle:
-            yield from handle
-    except UnicodeDecodeError:
-        # Older public files are Windows-1252 (the daily loader's rule).
-        with path.open(encoding="cp1252", newline="") as handle:
-            yield from handle
+    utf8 = sniffed.encoding == "utf-8"
+    # Older public files are Windows-1252 (the daily loader's rule).
+    for encoding in ("utf-8-sig", "cp1252") if utf8 else ("cp1252",):
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                _, header = next(records(handle, file=file))
+            return header, utf8
+        except StopIteration:
+            raise InputError("the file is empty", file=file) from None
+        except UnicodeDecodeError:
+            utf8 = False
+    with path.open("rb") as handle:
+        decode(handle.read(HEAD_BYTES), file=file)  # raises the error naming the line
+    raise InputError("the text is neither UTF-8 nor Windows-1252", file=file, line=1)
 
 
 def is_employee_detail(path: Path) -> bool:
@@ -168,43 +141,71 @@ def is_employee_detail(path: Path) -> bool:
     mapping's names), never by the file name.
     """
     try:
-        first = next(iter(_lines(path)), "")
-    except (InputError, UnicodeDecodeError, OSError):
-        return False
-    header = next(csv.reader([first.lstrip("\ufeff")]), [])
-    try:
+        header, _ = _header(path)
         _positions(header, str(path))
-    except InputError:
+    except (InputError, UnicodeDecodeError, OSError):
         return False
     return True
 
 
-def read_employee_detail(paths: Iterable[Path]) -> Any:
-    """The checked rows of one or more Employee Detail files, as an Arrow table with ``COLUMNS``.
+@dataclass(frozen=True)
+class CheckedFiles:
+    """Employee Detail files whose every row keeps the rules, scanned in place on ``con``.
 
-    The same employee, day, job and pay type in two files is counted once.
+    ``sql`` selects ``COLUMNS``, one row per employee, day, job and pay type
+    (the last file's, as ``read_employee_detail``): run it on the connection
+    the files were checked on, inside the ``checked_files`` block (its views and
+    copies live that long), or use it as a subquery (``INSERT ... SELECT``).
     """
+
+    sql: str
+    ordered_sql: str  # the same rows in the order of the files and their lines
+    facility_quarters: tuple[tuple[str, str], ...]  # (provnum, quarter) of the rows, sorted
+
+
+@contextmanager
+def checked_files(con: Any, paths: Sequence[Path]) -> Iterator[CheckedFiles]:
+    """Check one or more Employee Detail files on the DuckDB connection ``con``; their rows.
+
+    Every file is checked before anything is given: a bad one raises
+    ``InputError`` with its file, line and field. The rows are read again
+    when the caller runs ``CheckedFiles.sql`` (an ``INSERT ... SELECT`` moves
+    them into a store without passing through Python).
+    """
+    from carecover.pbj.employee_scan import Scanned, check, on_views, typed_sql
+
+    views: list[str] = []
+    scanned: list[Scanned] = []
+    ((insertion_order,),) = con.execute(
+        "SELECT current_setting('preserve_insertion_order')"
+    ).fetchall()
+    # Row numbers follow the file only while DuckDB keeps insertion order.
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        with tempfile.TemporaryDirectory(prefix="carecover-ed-") as workdir:
+            for index, path in enumerate(paths):
+                file = str(path)
+                header, utf8 = _header(path)
+                check_header_width(header, limit=200, file=file, what="an Employee Detail header")
+                at = _positions(header, file)
+                view = f"employee_scan_{next(_names)}"
+                views.append(view)
+                copies = Path(workdir) / str(index)
+                copies.mkdir()
+                scanned.append(check(con, path, view, len(header), at, utf8=utf8, workdir=copies))
+            rows, ordered = typed_sql(len(views), _FILE_STRIDE)
+            pairs = sorted({pair for s in scanned for pair in s.facility_quarters})
+            yield CheckedFiles(on_views(views, rows), on_views(views, ordered), tuple(pairs))
+    finally:
+        for view in views:
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        con.execute(f"SET preserve_insertion_order = {bool(insertion_order)}")
+
+
+def _schema() -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
-    rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    for path in paths:
-        file = str(path)
-        parsed = []
-        found = records(_lines(path), file=file)
-        try:
-            _, header = next(found)
-        except StopIteration:
-            raise InputError("the file is empty", file=file) from None
-        check_header_width(header, limit=200, file=file, what="an Employee Detail header")
-        at = _positions(header, file)
-        for line, fields in found:
-            if fields == [] or fields == [""]:
-                continue
-            parsed.append(_row(fields, at, file, line))
-        for row in parsed:
-            rows[row[:6]] = row
-    data: list[Any] = list(zip(*rows.values(), strict=True)) or [[] for _ in COLUMNS]
-    schema = pa.schema(
+    return pa.schema(
         [
             ("provnum", pa.string()),
             ("quarter", pa.string()),
@@ -215,6 +216,25 @@ def read_employee_detail(paths: Iterable[Path]) -> Any:
             ("hours", pa.float64()),
         ]
     )
-    return pa.Table.from_arrays(
-        [pa.array(c, t) for c, t in zip(data, schema.types, strict=True)], schema=schema
-    )
+
+
+def read_employee_detail(paths: Iterable[Path]) -> Any:
+    """The checked rows of one or more Employee Detail files, as an Arrow table with ``COLUMNS``.
+
+    The same employee, day, job and pay type in two files is counted once (the
+    last file's row). Rows come in the order of the files and their lines.
+    """
+    import duckdb
+
+    from carecover.engines.duckdb import quiet
+
+    files = list(paths)
+    schema = _schema()
+    if not files:
+        return schema.empty_table()
+    con = duckdb.connect()
+    try:
+        with checked_files(con, files) as checked, quiet():
+            return con.sql(checked.ordered_sql).to_arrow_table().cast(schema)
+    finally:
+        con.close()

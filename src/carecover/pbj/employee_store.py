@@ -1,8 +1,9 @@
 """Employee Detail rows in the store: ``pbj load`` keeps them, ``pbj employees --db`` reads them.
 
-A file is read by the same reader as ``pbj employees FILE`` (``employee_detail``:
-encodings, header drift, every bad row refused with its file, line and field),
-then stored in one transaction:
+A file is checked by the same reader as ``pbj employees FILE`` (``employee_detail``:
+encodings, header drift, every bad row refused with its file, line and field)
+on the store's own connection, and its rows go from the file to the table in
+one ``INSERT ... SELECT`` (never through Python), in one transaction:
 
 - the same bytes again change nothing (``loaded_files``, keyed by SHA-256);
 - a later file for a facility-quarter replaces that facility-quarter whole
@@ -19,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from carecover.pbj.employee_detail import COLUMNS, read_employee_detail
+from carecover.pbj.employee_detail import COLUMNS, checked_files, read_employee_detail
 from carecover.pbj.loading import LoadResult
 from carecover.pbj.publicfile import fingerprint
 from carecover.storefile import abort
@@ -57,33 +58,34 @@ def load_employee_detail(con: Any, path: str | Path) -> LoadResult:
     if seen:
         quarters = tuple(q for q in seen[0][0].split(",") if q)
         return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
-    rows = read_employee_detail([file])  # InputError with file, line and field: nothing stored
-    quarters = tuple(sorted(set(rows.column("quarter").to_pylist())))
-    create_employee_table(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("employee_detail_new", rows)
-        con.execute(
-            f"DELETE FROM {TABLE} WHERE (provnum, quarter) IN "
-            "(SELECT DISTINCT provnum, quarter FROM employee_detail_new)"
-        )
-        names = ", ".join(COLUMNS)
-        con.execute(
-            f"INSERT INTO {TABLE} ({names}, source_file) "
-            f"SELECT {names}, ? FROM employee_detail_new",
-            [str(file)],
-        )
-        con.execute(
-            "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
-            "quarters) VALUES (?, ?, ?, ?, 0, ?)",
-            [digest, str(file), KIND, rows.num_rows, ",".join(quarters)],
-        )
-        con.execute("COMMIT")
-    except BaseException as exc:
-        abort(con, exc)
-    finally:
-        con.unregister("employee_detail_new")
-    return LoadResult(str(file), digest, KIND, rows.num_rows, 0, quarters, False)
+    names = ", ".join(COLUMNS)
+    # InputError with file, line and field before anything is written: nothing stored.
+    with checked_files(con, [file]) as checked:
+        create_employee_table(con)
+        quarters = tuple(sorted({quarter for _, quarter in checked.facility_quarters}))
+        provnums = [provnum for provnum, _ in checked.facility_quarters]
+        quarter_of_each = [quarter for _, quarter in checked.facility_quarters]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                f"DELETE FROM {TABLE} WHERE (provnum, quarter) IN "
+                "(SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+                [provnums, quarter_of_each],
+            )
+            ((loaded,),) = con.execute(
+                f"INSERT INTO {TABLE} ({names}, source_file) "
+                f"SELECT {names}, ? FROM ({checked.sql})",
+                [str(file)],
+            ).fetchall()
+            con.execute(
+                "INSERT INTO loaded_files (sha256, file, kind, rows_loaded, rows_quarantined, "
+                "quarters) VALUES (?, ?, ?, ?, 0, ?)",
+                [digest, str(file), KIND, loaded, ",".join(quarters)],
+            )
+            con.execute("COMMIT")
+        except BaseException as exc:
+            abort(con, exc)
+    return LoadResult(str(file), digest, KIND, int(loaded), 0, quarters, False)
 
 
 def stored_rows(con: Any) -> Any:

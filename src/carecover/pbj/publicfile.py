@@ -43,6 +43,7 @@ __all__ = [
     "measures_scan",
     "scan_view",
     "stage",
+    "utf8_copy",
     "view_problems",
 ]
 
@@ -196,8 +197,11 @@ def _first_line(path: Path, encoding: str) -> str:
     return line.decode(encoding, errors="replace")
 
 
-def _utf8_copy(path: Path, workdir: Path) -> Path:
-    """A UTF-8 copy of a cp1252 file (DuckDB reads only UTF-8 and strict latin-1)."""
+def utf8_copy(path: Path, workdir: Path) -> Path:
+    """A UTF-8 copy of a cp1252 file in ``workdir`` (DuckDB reads only UTF-8 and strict latin-1).
+
+    A byte cp1252 lacks is an ``InputError`` naming its line (``decode``).
+    """
     target = workdir / f"{path.stem}.utf8.csv"
     try:
         with path.open("rb") as source, target.open("wb") as out:
@@ -224,7 +228,7 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     if encoding is None:
         decode(path.read_bytes(), file=name)  # raises the precise error
         raise InputError("cannot read this file's encoding", file=name)
-    readable = _utf8_copy(path, workdir) if encoding == "cp1252" else path
+    readable = utf8_copy(path, workdir) if encoding == "cp1252" else path
     names = next(csv.reader([_first_line(path, encoding)]))
     header = normalise_header(names, file=name)
     hours = set(hour_columns(header.kind))
