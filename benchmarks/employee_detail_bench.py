@@ -70,7 +70,7 @@ GROUP BY ALL ORDER BY provnum, quarter, category
 
 
 def _schema() -> tuple[dict[str, str], dict[str, str]]:
-    from carecover.pbj.employee_detail import columns
+    from carecover.pbj.employees.detail import columns
 
     typed = {c.headers[0]: c.type for c in columns()}
     renamed = {c.field: c.headers[0] for c in columns()}
@@ -100,7 +100,7 @@ def measure(kind: str, path: Path, out: Path, master: str | None = None) -> None
     from carecover.engines.duckdb import DuckDBEngine
     from carecover.engines.spark import SparkEngine
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.employee_measures import contract_share
+    from carecover.pbj.employees.measures import contract_share
     from carecover.rating.methods import method
     from carecover.rating.turnover import turnover_expression
 

@@ -54,7 +54,7 @@ def _quarters() -> list[str]:
 
 
 def _files(folder: Path) -> list[Path]:
-    from carecover.pbj.synth_puf import synthesize_puf
+    from carecover.pbj.publicfile.synth import synthesize_puf
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -81,10 +81,10 @@ def _calls(work: Any, args: list[Any]) -> list[float]:
 
 
 def _library(db: Path) -> tuple[dict[str, list[float]], list[str], str]:
-    from carecover.pbj.benchmark import benchmark_rows
-    from carecover.pbj.history import history_table, minimums_of
-    from carecover.pbj.history_views import state_view
-    from carecover.pbj.minimums import minimum_rows
+    from carecover.pbj.history.table import history_table, minimums_of
+    from carecover.pbj.history.views import state_view
+    from carecover.pbj.measures.benchmark import benchmark_rows
+    from carecover.pbj.measures.minimums import minimum_rows
     from carecover.pbj.store import connect, ibis_table
 
     con = connect(db, read_only=True)

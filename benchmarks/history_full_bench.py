@@ -35,7 +35,7 @@ def _quarter(i: int) -> str:
 
 
 def _write(folder: Path, i: int) -> Path:
-    from carecover.pbj.synth_puf import synthesize_puf
+    from carecover.pbj.publicfile.synth import synthesize_puf
 
     path = folder / f"PBJ_Daily_Nurse_Staffing_CY{_quarter(i)}.csv"
     if not path.exists():

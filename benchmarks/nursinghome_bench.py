@@ -48,7 +48,7 @@ def _measure(folder: Path) -> dict[str, Any]:
 
     from carecover.mds.synth import synth_mds
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.synth_xml import synth_pbj_xml
+    from carecover.pbj.submission.synth import synth_pbj_xml
     from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
     from carecover.portal.nursinghome.models import Facility, UploadKind
     from carecover.portal.nursinghome.uploads import receive_upload

@@ -69,7 +69,7 @@ This round (15:20-16:15), each step measured before and after, best of 9-11
 interleaved whole processes (`--format csv`; scan about 0.86-0.93 s). At the
 start: 1.83x the scan (hand-written query 1.40x).
 - The no-negative-hours rule without parsing the eight `_emp` columns
-  (`pbj/filebytes.py`: the Python thread that already read every byte for
+  (`pbj/publicfile/filebytes.py`: the Python thread that already read every byte for
   the encoding check also looks for a minus sign at the start of a field;
   only a file with one is read again with the full check): 1.68x.
 - DuckDB writes the CSV lines and joins them into one text

@@ -1,7 +1,7 @@
 """Baseline: the quarterly PBJ measures as an idiomatic pandas script.
 
 This is what an analyst would write by hand, with the definitions of
-``carecover.pbj.measures`` (the benchmark checks both give the same numbers):
+``carecover.pbj.measures.staffing`` (the benchmark checks both give the same numbers):
 a group's hours are empty only when all its columns are; HPRD = summed hours
 / summed census; weekend = Saturday and Sunday; a zero-RN or under-8-hours day
 needs residents and reported RN hours; the contract share counts only days

@@ -32,7 +32,7 @@ ROUNDS = 3
 
 
 def _write(folder: Path, quarter: str) -> Path:
-    from carecover.pbj.synth_puf import synthesize_puf
+    from carecover.pbj.publicfile.synth import synthesize_puf
 
     name = f"PBJ_Daily_Nurse_Staffing_CY{quarter}.csv"
     shared = OUT / "history-full" / "files" / name

@@ -252,8 +252,8 @@ def run_all(
 
 def test_mutated_pbj_xml_is_validated_and_loaded_without_a_traceback(tmp_path: Path) -> None:
     from carecover.pbj.store import connect
-    from carecover.pbj.validation import validate_submission
-    from carecover.pbj.xmlstore import load_xml
+    from carecover.pbj.submission.store import load_xml
+    from carecover.pbj.submission.validation import validate_submission
 
     con = connect(":memory:")
 
@@ -286,8 +286,8 @@ def test_mutated_mds_extracts_load_without_a_traceback(tmp_path: Path) -> None:
 
 
 def test_mutated_public_files_load_and_measure_without_a_traceback(tmp_path: Path) -> None:
-    from carecover.pbj.loading import load_file
-    from carecover.pbj.measures_sql import quarterly_text
+    from carecover.pbj.measures.compiled import quarterly_text
+    from carecover.pbj.publicfile.loading import load_file
     from carecover.pbj.store import connect
 
     con = connect(":memory:")
@@ -338,7 +338,7 @@ def test_mutated_provider_files_are_rated_without_a_traceback(tmp_path: Path) ->
 
 
 def test_mutated_time_clock_files_are_measured_without_a_traceback(tmp_path: Path) -> None:
-    from carecover.pbj.onsite import onsite_from_timeclock
+    from carecover.pbj.timeclock.onsite import onsite_from_timeclock
 
     def entry(path: Path) -> None:
         onsite_from_timeclock(path)  # ``pbj onsite``

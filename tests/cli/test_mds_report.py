@@ -15,8 +15,8 @@ import typer
 
 from carecover.cli import mds
 from carecover.cli.edge import run
-from carecover.pbj import loading
 from carecover.pbj import store as pbj_store
+from carecover.pbj.publicfile import loading
 from tests.conftest import REPO, CliResult
 from tests.mds.factories import raw, write_extract
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from lxml import etree
 
-from carecover.pbj.reader import read_submission
-from tests.pbj.test_writer import assert_valid
+from carecover.pbj.submission.reader import read_submission
+from tests.pbj.submission.test_writer import assert_valid
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj" / "timeclock"
 Cli = Callable[..., Any]

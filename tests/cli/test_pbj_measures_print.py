@@ -15,7 +15,7 @@ import pytest
 
 from carecover.cli.pbj_measures import print_quarterly
 from carecover.cli.pbj_render import Format, render_tuples
-from carecover.pbj.measures_sql import quarterly_table
+from carecover.pbj.measures.compiled import quarterly_table
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "pbj"

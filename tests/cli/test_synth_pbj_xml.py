@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.pbj.test_writer import assert_valid
+from tests.pbj.submission.test_writer import assert_valid
 
 Cli = Callable[..., Any]
 

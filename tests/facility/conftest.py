@@ -10,7 +10,7 @@ import pytest
 
 from carecover.mds.synth import synth_mds
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.synth_xml import synth_pbj_xml
+from carecover.pbj.submission.synth import synth_pbj_xml
 
 QUARTER = Quarter(2026, 3)
 

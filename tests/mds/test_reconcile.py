@@ -11,8 +11,8 @@ import pytest
 from carecover.errors import InputError, NotFoundError
 from carecover.mds import connect, load_files
 from carecover.mds.reconcile import attach_pbj_store, reconcile_census
-from carecover.pbj import loading
 from carecover.pbj import store as pbj_store
+from carecover.pbj.publicfile import loading
 from tests.mds.test_store import FIX
 
 PBJ_CSV = FIX / "pbj_055001_2026Q1.csv"  # MDScensus for 055001, 2026-01-28 .. 02-03

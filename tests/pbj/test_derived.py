@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carecover.pbj import derived, loading
+from carecover.pbj import derived
 from carecover.pbj.changes import pending_quarters
 from carecover.pbj.ingest import load_files
-from carecover.pbj.measures import quarterly_measures, to_rows
-from carecover.pbj.measures_sql import SUMMARY, quarterly_rows, summary_is_current
+from carecover.pbj.measures.compiled import SUMMARY, quarterly_rows, summary_is_current
+from carecover.pbj.measures.staffing import quarterly_measures, to_rows
+from carecover.pbj.publicfile import loading
 from carecover.pbj.store import connect
-from tests.pbj.test_measures_sql import _stored
+from tests.pbj.measures.test_compiled import _stored
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
 PLAIN = FIXTURES / "nurse_2024Q2_plain.csv"

@@ -12,9 +12,9 @@ import pytest
 
 from carecover.errors import InputError
 from carecover.pbj.ingest import FileFormat, LoadProgress, load_paths, sniff_format
-from carecover.pbj.loading import LoadResult
+from carecover.pbj.publicfile.loading import LoadResult
 from carecover.pbj.store import connect
-from carecover.pbj.xmlstore import XmlLoadResult
+from carecover.pbj.submission.store import XmlLoadResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj"
 VALID = FIXTURES / "xml" / "valid.xml"

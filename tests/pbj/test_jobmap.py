@@ -10,7 +10,7 @@ import pytest
 
 from carecover.errors import InputError, NotFoundError
 from carecover.pbj.jobmap import ambiguous_titles, load_job_mapping, normalize_title
-from carecover.pbj.timeclock import read_timeclock
+from carecover.pbj.timeclock.export import read_timeclock
 from tests.conftest import REPO
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pbj" / "timeclock"

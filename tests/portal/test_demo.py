@@ -38,9 +38,9 @@ def test_the_demo_creates_a_login_for_every_role() -> None:
 
 
 def test_the_demo_chain_has_two_facilities_and_one_of_them_has_weekend_rn_gaps() -> None:
-    from carecover.pbj.measures import quarterly_measures, to_rows
+    from carecover.pbj.measures.staffing import quarterly_measures, to_rows
     from carecover.pbj.store import ibis_table
-    from carecover.pbj.submission_days import TABLE
+    from carecover.pbj.submission.days import TABLE
     from carecover.portal.nursinghome.access import visible_facilities
     from carecover.portal.nursinghome.stores import facility_store
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecover.errors import ConfigError
-from carecover.pbj.measures import exclusion_rules
+from carecover.pbj.measures.staffing import exclusion_rules
 from carecover.pbj.store import quiet_ibis
 from carecover.rating.comparison import Comparison, hprd, parse_comparison
 from carecover.rating.methods import methods

@@ -160,8 +160,8 @@ def test_a_table_keyed_by_provnum_also_works() -> None:
 def test_turnover_runs_on_employee_hours_loaded_by_the_pbj_xml_importer(tmp_path: Path) -> None:
     """Six synthetic quarterly submissions of one stable roster: nobody leaves."""
     from carecover.pbj.store import connect
-    from carecover.pbj.synth_xml import synth_pbj_xml
-    from carecover.pbj.xmlstore import load_xml
+    from carecover.pbj.submission.store import load_xml
+    from carecover.pbj.submission.synth import synth_pbj_xml
 
     con = connect(":memory:")
     q = Quarter.parse("2023Q1")

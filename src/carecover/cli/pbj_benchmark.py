@@ -1,6 +1,6 @@
 """CLI command: ``carecover pbj benchmark`` — a facility's measures among its peers.
 
-One call into ``carecover.pbj.benchmark.benchmark_rows``; Ibis and DuckDB are
+One call into ``carecover.pbj.measures.benchmark.benchmark_rows``; Ibis and DuckDB are
 imported inside the command so that ``carecover --help`` stays fast.
 """
 
@@ -35,7 +35,7 @@ def benchmark(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Each staffing measure with its percentile and peer median, per quarter (the trend)."""
-    from carecover.pbj.benchmark import BENCHMARK_COLUMNS, benchmark_rows
+    from carecover.pbj.measures.benchmark import BENCHMARK_COLUMNS, benchmark_rows
 
     source = list(files) if files else db.expanduser()
     rows = benchmark_rows(source, facility=facility, quarter=quarter, peers=peers)

@@ -43,11 +43,11 @@ DbOption = Annotated[
 
 def employee_rows(files: list[Path] | None, db: Path) -> Any:
     """The checked rows of ``files``, or, with none, those stored in the store ``db``."""
-    from carecover.pbj.employee_detail import read_employee_detail
+    from carecover.pbj.employees.detail import read_employee_detail
 
     if files:
         return read_employee_detail(files)
-    from carecover.pbj.employee_store import stored_rows
+    from carecover.pbj.employees.store import stored_rows
     from carecover.pbj.store import connect
 
     con = connect(db.expanduser(), read_only=True)
@@ -90,7 +90,7 @@ def contract(
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Hours and contract share per facility, quarter and category."""
-    from carecover.pbj.employee_measures import contract_share
+    from carecover.pbj.employees.measures import contract_share
 
     _run(employee_rows(files, db), contract_share, engine, spark_master, fmt)
 
@@ -104,7 +104,7 @@ def weekend(
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Hours a weekend day and a weekday per facility, quarter and category."""
-    from carecover.pbj.employee_measures import weekend_staffing
+    from carecover.pbj.employees.measures import weekend_staffing
 
     _run(employee_rows(files, db), weekend_staffing, engine, spark_master, fmt)
 
@@ -118,7 +118,7 @@ def outliers(
     spark_master: SparkMasterOption = None,
 ) -> None:
     """Employee ids with more than 16 hours in a day or 400 hours in a month."""
-    from carecover.pbj.employee_measures import hour_outliers
+    from carecover.pbj.employees.measures import hour_outliers
 
     _run(employee_rows(files, db), hour_outliers, engine, spark_master, fmt)
 

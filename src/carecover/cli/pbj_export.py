@@ -64,8 +64,8 @@ def export_xml(
     # Imported here: the writer pulls in lxml and pydantic models, which the
     # other `pbj` commands (e.g. `pbj measures`) should not pay for at start-up.
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.timeclock import export_timeclock
-    from carecover.pbj.writer import SubmissionHeader
+    from carecover.pbj.submission.writer import SubmissionHeader
+    from carecover.pbj.timeclock.export import export_timeclock
 
     header = SubmissionHeader(
         facility_id=facility_id,

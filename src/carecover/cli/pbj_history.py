@@ -2,10 +2,10 @@
 
 ``pbj history load FILE... --db PATH`` loads the national history (daily
 nurse and non-nurse files of every quarter, provider-information releases)
-through ``carecover.pbj.history.load_history`` with a Rich progress bar on
+through ``carecover.pbj.history.table.load_history`` with a Rich progress bar on
 stderr; running it again after a kill resumes with the first file not yet
 committed. ``pbj state`` and ``pbj chain`` print the views of
-``carecover.pbj.history_views``. DuckDB is imported inside the commands so
+``carecover.pbj.history.views``. DuckDB is imported inside the commands so
 that ``carecover --help`` stays fast.
 """
 
@@ -21,7 +21,7 @@ from carecover.cli.pbj_measures import DEFAULT_DB, FormatOption, QuarterOption
 from carecover.cli.pbj_render import Format, render
 
 if TYPE_CHECKING:
-    from carecover.pbj.history import HistoryFile
+    from carecover.pbj.history.table import HistoryFile
 
 __all__ = ["chain", "history_load", "register", "state"]
 
@@ -72,7 +72,7 @@ def history_load(
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from carecover.pbj.history import load_history
+    from carecover.pbj.history.table import load_history
     from carecover.pbj.store import connect
 
     con = connect(db)
@@ -123,8 +123,8 @@ def state(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """A state: distributions, facilities below its minimum, weekend gaps, zero-RN days, trend."""
-    from carecover.pbj.history import history_table, minimums_of
-    from carecover.pbj.history_views import VIEW_COLUMNS, state_view
+    from carecover.pbj.history.table import history_table, minimums_of
+    from carecover.pbj.history.views import VIEW_COLUMNS, state_view
     from carecover.pbj.store import connect
 
     con = connect(db.expanduser(), read_only=True)
@@ -152,8 +152,8 @@ def chain(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """A chain: its facilities' measures, their distribution, weekend gaps, zero-RN days, trend."""
-    from carecover.pbj.history import history_table
-    from carecover.pbj.history_views import VIEW_COLUMNS, chain_view
+    from carecover.pbj.history.table import history_table
+    from carecover.pbj.history.views import VIEW_COLUMNS, chain_view
     from carecover.pbj.store import connect
 
     con = connect(db.expanduser(), read_only=True)

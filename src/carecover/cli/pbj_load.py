@@ -25,7 +25,7 @@ DEFAULT_DB = "~/.local/share/carecover/staffing.duckdb"
 
 def loaded_line(r: AnyLoadResult) -> str:
     """One line saying what loading one file did."""
-    from carecover.pbj.xmlstore import XmlLoadResult
+    from carecover.pbj.submission.store import XmlLoadResult
 
     if r.skipped:
         return f"{r.file}: already loaded (same content), nothing changed"

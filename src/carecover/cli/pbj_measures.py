@@ -52,14 +52,14 @@ def _quarter(text: str | None) -> Quarter | None:
 def print_quarterly(source: Any, quarter: str | None, facility: str | None, fmt: Format) -> None:
     """Print the quarterly measures of ``source`` (files or a store path) in ``fmt``."""
     # The quarterly rule is the Ibis expression, compiled once to DuckDB SQL and cached.
-    from carecover.pbj.measures_sql import quarterly_table, quarterly_text
+    from carecover.pbj.measures.compiled import quarterly_table, quarterly_text
 
     label = None
     if quarter:
         from carecover.pbj.calendar import Quarter
 
         label = Quarter.parse(quarter)
-    from carecover.pbj.missing_days import day_warnings, printed_warnings, summarised
+    from carecover.pbj.timeclock.missing_days import day_warnings, printed_warnings, summarised
 
     if fmt is Format.JSON:
         columns, rows = quarterly_table(source, quarter=label, facility=facility)
@@ -92,7 +92,7 @@ def measures(
     if not daily and engine is EngineName.DUCKDB:
         print_quarterly(_source(files, db), quarter, facility, fmt)
         return
-    from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
+    from carecover.pbj.measures.staffing import daily_measures, quarterly_measures, to_rows
 
     rule = daily_measures if daily else quarterly_measures
     with engine_for(engine, spark_master) as on:
@@ -113,7 +113,7 @@ def coverage(
 ) -> None:
     """Calendar of days without an RN and with under 8 RN hours, weekends marked."""
     wait_for_stores(wait)
-    from carecover.pbj.coverage import month_grid, rn_coverage
+    from carecover.pbj.measures.coverage import month_grid, rn_coverage
 
     with engine_for(engine, spark_master) as on:
         days = rn_coverage(

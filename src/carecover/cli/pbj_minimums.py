@@ -1,6 +1,6 @@
 """CLI command: ``carecover pbj minimums FILE...`` — state minimum staffing per facility-quarter.
 
-One call into ``carecover.pbj.minimums.minimum_rows``; Ibis and DuckDB are
+One call into ``carecover.pbj.measures.minimums.minimum_rows``; Ibis and DuckDB are
 imported inside the command so that ``carecover --help`` stays fast.
 """
 
@@ -51,7 +51,7 @@ def minimums(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """State minimum staffing per facility, quarter and rule (docs/minimums.md)."""
-    from carecover.pbj.minimums import COLUMNS, minimum_rows
+    from carecover.pbj.measures.minimums import COLUMNS, minimum_rows
 
     source = list(files) if files else db.expanduser()
     rows = minimum_rows(

@@ -1,7 +1,7 @@
 """CLI command: ``carecover pbj non-nurse``: non-nurse HPRD per facility-quarter.
 
 Reads CMS's Daily Non-Nurse Staffing files (FILE) or the store (``--db``)
-and prints ``carecover.pbj.nonnurse_measures.nonnurse_rows``.
+and prints ``carecover.pbj.measures.nonnurse.nonnurse_rows``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def non_nurse(
     """Non-nurse HPRD per facility-quarter: PT, OT, administrator and the other categories."""
     wait_for_stores(wait)
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.nonnurse_measures import nonnurse_columns, nonnurse_rows
+    from carecover.pbj.measures.nonnurse import nonnurse_columns, nonnurse_rows
 
     source = list(files) if files else db.expanduser()
     rows = nonnurse_rows(

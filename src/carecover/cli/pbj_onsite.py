@@ -2,7 +2,7 @@
 
 Daily RN on-site stretches (8 consecutive hours) and weekly DON hours (full
 time, 40 a week) from time-clock punches, via
-``carecover.pbj.onsite.onsite_from_timeclock``.
+``carecover.pbj.timeclock.onsite.onsite_from_timeclock``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from carecover.pbj.onsite import OnsiteReport
+    from carecover.pbj.timeclock.onsite import OnsiteReport
 
 
 class Format(StrEnum):
@@ -133,7 +133,7 @@ def onsite(
 ) -> None:
     """RN on site 8 consecutive hours each day, and DON hours per week, from punches."""
     from carecover.pbj.jobmap import load_job_mapping
-    from carecover.pbj.onsite import onsite_from_timeclock, onsite_rules
+    from carecover.pbj.timeclock.onsite import onsite_from_timeclock, onsite_rules
 
     report = onsite_from_timeclock(
         timeclock,

@@ -14,8 +14,8 @@ from enum import StrEnum
 from itertools import chain
 from typing import Any
 
-from carecover.pbj.measures_text import aligned_table
-from carecover.pbj.measures_text import places as _places
+from carecover.pbj.measures.text import aligned_table
+from carecover.pbj.measures.text import places as _places
 
 __all__ = ["Format", "render", "render_tuples", "rounded_texts"]
 

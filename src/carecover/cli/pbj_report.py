@@ -1,6 +1,6 @@
 """CLI command: ``carecover pbj report 1700D|1702D|1702S|1703D|1704D|1704S``.
 
-CASPER-style PBJ reports (``carecover.pbj.casper``) over PBJ XML submissions
+CASPER-style PBJ reports (``carecover.pbj.submission.casper``) over PBJ XML submissions
 (FILE, validated and loaded into a scratch store), MDS files (``--mds``) or a
 store (``--db``) that holds them.
 """
@@ -48,8 +48,8 @@ def report(
     """CASPER-style PBJ reports: employees, daily staffing, summary, job titles, MDS census."""
     from carecover.errors import InputError
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.casper import REPORTS, report_rows
     from carecover.pbj.store import connect
+    from carecover.pbj.submission.casper import REPORTS, report_rows
 
     chosen = REPORTS.get(number.upper())
     if chosen is None:
@@ -65,7 +65,7 @@ def report(
     if con is None:
         con = connect(":memory:")
         if chosen.needs == "pbj":
-            from carecover.pbj.xmlstore import load_xml
+            from carecover.pbj.submission.store import load_xml
 
             day = parse_date(submitted_on, "--submitted-on") if submitted_on else None
             for path in given:

@@ -48,8 +48,8 @@ def validate(
 ) -> None:
     """Validate a PBJ submission file against CMS's edits; exit 1 if it would be rejected."""
     # Imported here: lxml and the edit tables stay off the start-up path.
-    from carecover.pbj.fvr import render_html, render_json, render_text
-    from carecover.pbj.validation import validate_submission
+    from carecover.pbj.submission.fvr import render_html, render_json, render_text
+    from carecover.pbj.submission.validation import validate_submission
 
     report = validate_submission(file, submitted_on=submitted_on.date() if submitted_on else None)
     if facility_name:

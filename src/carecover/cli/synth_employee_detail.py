@@ -23,7 +23,7 @@ def employee_detail(
 ) -> None:
     """Write a synthetic PBJ Employee Detail public file for one quarter."""
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.synth_employee_detail import synthesize_employee_detail
+    from carecover.pbj.employees.synth import synthesize_employee_detail
 
     result = synthesize_employee_detail(
         out, facilities=facilities, quarter=Quarter.parse(quarter), seed=seed

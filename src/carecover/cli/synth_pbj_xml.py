@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.synth_xml import synth_pbj_xml
+from carecover.pbj.submission.synth import synth_pbj_xml
 
 
 def pbj_xml(

@@ -28,7 +28,7 @@ def puf(
 ) -> None:
     """Write a synthetic PBJ Daily Nurse Staffing public-use file."""
     from carecover.pbj.calendar import Quarter
-    from carecover.pbj.synth_puf import synthesize_puf
+    from carecover.pbj.publicfile.synth import synthesize_puf
 
     result = synthesize_puf(
         out, facilities=facilities, quarter=Quarter.parse(quarter), summary=reference, seed=seed

@@ -127,8 +127,8 @@ def load_own_files(
     from carecover.mds.census import daily_census
     from carecover.mds.store import create_mds_schema
     from carecover.mds.store import load_files as load_mds
-    from carecover.pbj.submission_days import build_submission_days
-    from carecover.pbj.xmlstore import load_xml
+    from carecover.pbj.submission.days import build_submission_days
+    from carecover.pbj.submission.store import load_xml
 
     if not pbj:
         raise InputError("give at least one PBJ XML file (--pbj)", field="pbj")
@@ -183,10 +183,10 @@ def own_figures(
     audit_failed: bool = False,
 ) -> OwnFigures:
     """The facility-quarter's figures from the store ``con`` (``load_own_files``)."""
-    from carecover.pbj.measures import quarterly_measures, to_rows
-    from carecover.pbj.missing_days import day_warnings
+    from carecover.pbj.measures.staffing import quarterly_measures, to_rows
     from carecover.pbj.store import ibis_table
-    from carecover.pbj.submission_days import TABLE
+    from carecover.pbj.submission.days import TABLE
+    from carecover.pbj.timeclock.missing_days import day_warnings
     from carecover.rating.overall import overall_steps
     from carecover.rating.projection import pbj_days, project
     from carecover.rating.releases import release as release_named

@@ -38,11 +38,11 @@ from carecover.mds import (
     reconcile_census,
 )
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.coverage import CoverageDay, rn_coverage
-from carecover.pbj.measures import daily_measures, quarterly_measures, to_rows
-from carecover.pbj.missing_days import day_warnings
+from carecover.pbj.measures.coverage import CoverageDay, rn_coverage
+from carecover.pbj.measures.staffing import daily_measures, quarterly_measures, to_rows
 from carecover.pbj.store import ibis_table
-from carecover.pbj.submission_days import TABLE as OWN_TABLE
+from carecover.pbj.submission.days import TABLE as OWN_TABLE
+from carecover.pbj.timeclock.missing_days import day_warnings
 from carecover.rating import (
     DayFigures,
     Explanation,

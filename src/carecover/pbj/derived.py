@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from carecover.pbj.changes import clear, pending_quarters
-from carecover.pbj.measures_sql import refresh_stored
+from carecover.pbj.measures.compiled import refresh_stored
 from carecover.storefile import abort
 
 __all__ = ["catch_up", "refresh"]

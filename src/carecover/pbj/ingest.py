@@ -28,12 +28,12 @@ from typing import Any
 
 from carecover.filekind import Kind, require_xml, sniff
 from carecover.pbj.derived import refresh
-from carecover.pbj.employee_detail import is_employee_detail
-from carecover.pbj.employee_store import load_employee_detail
-from carecover.pbj.loading import LoadResult, load_file
-from carecover.pbj.loading import ProgressCallback as BytesCallback
-from carecover.pbj.loading import load_files as load_public_files
-from carecover.pbj.xmlstore import XmlLoadResult, load_xml
+from carecover.pbj.employees.detail import is_employee_detail
+from carecover.pbj.employees.store import load_employee_detail
+from carecover.pbj.publicfile.loading import LoadResult, load_file
+from carecover.pbj.publicfile.loading import ProgressCallback as BytesCallback
+from carecover.pbj.publicfile.loading import load_files as load_public_files
+from carecover.pbj.submission.store import XmlLoadResult, load_xml
 
 __all__ = [
     "AnyLoadResult",

@@ -412,7 +412,7 @@ def _gaps(provnum: str, quarter: Quarter, as_of: date, so_far: Sequence[DayFigur
     still has its residents); past the threshold of CMS's rule
     (``exclusion_rules.csv``, UNCONFIRMED) the quarter would be excluded.
     """
-    from carecover.pbj.missing_days import day_warnings
+    from carecover.pbj.timeclock.missing_days import day_warnings
     from carecover.rating.exclusions import exclusion_rules
 
     elapsed = (as_of - quarter.start).days + 1
@@ -451,7 +451,7 @@ def _gaps(provnum: str, quarter: Quarter, as_of: date, so_far: Sequence[DayFigur
 
 def pbj_days(source: Any, provnum: str, quarter: Quarter) -> list[DayFigures]:
     """A facility's days of ``quarter`` from PBJ daily data (store, CSV files or Ibis table)."""
-    from carecover.pbj.measures import daily_measures, to_rows
+    from carecover.pbj.measures.staffing import daily_measures, to_rows
 
     rows = to_rows(daily_measures(source, quarter=quarter, facility=provnum))
     return [

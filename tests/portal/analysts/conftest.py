@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from carecover.pbj.history import load_history
+from carecover.pbj.history.table import load_history
 from carecover.pbj.store import connect
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 

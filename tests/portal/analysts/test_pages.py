@@ -85,7 +85,7 @@ def test_downloads_are_audited_csv_and_xlsx(as_analyst: Client) -> None:
 def test_a_formula_in_a_public_file_is_neutralised_in_downloads(
     as_analyst: Client, tmp_path: Path, settings: object
 ) -> None:
-    from carecover.pbj.history import load_history
+    from carecover.pbj.history.table import load_history
     from carecover.pbj.store import connect
 
     from .conftest import HISTORY
@@ -132,7 +132,7 @@ def test_no_query_string_is_a_server_error(
 def test_chain_peers_without_a_provider_file_are_a_400_naming_peers(
     as_analyst: Client, tmp_path: Path, settings: object
 ) -> None:
-    from carecover.pbj.history import load_history
+    from carecover.pbj.history.table import load_history
     from carecover.pbj.store import connect
 
     from .conftest import HISTORY

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from carecover.pbj import history_benchmark, history_views
+from carecover.pbj.history import benchmark as history_benchmark
+from carecover.pbj.history import views as history_views
 from carecover.portal.analysts.store import prepare_history
 
 

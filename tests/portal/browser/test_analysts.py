@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from carecover.pbj.history import load_history
+from carecover.pbj.history.table import load_history
 from carecover.pbj.store import connect
 from carecover.portal.accounts.models import Role, User
 from tests.portal.browser.conftest import PASSWORD, VIEWPORT, screenshot, sign_in

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from carecover.pbj.submission_days import TABLE
+from carecover.pbj.submission.days import TABLE
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store
 from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.synth_xml import synth_pbj_xml
+from carecover.pbj.submission.synth import synth_pbj_xml
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 from carecover.portal.nursinghome.models import Facility, Upload
 from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in

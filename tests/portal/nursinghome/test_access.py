@@ -68,9 +68,9 @@ def test_the_facility_list_counts_down_to_the_next_pbj_deadline(
 def test_the_loaded_facility_fixture_gives_a_quarter_of_hours_over_the_mds_census(
     loaded_facility: Any,
 ) -> None:
-    from carecover.pbj.measures import quarterly_measures, to_rows
+    from carecover.pbj.measures.staffing import quarterly_measures, to_rows
     from carecover.pbj.store import ibis_table
-    from carecover.pbj.submission_days import TABLE
+    from carecover.pbj.submission.days import TABLE
     from carecover.portal.nursinghome.stores import facility_store
 
     with facility_store(loaded_facility) as con:

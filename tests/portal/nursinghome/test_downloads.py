@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from carecover.pbj.measures import QUARTERLY_COLUMNS
+from carecover.pbj.measures.staffing import QUARTERLY_COLUMNS
 from carecover.portal.audit.models import AuditEvent
 from carecover.portal.nursinghome.downloads import DOWNLOADS
 from carecover.portal.nursinghome.models import Facility

@@ -7,8 +7,8 @@ from datetime import date
 
 from django.test import Client
 
-from carecover.pbj.measures import _NURSE_HOURS
-from carecover.pbj.submission_days import TABLE
+from carecover.pbj.measures.staffing import _NURSE_HOURS
+from carecover.pbj.submission.days import TABLE
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store
 

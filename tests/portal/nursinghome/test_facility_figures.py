@@ -9,9 +9,9 @@ import pytest
 
 from carecover.facility.overview import WhatIf
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.measures import quarterly_measures, to_rows
+from carecover.pbj.measures.staffing import quarterly_measures, to_rows
 from carecover.pbj.store import ibis_table
-from carecover.pbj.submission_days import TABLE
+from carecover.pbj.submission.days import TABLE
 from carecover.portal.nursinghome.figure_cache import facility_figures
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store

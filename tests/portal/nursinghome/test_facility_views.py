@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from carecover.pbj.submission_days import TABLE
+from carecover.pbj.submission.days import TABLE
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.test import Client
 
-from carecover.pbj.history import load_history
+from carecover.pbj.history.table import load_history
 from carecover.pbj.store import connect
 from carecover.portal.nursinghome.models import Facility
 

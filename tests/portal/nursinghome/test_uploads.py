@@ -21,7 +21,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.synth_puf import synthesize_puf
+from carecover.pbj.publicfile.synth import synthesize_puf
 from carecover.portal.audit.models import AuditEvent
 from carecover.portal.nursinghome.models import Facility, Upload, UploadKind
 from carecover.portal.nursinghome.stores import facility_store

@@ -54,8 +54,8 @@ def facility_figures(
     cursor: Any, table: str, ccn: str, *, quarter: Quarter | None, peers: str
 ) -> dict[str, Any]:
     """A facility's page: its measures with peer percentiles, state minimum rows, trend."""
-    from carecover.pbj.history import minimums_of
-    from carecover.pbj.history_benchmark import history_benchmark_rows
+    from carecover.pbj.history.benchmark import history_benchmark_rows
+    from carecover.pbj.history.table import minimums_of
 
     facts = cursor.execute(
         f"SELECT provname, state, county, chain, certified_beds, max(quarter) OVER () "
@@ -130,8 +130,8 @@ def state_figures(
     cursor: Any, table: str, state: str, *, quarter: Quarter | None
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The state view's rows (for downloads) and the page's sections and charts."""
-    from carecover.pbj.history import minimums_of
-    from carecover.pbj.history_views import state_view
+    from carecover.pbj.history.table import minimums_of
+    from carecover.pbj.history.views import state_view
 
     rows = state_view(
         cursor,
@@ -153,7 +153,7 @@ def chain_figures(
     cursor: Any, table: str, chain: str, *, quarter: Quarter | None
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The chain view's rows (for downloads) and the page's sections and charts."""
-    from carecover.pbj.history_views import chain_view
+    from carecover.pbj.history.views import chain_view
 
     rows = chain_view(cursor, table, chain=chain, quarter=quarter)
     sections = _sections(rows)

@@ -45,7 +45,7 @@ def _database() -> Any:
 @contextmanager
 def history_cursor() -> Iterator[tuple[Any, str]]:
     """A cursor on the history store and the name of its facility-quarter table."""
-    from carecover.pbj.history import HISTORY_TABLE, history_table
+    from carecover.pbj.history.table import HISTORY_TABLE, history_table
 
     database = _database()
     cursor = database.cursor()
@@ -71,7 +71,8 @@ def prepare_history() -> None:
     """
     import duckdb
 
-    from carecover.pbj import history_benchmark, history_views
+    from carecover.pbj.history import benchmark as history_benchmark
+    from carecover.pbj.history import views as history_views
 
     # Compiling ahead is only a head start: whatever stops it (no store, a store
     # another process is writing, a file that is not a history store) must not

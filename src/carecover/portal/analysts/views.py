@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET
 
 from carecover.backup.rollup import Table
 from carecover.errors import NotFoundError, RuleError
-from carecover.pbj.benchmark import BENCHMARK_COLUMNS, PEER_GROUPS
-from carecover.pbj.history_views import VIEW_COLUMNS
+from carecover.pbj.history.views import VIEW_COLUMNS
+from carecover.pbj.measures.benchmark import BENCHMARK_COLUMNS, PEER_GROUPS
 from carecover.portal import queryparams
 from carecover.portal.analysts.access import analyst_user, portal_user
 from carecover.portal.analysts.pages import (
@@ -69,7 +69,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     chain_text = queryparams.text(request.GET, "chain", max_length=100)
     try:
         with history_cursor() as (cursor, table):
-            from carecover.pbj.history_views import chains
+            from carecover.pbj.history.views import chains
 
             found = search(cursor, table, text)
             states = [
@@ -165,7 +165,7 @@ def _download(
 @require_GET
 def facility_download(request: HttpRequest, ccn: str, fmt: str) -> HttpResponse:
     """The facility's benchmark rows (every quarter) as CSV or XLSX."""
-    from carecover.pbj.history_benchmark import history_benchmark_rows
+    from carecover.pbj.history.benchmark import history_benchmark_rows
 
     if fmt not in FORMATS:
         raise Http404

@@ -17,8 +17,8 @@ from typing import Any
 from carecover.mds.store import load_files as load_mds
 from carecover.mds.synth import synth_mds
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.synth_xml import synth_pbj_xml
-from carecover.pbj.xmlstore import load_xml
+from carecover.pbj.submission.store import load_xml
+from carecover.pbj.submission.synth import synth_pbj_xml
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store, refresh_submission_days

@@ -16,7 +16,7 @@ from pathlib import Path
 from carecover.backup.export import to_csv, write_xlsx
 from carecover.backup.rollup import Cell, Table
 from carecover.facility.overview import FacilityFigures
-from carecover.pbj.measures import QUARTERLY_COLUMNS
+from carecover.pbj.measures.staffing import QUARTERLY_COLUMNS
 
 __all__ = ["DOWNLOADS", "FORMATS", "as_csv", "as_xlsx", "download_table"]
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from carecover.errors import InputError, StoreBusyError
 from carecover.facility.overview import FacilityFigures, WhatIf
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.measures import QUARTERLY_COLUMNS, QUARTERLY_LABELS
+from carecover.pbj.measures.staffing import QUARTERLY_COLUMNS, QUARTERLY_LABELS
 from carecover.portal import queryparams
 from carecover.portal.accounts.models import Role, User
 from carecover.portal.analysts.standing import public_standing

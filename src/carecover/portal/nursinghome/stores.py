@@ -33,7 +33,7 @@ from carecover.mds.census import daily_census
 from carecover.mds.store import create_mds_schema
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.store import connect
-from carecover.pbj.submission_days import build_submission_days
+from carecover.pbj.submission.days import build_submission_days
 from carecover.portal.nursinghome.models import Facility
 
 __all__ = [

@@ -34,12 +34,12 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.columns import FileKind
 from carecover.pbj.derived import refresh as refresh_derived
 from carecover.pbj.jobmap import load_job_mapping
-from carecover.pbj.loading import load_file as load_public_file
+from carecover.pbj.publicfile.loading import load_file as load_public_file
 from carecover.pbj.store import connect as pbj_scratch
-from carecover.pbj.timeclock import export_timeclock, parse_timeclock
-from carecover.pbj.validation import ValidationReport, validate_submission
-from carecover.pbj.writer import SubmissionHeader
-from carecover.pbj.xmlstore import load_xml
+from carecover.pbj.submission.store import load_xml
+from carecover.pbj.submission.validation import ValidationReport, validate_submission
+from carecover.pbj.submission.writer import SubmissionHeader
+from carecover.pbj.timeclock.export import export_timeclock, parse_timeclock
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import refresh_submission_days
 from carecover.portal.nursinghome.upload_reports import (

@@ -1,7 +1,7 @@
 """The validation report of one upload, in one shape for every kind of file.
 
 PBJ files (and time-clock exports, which become PBJ files) get CMS's Final
-Validation Report (``carecover.pbj.fvr.report_to_dict``); MDS files a list of
+Validation Report (``carecover.pbj.submission.fvr.report_to_dict``); MDS files a list of
 refused records; anything unreadable one finding naming file, line and field.
 Every report has the same keys, so one template and one JSON download serve
 them all::
@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError
-from carecover.pbj.edits import edit
-from carecover.pbj.fvr import report_to_dict
-from carecover.pbj.validation import ValidationReport
+from carecover.pbj.submission.edits import edit
+from carecover.pbj.submission.fvr import report_to_dict
+from carecover.pbj.submission.validation import ValidationReport
 
 __all__ = [
     "IDENTIFYING_ITEMS",

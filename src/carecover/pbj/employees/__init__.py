@@ -1,0 +1,1 @@
+"""CMS's PBJ Employee Detail file: reading, the store, measures, synthetic files."""

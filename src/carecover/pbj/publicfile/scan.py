@@ -1,0 +1,389 @@
+"""Reading one CMS public-use file: a fast typed scan, and a careful line-by-line path.
+
+Traps handled here (peers-and-public-files.md): cp1252 text (names with 0x92
+and 0x96) and UTF-8 with a byte-order mark; header drift (``columns``); a
+trailing empty column.
+
+- ``scan_view``: DuckDB reads the file in place, typed and in parallel (the
+  encoding told by ``filebytes``); a cp1252 file is first copied to UTF-8
+  (DuckDB's reader takes only UTF-8 and strict latin-1). ``view_problems``
+  counts rows breaking a loader rule.
+- ``measures_scan``: a leaner scan for ``pbj measures``: only the columns the
+  measures read, parsed the cheapest way; the loader rules it does not
+  enforce while reading are checked in the measures' own aggregate
+  (``measures.quarterly_expression(checked=True)``); the file is read in
+  place whatever its encoding (the columns read are ASCII).
+- ``stage``: the careful path, used when the fast one finds anything wrong.
+  The text is decoded in Python and re-written as UTF-8 with a leading
+  ``__line`` column; DuckDB's CSV reader parses it with rejected rows
+  captured, so every bad row can be named and quarantined.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carecover.errors import InputError
+from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
+from carecover.pbj.publicfile.filebytes import read_file_bytes
+from carecover.pbj.publicfile.head import check_public_head
+from carecover.pbj.publicfile.rules import Row, broken, quarter_of
+
+__all__ = [
+    "Staged",
+    "decode",
+    "fingerprint",
+    "measures_scan",
+    "scan_view",
+    "stage",
+    "utf8_copy",
+    "view_problems",
+]
+
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 22
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file parsed into the temp table ``table`` (columns ``__line``, ``c0``..)."""
+
+    file: str
+    sha256: str
+    header: Header
+    table: str
+    lines: list[str]  # the decoded lines; lines[n - 1] is line n
+    unreadable: dict[int, str]  # line -> reason, for rows the CSV reader rejected
+
+
+def decode(data: bytes, *, file: str) -> str:
+    """Decode UTF-8 (with or without BOM) or cp1252; name the line of a bad byte."""
+    if b"\x00" in data[:65536]:
+        raise InputError("not a text CSV file (NUL bytes: UTF-16 or binary?)", file=file)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+        encodings = ["utf-8"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = exc
+    assert error is not None
+    line = data[: error.start].count(b"\n") + 1
+    raise InputError(
+        f"cannot decode byte 0x{data[error.start]:02x} as {' or '.join(encodings)}",
+        file=file,
+        line=line,
+    )
+
+
+def _reader_sql(path: str, width: int, rejects: str) -> str:
+    columns = ", ".join(["'__line': 'BIGINT'"] + [f"'c{i}': 'VARCHAR'" for i in range(width)])
+    return (
+        f"SELECT * FROM read_csv('{path}', header = true, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"store_rejects = true, rejects_table = '{rejects}_errors', "
+        f"rejects_scan = '{rejects}_scans', columns = {{{columns}}})"
+    )
+
+
+def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
+    """Decode ``path``, normalise its header and parse it into temp table ``table``."""
+    name = str(path)
+    check_public_head(path)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    lines = decode(data, file=name).splitlines()
+    del data
+    if not lines or not lines[0].strip():
+        raise InputError("empty file (no header line)", file=name, line=1)
+    names = next(csv.reader([lines[0]]))
+    header = normalise_header(names, file=name)
+    width = len(names)
+    handle, tmp = tempfile.mkstemp(suffix=".csv", prefix="carecover-pbj-")
+    written = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(",".join(["__line"] + [f"c{i}" for i in range(width)]) + "\n")
+            for number, line in enumerate(lines[1:], start=2):
+                if line.strip():
+                    out.write(f"{number},{line}\n")
+                    written += 1
+        rejects = f"{table}_rejects"
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        reader = _reader_sql(tmp.replace("'", "''"), width, rejects)
+        con.execute(f"CREATE TEMP TABLE {table} AS {reader}")
+        unreadable: dict[int, str] = {}
+        for csv_line, error_type, message in con.execute(
+            f"SELECT csv_line, error_type, error_message FROM {rejects}_errors ORDER BY line"
+        ).fetchall():
+            number = int(str(csv_line).split(",", 1)[0])
+            unreadable.setdefault(number, f"unreadable row ({error_type}): {message}")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}_errors")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}_scans")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    ((accepted,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    if accepted + len(unreadable) != written:
+        # DuckDB swallowed lines (an unbalanced quote joins lines): name them.
+        seen = {int(n) for (n,) in con.execute(f"SELECT __line FROM {table}").fetchall()}
+        seen |= set(unreadable)
+        previous = 0
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip() and number not in seen:
+                unreadable[number] = "unreadable row (unbalanced quote or truncated line)"
+                # The row before it absorbed this line: it is damaged too.
+                if previous and previous not in unreadable:
+                    unreadable[previous] = "unreadable row (unbalanced quote joins lines)"
+            if line.strip():
+                previous = number
+        con.execute(f"DELETE FROM {table} WHERE __line IN (SELECT unnest(?))", [list(unreadable)])
+    return Staged(name, digest, header, table, lines, unreadable)
+
+
+def fingerprint(path: Path) -> tuple[str, str | None]:
+    """SHA-256 of the file, and the encoding DuckDB can read it in.
+
+    The encoding is ``utf-8`` (with or without BOM) or ``cp1252``, or
+    ``None`` when only the careful path can tell what is wrong (NUL bytes, a
+    BOM followed by bad UTF-8).
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    first = True
+    bom = False
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if first:
+                bom = chunk.startswith(_BOM)
+                if b"\x00" in chunk[:65536]:
+                    utf8 = bom = False
+                    first = False
+                    return digest.hexdigest(), None
+                first = False
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        return digest.hexdigest(), "utf-8"
+    return digest.hexdigest(), None if bom else "cp1252"
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    return line.decode(encoding, errors="replace")
+
+
+def utf8_copy(path: Path, workdir: Path) -> Path:
+    """A UTF-8 copy of a cp1252 file in ``workdir`` (DuckDB reads only UTF-8 and strict latin-1).
+
+    A byte cp1252 lacks is an ``InputError`` naming its line (``decode``).
+    """
+    target = workdir / f"{path.stem}.utf8.csv"
+    try:
+        with path.open("rb") as source, target.open("wb") as out:
+            # cp1252 is one byte per character: any chunk boundary is safe.
+            while chunk := source.read(_CHUNK):
+                out.write(chunk.decode("cp1252").encode("utf-8"))
+    except UnicodeDecodeError:
+        decode(path.read_bytes(), file=str(path))  # raises the error naming the line
+        raise
+    return target
+
+
+def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
+    """Expose a nurse or non-nurse file as ``view`` with the store's typed columns.
+
+    Nothing is read yet: DuckDB scans the file when the view is queried (a
+    cp1252 file is first copied to UTF-8 in ``workdir``, which must outlive
+    the view). A malformed row then raises a DuckDB error; ``view_problems``
+    finds the rest.
+    """
+    name = str(path)
+    check_public_head(path)
+    encoding = read_file_bytes(path).encoding
+    if encoding is None:
+        decode(path.read_bytes(), file=name)  # raises the precise error
+        raise InputError("cannot read this file's encoding", file=name)
+    readable = utf8_copy(path, workdir) if encoding == "cp1252" else path
+    names = next(csv.reader([_first_line(path, encoding)]))
+    header = normalise_header(names, file=name)
+    hours = set(hour_columns(header.kind))
+    types = {}
+    for column, positions in header.sources.items():
+        for p in positions:
+            types[p] = "DOUBLE" if column in hours or column == "mdscensus" else "VARCHAR"
+    columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
+
+    def pick(column: str, cast: str) -> str:
+        positions = header.sources.get(column, ())
+        if not positions:
+            return f"NULL::{cast} AS {column}"
+        values = [f"c{p}" if cast == "DOUBLE" else f"nullif(trim(c{p}), '')" for p in positions]
+        return f"coalesce({', '.join(values)}, NULL) AS {column}"
+
+    select = [pick(c, "VARCHAR") for c in ID_COLUMNS if c not in ("workdate", "mdscensus")]
+    select.append(
+        "coalesce(try_strptime(trim(" + _col(header, "workdate") + "), '%Y%m%d'), "
+        "try_strptime(trim(" + _col(header, "workdate") + "), '%Y-%m-%d'))::DATE AS workdate"
+    )
+    census = pick("mdscensus", "DOUBLE").removesuffix(" AS mdscensus")
+    # A fractional census becomes NULL, which view_problems counts.
+    select.append(f"CASE WHEN {census} = floor({census}) THEN {census}::INTEGER END AS mdscensus")
+    select += [pick(c, "DOUBLE") for c in hour_columns(header.kind)]
+    quoted = str(readable).replace("'", "''")
+    # CY_Qtr as written (trimmed): the rules read it through ``loader_rules.quarter_of``.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(select)}, "
+        f"trim({_col(header, 'cy_qtr')}) AS cy_qtr "
+        f"FROM read_csv('{quoted}', header = true, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', strict_mode = true, "
+        f"columns = {{{columns}}})"
+    )
+    return header
+
+
+def _col(header: Header, column: str) -> str:
+    return f"c{header.sources[column][0]}"
+
+
+def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
+    """A ``scan_view`` as an Ibis table with its ``quarter`` normalised, and its ``Row``."""
+    from carecover.pbj.store import ibis_connection, quiet_ibis
+
+    with quiet_ibis():
+        t = ibis_connection(con).table(view)
+    t = t.mutate(quarter=quarter_of(t.cy_qtr)).drop("cy_qtr")
+    row = Row(
+        provnum=t.provnum,
+        quarter=t.quarter,
+        day=t.workdate,
+        census=t.mdscensus.cast("float64"),
+        hours={c: t[c] for c in hour_columns(kind)},
+    )
+    return t, row
+
+
+def view_problems(con: Any, view: str, kind: FileKind) -> int:
+    """How many rows of ``view`` (a ``scan_view``) break a loader rule (0: the scan is safe).
+
+    The loader rules' predicates (``loader_rules.broken``), counted, plus the
+    rows that repeat a facility-day.
+    """
+    import ibis
+
+    from carecover.pbj.store import quiet_ibis
+
+    t, row = scanned_rows(con, view, kind)
+    bad = t.filter(broken(row, kind)).count()
+    repeated = t.group_by(["provnum", "workdate"]).aggregate(n=t.count())
+    extra = (repeated.n - 1).sum().fill_null(0)
+    with quiet_ibis():
+        sql = str(
+            ibis.to_sql(
+                ibis.literal(0)
+                .name("x")
+                .as_table()
+                .select(bad=bad.as_scalar(), extra=extra.as_scalar()),
+                dialect="duckdb",
+            )
+        )
+    ((count, duplicates),) = con.execute(sql).fetchall()
+    return int(count) + int(duplicates)
+
+
+def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, str]:
+    """The file's header and a SELECT of the columns the measures read, typed by DuckDB.
+
+    ``employee_hours=False`` leaves out the ``_emp`` hours columns, which
+    the measures read only to check that no hours are negative (see
+    ``filebytes``).
+
+    Parsed the cheapest way: a WorkDate of eight digits is read as an integer
+    (``strptime`` on text is the costliest step of the typed scan), MDScensus
+    as an integer, identifiers as they are. Anything unusual (an ISO date in
+    a mostly-YYYYMMDD file, a census of ``49.5``, a padded CCN) makes DuckDB
+    raise or fails the measures' checks, and the caller falls back to the
+    careful loader. The file is read in place whatever its encoding: every
+    column read here is ASCII in a valid file, and DuckDB checks UTF-8 only in
+    the columns it reads, so the caller must check the encoding
+    (``filebytes.read_file_bytes``), which it can do while DuckDB reads.
+    """
+    name = str(path)
+    check_public_head(path)
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if b"\x00" in head:
+        decode(head, file=name)  # raises: NUL bytes (UTF-16 or binary)
+    first, second = _first_lines(head)
+    names = next(csv.reader([first]))
+    header = normalise_header(names, file=name)
+    hours = hour_columns(header.kind)
+    if not employee_hours:
+        hours = [c for c in hours if not c.endswith("_emp")]
+    row = next(csv.reader([second]), []) if second else []
+    date_at = header.sources["workdate"][0]
+    compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
+    types = {p: "DOUBLE" for c in hours for p in header.sources.get(c, ())}
+    types.update(dict.fromkeys(header.sources["mdscensus"], "INTEGER"))
+    if compact:
+        types[date_at] = "INTEGER"
+    columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
+
+    def pick(column: str) -> str:
+        positions = header.sources.get(column, ())
+        if not positions:
+            return f"NULL::DOUBLE AS {column}"
+        return f"coalesce({', '.join(f'c{p}' for p in positions)}, NULL) AS {column}"
+
+    day = f"c{date_at}"
+    workdate = (
+        f"make_date({day} // 10000, {day} // 100 % 100, {day} % 100)"
+        if compact
+        else f"try_strptime(trim({day}), '%Y-%m-%d')::DATE"
+    )
+    select = [
+        pick("provnum"),
+        f"c{header.sources['cy_qtr'][0]} AS quarter",
+        f"{workdate} AS workdate",
+        pick("mdscensus"),
+        *(pick(c) for c in hours),
+    ]
+    quoted = name.replace("'", "''")
+    sql = (
+        f"SELECT {', '.join(select)} FROM read_csv('{quoted}', header = true, "
+        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"columns = {{{columns}}})"
+    )
+    return header, sql
+
+
+def _first_lines(head: bytes) -> tuple[str, str]:
+    """The header line and the first data line (empty when there is none) of ``head``."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    lines = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in head.split(b"\n", 2)]
+    return lines[0], lines[1] if len(lines) > 1 else ""
