@@ -33,6 +33,31 @@ BASE = {
 }
 
 
+def changes(dates: Any, codes: Any, names: Any, ssns: Any, **more: Any) -> Any:
+    """A hypothesis strategy of items to override in ``raw``: some, each from its strategy.
+
+    ``more`` gives the strategy of any other item; the identity and group items
+    have small defaults.
+    """
+    from hypothesis import strategies as st
+
+    items = {
+        "STATE_CD": st.sampled_from(["CA", "ca", "", "TX"]),
+        "FAC_ID": st.sampled_from(["F1", "f1", "", "F2"]),
+        "A0100B": st.sampled_from(["055001", "", "055002"]),
+        "RESIDENT_INTERNAL_ID": st.sampled_from(["", "R1", "r1"]),
+        "A0500A": names,
+        "A0500C": names,
+        "A0600A": ssns,
+        "A0800": st.sampled_from(["1", "2", "", "9"]),
+        **dict.fromkeys(("A0900", "A1600", "A2000", "A2300", "TRGT_DT"), dates),
+        **dict.fromkeys(("A0310A", "A0310B", "A0310F", "A1700", "A2100"), codes),
+        "PDPM_NURSING_CMG": st.sampled_from(["", "LBC1"]),
+        "RUG_IV_GROUP": st.sampled_from(["", "RUA"]),
+    }
+    return st.fixed_dictionaries({}, optional=items | more)
+
+
 def raw(**items: str) -> dict[str, str]:
     """A valid quarterly record, with ``items`` overriding the defaults."""
     return BASE | items

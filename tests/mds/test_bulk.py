@@ -14,7 +14,7 @@ from carecover.errors import InputError
 from carecover.mds import connect
 from carecover.mds.staging import is_plain_csv
 from carecover.mds.store import load_file
-from tests.mds.factories import raw, write_extract
+from tests.mds.factories import changes, raw, write_extract
 
 DATES = st.sampled_from(
     ["", "20260101", "2026-02-28", "20260230", "2026-13-01", "19891231", "19000101",
@@ -23,31 +23,7 @@ DATES = st.sampled_from(
 CODES = st.sampled_from(["", "01", "02", "10", "11", "12", "99", "1", "2", "7", "08", "x"])
 NAMES = st.sampled_from(["Ann", "ann ", "Mary-Ann", "O'Neil", "St. John", "", "LEE", "de la Cruz"])
 SSNS = st.sampled_from(["", "123-45-6780", "123456780", "000000000", "12345", "987 65 4320"])
-FIELDS = st.fixed_dictionaries(
-    {},
-    optional={
-        "STATE_CD": st.sampled_from(["CA", "ca", "", "TX"]),
-        "FAC_ID": st.sampled_from(["F1", "f1", "", "F2"]),
-        "A0100B": st.sampled_from(["055001", "", "055002"]),
-        "RESIDENT_INTERNAL_ID": st.sampled_from(["", "R1", "r1"]),
-        "A0500A": NAMES,
-        "A0500C": NAMES,
-        "A0600A": SSNS,
-        "A0800": st.sampled_from(["1", "2", "", "9"]),
-        "A0900": DATES,
-        "A0310A": CODES,
-        "A0310B": CODES,
-        "A0310F": CODES,
-        "A1600": DATES,
-        "A1700": CODES,
-        "A2000": DATES,
-        "A2100": CODES,
-        "A2300": DATES,
-        "TRGT_DT": DATES,
-        "PDPM_NURSING_CMG": st.sampled_from(["", "LBC1"]),
-        "RUG_IV_GROUP": st.sampled_from(["", "RUA"]),
-    },
-)
+FIELDS = changes(DATES, CODES, NAMES, SSNS)
 
 
 def _dump(con: Any) -> tuple[list[Any], list[Any]]:
@@ -60,9 +36,9 @@ def _dump(con: Any) -> tuple[list[Any], list[Any]]:
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FIELDS, min_size=1, max_size=12))
-def test_bulk_and_per_record_loading_store_the_same_rows(changes: list[dict[str, str]]) -> None:
+def test_bulk_and_per_record_loading_store_the_same_rows(items: list[dict[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_extract(Path(tmp) / "x.csv", [raw(**c) for c in changes])
+        path = write_extract(Path(tmp) / "x.csv", [raw(**c) for c in items])
         assert is_plain_csv(path)
         fast, slow = connect(None), connect(None)
         a = load_file(fast, path)

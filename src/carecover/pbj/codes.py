@@ -20,6 +20,7 @@ from pathlib import Path
 from carecover.errors import NotFoundError
 
 __all__ = [
+    "EMPLOYEE_ID_CHARACTERS",
     "NURSE_GROUPS",
     "JobGroup",
     "JobTitle",
@@ -42,6 +43,10 @@ class JobGroup(StrEnum):
 
 
 NURSE_GROUPS = (JobGroup.RN, JobGroup.LPN, JobGroup.AIDE)
+
+#: The characters an employeeId may hold (PBJ edit -4018): letters, digits and ``-\\,._``
+#: and space. The XML edits and the Employee Detail reader both check against it.
+EMPLOYEE_ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-\\,._ "
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import ibis
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carecover.engines.duckdb import rows_of_sql, sql_of
@@ -367,3 +367,22 @@ def test_the_reader_agrees_with_a_row_by_row_oracle(
         return
     table = read_employee_detail(paths)
     assert table.to_pylist() == [values for _, values in sorted(kept.values(), key=lambda v: v[0])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aZ09-\\,._ ]^é\t", max_size=33))
+@example("x" * 30)
+@example("x" * 31)
+def test_an_employee_id_is_one_the_xml_edits_accept_with_a_letter_or_digit_first(
+    text: str,
+) -> None:
+    # One definition of the id (codes.EMPLOYEE_ID_CHARACTERS, edit CC-11's length) for both.
+    from carecover.pbj.employees.rules import _employee_id
+    from carecover.pbj.submission.edits import employee_id_problem
+
+    value = text.strip(" \t\n\r\x0b\x0c")  # the reader trims before its rules
+    con = duckdb.connect()
+    accepted = con.execute("SELECT regexp_matches(?, ?)", [value, _employee_id()]).fetchone()
+    first = value[:1]
+    expected = first.isascii() and first.isalnum() and employee_id_problem(value) is None
+    assert accepted == (expected,)

@@ -54,7 +54,7 @@ from functools import cache
 from typing import Any
 
 from carecover.pbj.calendar import QUARTER_SPELLING
-from carecover.pbj.codes import job_titles, pay_types
+from carecover.pbj.codes import EMPLOYEE_ID_CHARACTERS, job_titles, pay_types
 from carecover.pbj.timeclock.shifts import daily_caps
 
 __all__ = ["FIELDS", "Row", "Rule", "broken", "first_broken", "read", "rules", "values"]
@@ -70,7 +70,6 @@ FIELDS = (
     "hours",
 )
 _CCN = r"^[0-9A-Za-z]{6}$"
-_ID = r"^[0-9A-Za-z][0-9A-Za-z\-_.,\\ ]{0,29}$"  # PBJ employeeId characters
 _PLAIN_QUARTER = r"^[0-9]{4}Q[1-4]$"
 _COMPACT_DATE = r"^[0-9]{8}$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -249,6 +248,20 @@ def _code_rule(field: str, codes: list[int]) -> Rule:
 
 
 @cache
+def _employee_id() -> str:
+    """An employee id: the XML edits' characters (-4018) and length (CC-11), alphanumeric first.
+
+    The public file's ids are system-generated: one starting with a space or a
+    punctuation mark is a damaged value, not an id.
+    """
+    from carecover.pbj.submission.edits import edit
+
+    limit = int(edit("CC-11").param("max_length"))
+    allowed = "".join("\\" + c if c in "-\\]^" else c for c in EMPLOYEE_ID_CHARACTERS)
+    return f"^[0-9A-Za-z][{allowed}]{{0,{limit - 1}}}$"
+
+
+@cache
 def rules() -> tuple[Rule, ...]:
     """Every Employee Detail rule, in the order the fields are checked.
 
@@ -267,7 +280,7 @@ def rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "employee_id",
-            lambda r: ~r.text["employee_id"].re_search(_ID),
+            lambda r: ~r.text["employee_id"].re_search(_employee_id()),
             lambda r: _quoted(r.text["employee_id"]) + " is not a PBJ employee id",
         ),
         Rule(

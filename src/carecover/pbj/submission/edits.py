@@ -24,6 +24,7 @@ from typing import Literal
 
 from carecover.errors import ConfigError, NotFoundError
 from carecover.pbj.calendar import Quarter
+from carecover.pbj.codes import EMPLOYEE_ID_CHARACTERS
 from carecover.pbj.submission.reader import RawHeader
 
 __all__ = [
@@ -186,7 +187,7 @@ def state_codes() -> frozenset[str]:
     return frozenset(str(v) for v in values)  # type: ignore[union-attr]
 
 
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-\\,._ ")
+_ID_CHARS = frozenset(EMPLOYEE_ID_CHARACTERS)
 
 
 def employee_id_problem(text: str) -> tuple[str, str] | None:
