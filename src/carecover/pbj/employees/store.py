@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.pbj.employees.detail import COLUMNS, checked_files, read_employee_detail
-from carecover.pbj.publicfile.loading import LoadResult
+from carecover.pbj.publicfile.loading import LoadResult, loaded_before
 from carecover.pbj.publicfile.scan import fingerprint
 from carecover.storefile import abort
 
@@ -52,12 +52,8 @@ def load_employee_detail(con: Any, path: str | Path) -> LoadResult:
     """Load one Employee Detail file into the store, atomically and idempotently."""
     file = Path(path)
     digest, _ = fingerprint(file)
-    seen = con.execute(
-        "SELECT quarters, kind FROM loaded_files WHERE sha256 = ?", [digest]
-    ).fetchall()
-    if seen:
-        quarters = tuple(q for q in seen[0][0].split(",") if q)
-        return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
+    if (done := loaded_before(con, file, digest)) is not None:
+        return done
     names = ", ".join(COLUMNS)
     # InputError with file, line and field before anything is written: nothing stored.
     with checked_files(con, [file]) as checked:

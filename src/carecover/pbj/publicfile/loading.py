@@ -45,7 +45,7 @@ from carecover.pbj.publicfile.scan import (
 )
 from carecover.storefile import abort
 
-__all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files"]
+__all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files", "loaded_before"]
 
 
 _LONG_WORD = re.compile(r"[^\s;,()']{41,}")
@@ -267,16 +267,26 @@ def _drop_resubmitted(con: Any, kind: FileKind, quarters: tuple[str, ...]) -> No
     )
 
 
+def loaded_before(con: Any, file: Path, digest: str) -> LoadResult | None:
+    """The skipped ``LoadResult`` of a file whose bytes the store has loaded, else None.
+
+    Every kind of file ``pbj load`` reads is kept once by the SHA-256 of its bytes.
+    """
+    seen = con.execute(
+        "SELECT quarters, kind FROM loaded_files WHERE sha256 = ?", [digest]
+    ).fetchall()
+    if not seen:
+        return None
+    quarters = tuple(q for q in seen[0][0].split(",") if q)
+    return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
+
+
 def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadResult:
     """Load one Daily Nurse or Non-Nurse Staffing file into the store, atomically."""
     file = Path(path)
     digest, encoding = fingerprint(file)
-    seen = con.execute(
-        "SELECT quarters, kind FROM loaded_files WHERE sha256 = ?", [digest]
-    ).fetchall()
-    if seen:
-        quarters = tuple(q for q in seen[0][0].split(",") if q)
-        return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
+    if (done := loaded_before(con, file, digest)) is not None:
+        return done
     try:
         staged = _stage_and_check(con, file, digest, encoding)
         kind = staged.header.kind
