@@ -15,19 +15,7 @@ from carecover.pbj.history.benchmark import history_benchmark_rows
 from carecover.pbj.history.table import HISTORY_TABLE, load_history
 from carecover.pbj.measures.benchmark import MEASURES, benchmark_rows
 from carecover.pbj.store import connect, ibis_table
-
-HISTORY = Path(__file__).resolve().parents[2] / "fixtures" / "pbj" / "history"
-FILES = [
-    HISTORY / n for n in ("nurse_2024Q1.csv", "nurse_2024Q2.csv", "NH_ProviderInfo_Oct2024.csv")
-]
-
-
-@pytest.fixture(scope="module")
-def con() -> Any:
-    connection = connect(":memory:")
-    load_history(connection, FILES)
-    yield connection
-    connection.close()
+from tests.pbj.history.files import FILES
 
 
 def _direct(value: float, peers: list[float]) -> tuple[float, float]:

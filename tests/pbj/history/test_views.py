@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from carecover.errors import NotFoundError
-from carecover.pbj.history.table import HISTORY_TABLE, load_history
+from carecover.pbj.history.table import HISTORY_TABLE
 from carecover.pbj.history.views import chain_view, chains, state_view
 from carecover.pbj.measures.minimums import minimum_rows
-from carecover.pbj.store import connect, ibis_table
-
-HISTORY = Path(__file__).resolve().parents[2] / "fixtures" / "pbj" / "history"
-FILES = [
-    HISTORY / n for n in ("nurse_2024Q1.csv", "nurse_2024Q2.csv", "NH_ProviderInfo_Oct2024.csv")
-]
-
-
-@pytest.fixture(scope="module")
-def con() -> Any:
-    connection = connect(":memory:")
-    load_history(connection, FILES)
-    yield connection
-    connection.close()
+from carecover.pbj.store import ibis_table
 
 
 def _state(con: Any, **kw: Any) -> list[dict[str, Any]]:
