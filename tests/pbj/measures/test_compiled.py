@@ -137,8 +137,8 @@ def _edited(tmp_path: Path, line: int, column: str, value: str, name: str = "edi
 def test_negative_employee_hours_alone_are_named_by_file_and_line(
     tmp_path: Path, value: str
 ) -> None:
-    # The totals stay positive: only the _emp column, which the fast scan
-    # does not read when the bytes show no minus sign, breaks the rule.
+    # The totals stay positive: only the _emp column, which no measure uses
+    # but the scan checks, breaks the rule.
     path = _edited(tmp_path, 3, "Hrs_RN_emp", value)
     with pytest.raises(InputError, match=r"edited.csv:3: .*negative hours"):
         quarterly_rows(path)
@@ -147,8 +147,7 @@ def test_negative_employee_hours_alone_are_named_by_file_and_line(
 
 
 def test_a_name_starting_with_a_minus_sign_gives_the_same_measures(tmp_path: Path) -> None:
-    # A minus sign at the start of a field: the measures are read again with
-    # the full no-negative-hours check, and the file is fine.
+    # A minus sign at the start of a text field is not negative hours.
     path = _edited(tmp_path, 2, "PROVNAME", "-THE HOME-")
     assert quarterly_rows(path) == to_rows(quarterly_measures([path]))
     assert quarterly_rows(path) == quarterly_rows(FIXTURES / "nurse_2024Q2_plain.csv")
@@ -272,7 +271,6 @@ def test_the_cli_measures_a_file_without_importing_ibis_once_the_sql_is_cached(
     cache_dir: Path,
 ) -> None:
     quarterly_sql(checked=True)
-    quarterly_sql(checked=True, negatives=False)
     code = (
         "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
         f"run(app, ['pbj', 'measures', {str(FIXTURES / 'nurse_2024Q2_plain.csv')!r}])\n"

@@ -10,14 +10,22 @@ from typing import Any
 import duckdb
 import ibis
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carecover.errors import InputError
 from carecover.pbj.columns import FileKind, hour_columns
 from carecover.pbj.measures.staffing import quarterly_measures, to_rows
 from carecover.pbj.publicfile.loading import load_file
-from carecover.pbj.publicfile.rules import Row, broken, display_name, marked, quarter_of, rules
+from carecover.pbj.publicfile.rules import (
+    Row,
+    broken,
+    broken_group,
+    display_name,
+    marked,
+    quarter_of,
+    rules,
+)
 from carecover.pbj.publicfile.scan import scan_view, view_problems
 from carecover.pbj.store import connect, ibis_table
 
@@ -50,6 +58,17 @@ def _row(t: Any) -> Row:
     return Row(t.provnum, t.quarter, t.day, t.census, {c: t[c] for c in HOURS})
 
 
+def _table(con: duckdb.DuckDBPyConnection, batch: list[dict[str, Any]]) -> Any:
+    types = {"string": "VARCHAR", "date": "DATE", "float64": "DOUBLE"}
+    columns = ", ".join(f"{c} {types[t]}" for c, t in SCHEMA.items())
+    con.execute(f"CREATE TABLE r (i INTEGER, {columns})")
+    con.executemany(
+        f"INSERT INTO r VALUES ({', '.join('?' for _ in range(len(SCHEMA) + 1))})",
+        [[i, *(r[c] for c in SCHEMA)] for i, r in enumerate(batch)],
+    )
+    return ibis_table(con, "r")
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(rows, min_size=1, max_size=8))
 def test_the_quick_check_is_the_rules_predicates_ored(batch: list[dict[str, Any]]) -> None:
@@ -57,19 +76,7 @@ def test_the_quick_check_is_the_rules_predicates_ored(batch: list[dict[str, Any]
     # must say exactly what the per-column rules say, row by row.
     con = duckdb.connect()
     try:
-        con.execute(
-            "CREATE TABLE r (i INTEGER, "
-            + ", ".join(
-                f"{c} {'VARCHAR' if t == 'string' else 'DATE' if t == 'date' else 'DOUBLE'}"
-                for c, t in SCHEMA.items()
-            )
-            + ")"
-        )
-        con.executemany(
-            f"INSERT INTO r VALUES ({', '.join('?' for _ in range(len(SCHEMA) + 1))})",
-            [[i, *(r[c] for c in SCHEMA)] for i, r in enumerate(batch)],
-        )
-        t = ibis_table(con, "r")
+        t = _table(con, batch)
         row = _row(t)
         each = [
             rule.breaks(row).fill_null(False) for rule in rules(FileKind.NURSE) if not rule.parse
@@ -82,6 +89,56 @@ def test_the_quick_check_is_the_rules_predicates_ored(batch: list[dict[str, Any]
     finally:
         con.close()
     assert [quick for _, quick, _ in result] == [each for _, _, each in result]
+
+
+# Few CCNs and quarters, so that groups hold several rows, and rows that
+# mostly keep the other rules, so that the CCN, quarter and day decide.
+grouped_rows = st.fixed_dictionaries(
+    {
+        "provnum": st.sampled_from(["015009", "015009", "015009", "15009.0", None]),
+        "quarter": st.sampled_from(["2024Q2", "2024Q2", "2024Q2", "CY2024Q2", "2024", None]),
+        "day": st.one_of(st.none(), st.dates(date(2024, 3, 25), date(2024, 7, 5))),
+        "census": st.sampled_from([40.0] * 9 + [40.5]),
+        **dict.fromkeys(HOURS, st.sampled_from([8.0, 8.0, None])),
+    }
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(grouped_rows, min_size=1, max_size=12))
+@example(  # only the last day is outside the quarter
+    [
+        {"provnum": "015009", "quarter": "2024Q2", "day": day, "census": 40.0}
+        | dict.fromkeys(HOURS, 8.0)
+        for day in (date(2024, 5, 1), date(2024, 7, 3))
+    ]
+)
+def test_a_facility_quarter_breaks_the_same_rules_tested_per_group(
+    batch: list[dict[str, Any]],
+) -> None:
+    # The measures test the CCN and quarter rules on each facility-quarter's
+    # first and last day (``broken_group``) and the rest row by row: a group
+    # must be refused exactly when one of its rows breaks a rule.
+    con = duckdb.connect()
+    try:
+        t = _table(con, batch)
+        m = t.mutate(
+            whole=broken(_row(t), FileKind.NURSE),
+            rest=broken(_row(t), FileKind.NURSE, grouped=True),
+        )
+        g = m.group_by(["provnum", "quarter"]).aggregate(
+            whole=m.whole.any(), rest=m.rest.any(), first=m.day.min(), last=m.day.max()
+        )
+
+        def keys(day: Any) -> Row:
+            return Row(g.provnum, g.quarter, day, ibis.null("float64"), {})
+
+        split = g.rest | broken_group(keys(g.first), keys(g.last), FileKind.NURSE)
+        expr = g.select(g.whole, split=split)
+        result = con.execute(str(ibis.to_sql(expr, dialect="duckdb"))).fetchall()
+    finally:
+        con.close()
+    assert [whole for whole, _ in result] == [split for _, split in result]
 
 
 def test_a_good_row_breaks_nothing_and_a_bad_one_gets_every_message() -> None:

@@ -90,11 +90,10 @@ def _cache_dir() -> Path:
     return Path(base) / "carecover"
 
 
-def _cache_key(checked: bool, negatives: bool = True) -> str:
+def _cache_key(checked: bool) -> str:
     import duckdb
 
-    flags = f"checked={checked}" + ("" if negatives else " negatives=False")
-    digest = hashlib.sha256(f"{duckdb.__version__} {flags}".encode())
+    digest = hashlib.sha256(f"{duckdb.__version__} checked={checked}".encode())
     # The exclusions, their comparisons and the HPRD formula live in rating.
     shared = [_PACKAGE.parent / "rating" / name for name in ("comparison.py", "exclusions.py")]
     for path in sorted([*_PACKAGE.rglob("*.py"), *_RULES.glob("*.csv"), *shared]):
@@ -103,7 +102,7 @@ def _cache_key(checked: bool, negatives: bool = True) -> str:
     return digest.hexdigest()[:32]
 
 
-def _compile(checked: bool, negatives: bool) -> str:
+def _compile(checked: bool) -> str:
     import ibis
 
     from carecover.pbj.measures.staffing import quarterly_expression
@@ -111,7 +110,7 @@ def _compile(checked: bool, negatives: bool) -> str:
 
     with quiet_ibis():
         table = ibis.table(_schema(), name=SOURCE)
-        expression = quarterly_expression(table, checked=checked, negatives=negatives)
+        expression = quarterly_expression(table, checked=checked)
         return str(ibis.to_sql(expression, dialect="duckdb"))
 
 
@@ -137,22 +136,20 @@ def _cached(name: str, build: Callable[[], str]) -> str:
     return text
 
 
-def quarterly_sql(*, checked: bool = False, negatives: bool = True) -> str:
+def quarterly_sql(*, checked: bool = False) -> str:
     """DuckDB SQL of the quarterly measures over ``SOURCE`` (from the cache when it is current).
 
-    ``checked`` adds the ``_clean`` column of ``quarterly_expression``;
-    ``negatives=False`` leaves out its no-negative-hours check (and so every
-    ``_emp`` column).
+    ``checked`` adds the ``_clean`` column of ``quarterly_expression``.
     """
-    key = _cache_key(checked, negatives)
-    return _cached(f"pbj-quarterly-{key}.sql", lambda: _compile(checked, negatives))
+    key = _cache_key(checked)
+    return _cached(f"pbj-quarterly-{key}.sql", lambda: _compile(checked))
 
 
 LAYOUTS = ("csv", "table")
 """How ``quarterly_text`` prints: CSV lines, or a right-aligned table."""
 
 
-def quarterly_text_sql(layout: str, *, negatives: bool = True) -> str:
+def quarterly_text_sql(layout: str) -> str:
     """SQL of one row, the checked quarterly measures over ``SOURCE`` printed in ``layout``.
 
     The row is that of ``measures_text.csv_query`` or ``table_query``, for
@@ -163,16 +160,16 @@ def quarterly_text_sql(layout: str, *, negatives: bool = True) -> str:
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
-    key = _cache_key(True, negatives)
-    return _cached(f"pbj-quarterly-{layout}-{key}.sql", lambda: _text_sql(layout, negatives))
+    key = _cache_key(True)
+    return _cached(f"pbj-quarterly-{layout}-{key}.sql", lambda: _text_sql(layout))
 
 
-def _text_sql(layout: str, negatives: bool) -> str:
+def _text_sql(layout: str) -> str:
     import duckdb
 
     from carecover.pbj.measures.text import csv_query, table_query
 
-    sql = quarterly_sql(checked=True, negatives=negatives)
+    sql = quarterly_sql(checked=True)
     typed = ", ".join(f"NULL::{_DUCKDB_TYPES[t]} AS {c}" for c, t in _schema().items())
     con = duckdb.connect(":memory:")
     try:
@@ -193,9 +190,9 @@ def _bind(source: str, sql: str) -> str:
     return f"WITH {SOURCE} AS ({source}) {sql}"
 
 
-def _bound(source: str, *, checked: bool, negatives: bool = True) -> str:
+def _bound(source: str, *, checked: bool) -> str:
     """The quarterly SQL reading its daily rows from the SELECT ``source``."""
-    return _bind(source, quarterly_sql(checked=checked, negatives=negatives))
+    return _bind(source, quarterly_sql(checked=checked))
 
 
 Table = tuple[list[str], list[tuple[Any, ...]]]
@@ -208,10 +205,9 @@ def _execute(
     params: list[Any],
     *,
     checked: bool,
-    negatives: bool = True,
     as_text: bool = False,
 ) -> Table:
-    sql = _bound(source, checked=checked, negatives=negatives)
+    sql = _bound(source, checked=checked)
     return _fetch(con, sql, params, as_text=as_text)
 
 
@@ -304,15 +300,15 @@ def _stored_rows(
     return _fetch(con, f"{select} ORDER BY provnum, quarter", params, as_text=as_text)
 
 
-def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None]) -> _T | None:
-    """``fetch(con, source, negatives)`` of files read in one pass; ``None``: read them carefully.
+def _fast_files(paths: list[Path], fetch: Callable[[Any, str], _T | None]) -> _T | None:
+    """``fetch(con, source)`` of files read in one pass; ``None``: read them carefully.
 
     ``source`` is a SELECT of the files' daily rows for the quarterly SQL
     (``_bind``), every hours column included; ``fetch`` runs the checked
-    measures over it (``negatives=True``: every loader rule, the no-negative
-    and plausible-value checks of the ``_emp`` columns too) and returns
-    ``None`` when a facility-quarter is not clean. While DuckDB reads, a
-    Python thread reads the files' bytes (``filebytes``) for their encoding.
+    measures over it (every loader rule, the no-negative and plausible-value
+    checks of the ``_emp`` columns too) and returns ``None`` when a
+    facility-quarter is not clean. While DuckDB reads, a Python thread reads
+    the files' bytes (``filebytes``) for their encoding.
 
     The ``_emp`` columns are read although no measure uses them: skipping
     them (a byte pass proving that no field holds a minus sign) saved about
@@ -330,12 +326,12 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
     if not nurse:
         return None
 
-    def run(negatives: bool) -> _T | None:
-        scans = [measures_scan(path, employee_hours=negatives)[1] for path in nurse]
+    def run() -> _T | None:
+        scans = [measures_scan(path)[1] for path in nurse]
         con = duckdb.connect(":memory:")
         try:
             con.execute("SET enable_progress_bar = false")
-            return fetch(con, " UNION ALL ".join(scans), negatives)
+            return fetch(con, " UNION ALL ".join(scans))
         except duckdb.Error:
             return None  # a row DuckDB cannot parse: the careful loader names it
         finally:
@@ -352,7 +348,7 @@ def _fast_files(paths: list[Path], fetch: Callable[[Any, str, bool], _T | None])
     reader = threading.Thread(target=read_all)
     reader.start()
     try:
-        result = run(negatives=True)
+        result = run()
     finally:
         reader.join()
     if len(facts) != len(paths) or any(f.encoding is None for f in facts):
@@ -376,8 +372,8 @@ def _clean_rows(table: Table) -> Table | None:
 def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
     """Measures of files read in one pass; ``None`` when the careful loader must read them."""
 
-    def fetch(con: Any, source: str, negatives: bool) -> Table | None:
-        sql = _bound(source, checked=True, negatives=negatives)
+    def fetch(con: Any, source: str) -> Table | None:
+        sql = _bound(source, checked=True)
         return _clean_rows(_fetch(con, sql, [], as_text=as_text))
 
     return _fast_files(paths, fetch)
@@ -408,8 +404,8 @@ def quarterly_text(
     if isinstance(found, FilesSource):
         paths = list(found.paths)
 
-        def fetch(con: Any, source: str, negatives: bool) -> str | None:
-            sql = _bind(source, quarterly_text_sql(layout, negatives=negatives))
+        def fetch(con: Any, source: str) -> str | None:
+            sql = _bind(source, quarterly_text_sql(layout))
             ((*printed, unsafe, clean),) = con.execute(sql, [label, facility]).fetchall()
             if unsafe or not clean:
                 return None

@@ -44,7 +44,7 @@ from carecover.engines import Engine, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.columns import FileKind
-from carecover.pbj.publicfile.rules import Row, broken, quarter_of
+from carecover.pbj.publicfile.rules import Row, broken, broken_group, quarter_of
 from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
 from carecover.rating.comparison import hprd
 from carecover.rating.exclusions import ExclusionRule, excluded, exclusion_rules
@@ -227,13 +227,14 @@ def _filter(t: Any, quarter: Quarter | str | None, facility: str | None) -> Any:
     return t
 
 
-def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
+def _per_day(t: Any, *, checked: bool = False) -> Any:
     """One row per facility-day with grouped hours (before HPRD rounding).
 
     ``checked`` adds what the loader-rule checks of ``quarterly_expression``
     need: the day's bit in its quarter (``_early_bit``, ``_late_bit``) and
-    ``_broken``, whether the row breaks a loader rule (``loader_rules.broken``;
-    with ``negatives`` the ``_emp`` columns included).
+    ``_broken``, whether the row breaks a loader rule (``loader_rules.broken``,
+    the ``_emp`` columns included; the CCN and quarter rules are left to
+    ``_clean``, once per facility-quarter).
     """
     import ibis
 
@@ -268,18 +269,16 @@ def _per_day(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
             "_late_bit": ibis.ifelse(early, 0, one << day),
         }
         # The loader rules (``loader_rules``), row by row; their hours rules
-        # test every column read with one LEAST and one GREATEST. Without
-        # ``negatives`` the ``_emp`` columns are not read (``filebytes``
-        # proved none below 0).
-        read = [c for c in _NURSE_HOURS if negatives or not c.endswith("_emp")]
+        # test every hours column with one LEAST and one GREATEST.
         row = Row(
             provnum=t.provnum,
             quarter=t.quarter,
             day=t.workdate,
             census=census.cast("float64"),
-            hours={c: t[c] for c in read},
+            hours={c: t[c] for c in _NURSE_HOURS},
         )
-        extra["_broken"] = broken(row, FileKind.NURSE)
+        # The CCN and quarter rules are tested per facility-quarter (``_clean``).
+        extra["_broken"] = broken(row, FileKind.NURSE, grouped=True)
     return t.select(
         provnum=t.provnum,
         quarter=t.quarter,
@@ -338,25 +337,23 @@ def quarterly_measures(
     return quarterly_expression(place(_filter(daily_source(source), quarter, facility), engine))
 
 
-def quarterly_expression(t: Any, *, checked: bool = False, negatives: bool = True) -> Any:
+def quarterly_expression(t: Any, *, checked: bool = False) -> Any:
     """The quarterly measures of the daily rows ``t`` (an Ibis table), as an Ibis table.
 
     ``checked`` adds a ``_clean`` column: true when the facility-quarter's rows
     pass every loader rule that the fast file scan cannot enforce while
     reading (a 6-character CCN, a quarter like 2024Q2, every row dated inside
     it, no duplicated day, a whole census >= 0 and <= ``max_census``, no
-    hours that are NaN, infinite or above the day's limit (``plausible``), and
-    with ``negatives`` no negative hours). The checks ride in the same
-    aggregate, so a file is read once. ``negatives=False`` leaves the
-    ``_emp`` columns out (no check reads them): only for rows whose ``_emp``
-    values are known to be good.
+    hours that are negative, NaN, infinite or above the day's limit
+    (``plausible``), in every hours column, ``_emp`` ones included). The checks
+    ride in the same aggregate, so a file is read once.
     """
     import ibis
 
-    d = _per_day(t, checked=checked, negatives=negatives)
+    d = _per_day(t, checked=checked)
     checks = {}
     if checked:
-        checks = {"_broken": d.count(where=d._broken)}
+        checks = {"_broken": d.count(where=d._broken), "_last_day": d.workdate.max()}
         # A duplicated day, without COUNT(DISTINCT) (3x dearer in DuckDB): the
         # sum of the days' bits exceeds their OR exactly when a day's bit is
         # added twice (see _per_day).
@@ -419,11 +416,18 @@ def _days_in_quarter(day: Any) -> Any:
 def _clean(m: Any) -> Any:
     """True when a checked facility-quarter breaks no loader rule (see quarterly_expression).
 
-    Its rows break none (``loader_rules``), no day is given twice, and CY_Qtr
+    Its rows break none (``loader_rules``; the CCN and quarter rules tested
+    once, on its first and last day: ``broken_group``), no day is given twice, and CY_Qtr
     is written as the store keeps it (``2024Q2``): the rows are grouped on it
     as written, so another spelling is left to the loader, which normalises it.
     """
-    clean = (m._broken == 0) & (quarter_of(m.quarter) == m.quarter)
+    import ibis
+
+    def keys(day: Any) -> Row:
+        return Row(m.provnum, m.quarter, day, ibis.null("float64"), {})
+
+    clean = (m._broken == 0) & ~broken_group(keys(m._first_day), keys(m._last_day), FileKind.NURSE)
+    clean = clean & (quarter_of(m.quarter) == m.quarter)
     for part in ("early", "late"):
         clean = clean & (m[f"_bits_or_{part}"] == m[f"_bits_sum_{part}"])
     return clean.fill_null(False)

@@ -315,12 +315,10 @@ def view_problems(con: Any, view: str, kind: FileKind) -> int:
     return int(count) + int(duplicates)
 
 
-def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, str]:
+def measures_scan(path: Path) -> tuple[Header, str]:
     """The file's header and a SELECT of the columns the measures read, typed by DuckDB.
 
-    ``employee_hours=False`` leaves out the ``_emp`` hours columns, which
-    the measures read only to check that no hours are negative (see
-    ``filebytes``).
+    Every hours column is read: the ``_emp`` ones only for the loader rules.
 
     Parsed the cheapest way: a WorkDate of eight digits is read as an integer
     (``strptime`` on text is the costliest step of the typed scan), MDScensus
@@ -342,8 +340,6 @@ def measures_scan(path: Path, *, employee_hours: bool = True) -> tuple[Header, s
     names = next(csv.reader([first]))
     header = normalise_header(names, file=name)
     hours = hour_columns(header.kind)
-    if not employee_hours:
-        hours = [c for c in hours if not c.endswith("_emp")]
     row = next(csv.reader([second]), []) if second else []
     date_at = header.sources["workdate"][0]
     compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
