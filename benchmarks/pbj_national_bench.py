@@ -9,7 +9,12 @@ measured side by side, whole processes, interleaved rounds:
   measures, the CSV text, first run included (a fresh cache directory per
   round, so the compile of the measures' SQL is paid each time);
 - ``benchmarks/pbj_measures_duckdb.py FILE...``: one hand-written DuckDB
-  query over the same files computing the same measures with no checks.
+  query over the same files computing the same 24 columns with no checks,
+  printed as CSV too.
+
+The two outputs are compared: the same facility-quarters, every value equal
+to within one unit of its last printed decimal (the rounding of a sum may
+fall either side of a half).
 
 Target: ``pbj measures`` within 1.25x of the hand-written query, peak memory
 under 2 GB.
@@ -17,6 +22,7 @@ under 2 GB.
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -60,6 +66,7 @@ def run() -> str:
     size = sum(os.path.getsize(f) for f in files)
     rows = sum(1 for f in files for _ in open(f, "rb")) - len(files)  # noqa: SIM115
     out = OUT / "pbj-national" / "measures.csv"
+    reference = OUT / "pbj-national" / "reference.csv"
     cache = tempfile.mkdtemp(prefix="carecover-bench-cache-")
     commands = [
         Command(
@@ -71,6 +78,7 @@ def run() -> str:
         Command(
             "hand-written DuckDB query, no checks",
             [str(BIN / "python"), "benchmarks/pbj_measures_duckdb.py", *files],
+            stdout=reference,
         ),
     ]
     rounds = []
@@ -81,6 +89,7 @@ def run() -> str:
         rounds += run_rounds(commands, repeat=1)
     ours, floor = best_of(rounds)
     printed = sum(1 for _ in out.open()) - 1
+    same = _same_figures(out, reference)
     ratios = paired_ratios(rounds, 0, 1)
     median = ratios[len(ratios) // 2]
     met = median <= TARGET_RATIO and ours.peak_mib < TARGET_MIB
@@ -101,5 +110,29 @@ def run() -> str:
             f"Ratio per round: {', '.join(f'{r:.2f}x' for r in ratios)}; median {median:.2f}x. "
             f"Target: within {TARGET_RATIO}x and under 2 GB: {'met' if met else 'missed'}. "
             f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+            "",
+            f"Same figures as the hand-written query (24 columns, {printed:,} rows, to the last "
+            f"printed decimal): {same}. The reference computes every printed column since "
+            "2026-12-04; the ratios before that date were against a query computing 13 of them.",
         ]
     )
+
+
+def _same_figures(ours: Path, reference: Path) -> str:
+    """``yes``, or the first value where the two CSV outputs differ by more than a last digit."""
+    with ours.open() as a, reference.open() as b:
+        left, right = list(csv.reader(a)), list(csv.reader(b))
+    if left[0] != right[0] or len(left) != len(right):
+        return f"no (header or row count: {len(left)} against {len(right)})"
+    for row_a, row_b in zip(left[1:], right[1:], strict=True):
+        for name, x, y in zip(left[0], row_a, row_b, strict=True):
+            if x == y:
+                continue
+            decimals = len(x.partition(".")[2])
+            try:
+                close = abs(float(x) - float(y)) <= 1.01 * 10.0**-decimals
+            except ValueError:
+                close = False
+            if not close:
+                return f"no ({row_a[0]} {row_a[1]} {name}: {x} against {y})"
+    return "yes"
