@@ -228,7 +228,7 @@ def test_the_loader_the_quick_check_and_the_measures_refuse_the_same_row(
     con = connect(":memory:")
     try:
         scan_view(con, path, "v", tmp_path)
-        assert view_problems(con, "v", FileKind.NURSE) == 1
+        assert view_problems(con, "v", FileKind.NURSE) > 0
     except duckdb.Error:
         pass  # a typed scan that cannot read the row refuses it too
     with pytest.raises(InputError) as caught:

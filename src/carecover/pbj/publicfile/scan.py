@@ -34,7 +34,7 @@ from carecover.errors import InputError
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.head import check_public_head
-from carecover.pbj.publicfile.rules import Row, broken, quarter_of
+from carecover.pbj.publicfile.rules import Row, broken, broken_group, quarter_of
 
 __all__ = [
     "Staged",
@@ -288,31 +288,49 @@ def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
 
 
 def view_problems(con: Any, view: str, kind: FileKind) -> int:
-    """How many rows of ``view`` (a ``scan_view``) break a loader rule (0: the scan is safe).
+    """0 when no row of ``view`` (a ``scan_view``) breaks a loader rule; else a positive count.
 
-    The loader rules' predicates (``loader_rules.broken``), counted, plus the
-    rows that repeat a facility-day.
+    The loader rules' predicates (``loader_rules.broken``), the CCN and
+    quarter ones tested once per facility-quarter (``broken_group``), plus
+    the rows that repeat a facility-day. A positive count is not the number
+    of bad rows (a facility-quarter breaking a key rule counts all its rows):
+    callers only ask whether the scan is safe, and the careful loader names
+    the rows.
     """
     import ibis
 
-    from carecover.pbj.store import quiet_ibis
+    from carecover.pbj.store import ibis_connection, quiet_ibis
 
-    t, row = scanned_rows(con, view, kind)
-    bad = t.filter(broken(row, kind)).count()
+    with quiet_ibis():
+        t = ibis_connection(con).table(view)
+    census = t.mdscensus.cast("float64")
+    hours = {c: t[c] for c in hour_columns(kind)}
+    row = Row(t.provnum, quarter_of(t.cy_qtr), t.workdate, census, hours)
+    bad = t.filter(broken(row, kind, grouped=True)).count()
+    # Grouped on CY_Qtr as written: its reading (``quarter_of``) runs once per group.
+    g = t.group_by(["provnum", "cy_qtr"]).aggregate(
+        first=t.workdate.min(), last=t.workdate.max(), n=t.count()
+    )
+
+    def keys(day: Any) -> Row:
+        return Row(g.provnum, quarter_of(g.cy_qtr), day, ibis.null("float64"), {})
+
+    keyed = g.filter(broken_group(keys(g.first), keys(g.last), kind)).n.sum().fill_null(0)
     repeated = t.group_by(["provnum", "workdate"]).aggregate(n=t.count())
     extra = (repeated.n - 1).sum().fill_null(0)
+    counts = {"bad": bad, "keyed": keyed, "extra": extra}
     with quiet_ibis():
         sql = str(
             ibis.to_sql(
                 ibis.literal(0)
                 .name("x")
                 .as_table()
-                .select(bad=bad.as_scalar(), extra=extra.as_scalar()),
+                .select(**{name: n.as_scalar() for name, n in counts.items()}),
                 dialect="duckdb",
             )
         )
-    ((count, duplicates),) = con.execute(sql).fetchall()
-    return int(count) + int(duplicates)
+    ((*found,),) = con.execute(sql).fetchall()
+    return sum(int(n) for n in found)
 
 
 def measures_scan(path: Path) -> tuple[Header, str]:
