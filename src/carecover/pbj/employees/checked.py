@@ -16,6 +16,10 @@ the error:
    engine; then the file's lines, counted, or read line by line). A file the
    engine cannot read as CSV is re-read line by line only to name the line.
    Only a bad file pays for these passes.
+
+Where Spark's CSV reader differs from DuckDB's (a record spanning lines read
+again as one stream; a line of spaces skipped; spaces around a quoted value
+kept): docs/employee-detail.md, "On Spark".
 """
 
 from __future__ import annotations
