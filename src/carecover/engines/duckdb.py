@@ -235,9 +235,9 @@ class DuckDBEngine:
         scan's order while ``preserve_insertion_order`` is on, on one thread.
         """
         name = f"text_{next(_names)}"
-        numbered = f"row_number() OVER () AS {_quoted(order)}, " if order else ""
+        numbered = f", row_number() OVER () AS {_quoted(order)}" if order else ""
         sql = text_sql(self._utf8(path, encoding), columns, width)
-        self.backend.con.execute(f"CREATE TEMP VIEW {name} AS SELECT {numbered}* FROM ({sql})")
+        self.backend.con.execute(f"CREATE TEMP VIEW {name} AS SELECT *{numbered} FROM ({sql})")
         with quiet():
             return self.backend.table(name)
 
