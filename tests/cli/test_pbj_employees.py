@@ -44,6 +44,17 @@ def test_each_command_prints_the_same_bytes_on_spark(cli: Cli, command: str) -> 
     assert spark.stdout == duck.stdout
 
 
+def test_a_bad_row_read_on_spark_is_the_same_one_error_line(cli: Cli) -> None:
+    spark_engine()
+    bad = FIXTURES / "negative_hours.csv"
+    duck = cli("pbj", "employees", "contract", bad)
+    on = ("--engine", "spark", "--spark-master", "local[1]")
+    spark = cli("pbj", "employees", "contract", bad, *on)
+    assert spark.exit_code == 1
+    assert spark.stderr == duck.stderr
+    assert "negative_hours.csv:3: hours:" in spark.stderr
+
+
 def test_synth_writes_a_file_the_reader_accepts(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "employees.csv"
     made = cli("synth", "employee-detail", "--facilities", "2", "--quarter", "2024Q2", "-o", out)

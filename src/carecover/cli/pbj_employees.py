@@ -1,9 +1,10 @@
 """``carecover pbj employees turnover|tenure|contract|weekend|outliers FILE...``.
 
 Each reads PBJ Employee Detail public files (every row checked by the
-Employee Detail rules in DuckDB, see ``pbj.employee_detail``), or with no
-FILE the rows ``pbj load`` stored in ``--db`` (``pbj.employee_store``), and
-runs one Ibis rule on DuckDB or, with ``--engine spark``, on Spark.
+Employee Detail rules, see ``pbj.employees.detail``: in DuckDB, or with
+``--engine spark`` in Spark itself), or with no FILE the rows ``pbj load``
+stored in ``--db`` (``pbj.employees.store``), and runs one Ibis rule on
+DuckDB or, with ``--engine spark``, on Spark.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import typer
 
 from carecover.cli.engine_options import EngineOption, SparkMasterOption, engine_for
 from carecover.cli.pbj_render import Format, render
-from carecover.engines import EngineName
+from carecover.engines import Engine, EngineName
 
 __all__ = ["app"]
 
@@ -41,18 +42,18 @@ DbOption = Annotated[
 ]
 
 
-def employee_rows(files: list[Path] | None, db: Path) -> Any:
-    """The checked rows of ``files``, or, with none, those stored in the store ``db``."""
-    from carecover.pbj.employees.detail import read_employee_detail
+def employee_rows(files: list[Path] | None, db: Path, engine: Engine) -> Any:
+    """The checked rows of ``files`` (none: those stored in ``db``) as a table of ``engine``."""
+    from carecover.pbj.employees.detail import employee_table
 
     if files:
-        return read_employee_detail(files)
+        return employee_table(engine, files)
     from carecover.pbj.employees.store import stored_rows
     from carecover.pbj.store import connect
 
     con = connect(db.expanduser(), read_only=True)
     try:
-        return stored_rows(con)
+        return engine.from_arrow(stored_rows(con))
     finally:
         con.close()
 
@@ -61,24 +62,28 @@ FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")
 
 
 def _run(
-    rows: Any,
-    rule: Callable[[Any], Any],
+    files: list[Path] | None,
+    db: Path,
+    rule: Callable[[Any, Engine], Any],
     engine: EngineName,
     master: str | None,
     fmt: Format,
     finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> None:
+    """Run ``rule`` (the rows' table and its engine -> an expression) and print its rows."""
     from carecover.engines import connect
 
     with engine_for(engine, master) as on:
         runner = on or connect(EngineName.DUCKDB)
-        table = rule(runner.from_arrow(rows))
-        out = runner.to_rows(table)
-        if finish is not None:
-            out = finish(out)
-        render(out, list(out[0]) if out else list(table.columns), fmt)
-        if on is None:
-            runner.close()
+        try:
+            table = rule(employee_rows(files, db, runner), runner)
+            out = runner.to_rows(table)
+            if finish is not None:
+                out = finish(out)
+            render(out, list(out[0]) if out else list(table.columns), fmt)
+        finally:
+            if on is None:
+                runner.close()
 
 
 @app.command("contract")
@@ -92,7 +97,7 @@ def contract(
     """Hours and contract share per facility, quarter and category."""
     from carecover.pbj.employees.measures import contract_share
 
-    _run(employee_rows(files, db), contract_share, engine, spark_master, fmt)
+    _run(files, db, lambda t, _: contract_share(t), engine, spark_master, fmt)
 
 
 @app.command("weekend")
@@ -106,7 +111,7 @@ def weekend(
     """Hours a weekend day and a weekday per facility, quarter and category."""
     from carecover.pbj.employees.measures import weekend_staffing
 
-    _run(employee_rows(files, db), weekend_staffing, engine, spark_master, fmt)
+    _run(files, db, lambda t, _: weekend_staffing(t), engine, spark_master, fmt)
 
 
 @app.command("outliers")
@@ -120,7 +125,7 @@ def outliers(
     """Employee ids with more than 16 hours in a day or 400 hours in a month."""
     from carecover.pbj.employees.measures import hour_outliers
 
-    _run(employee_rows(files, db), hour_outliers, engine, spark_master, fmt)
+    _run(files, db, lambda t, _: hour_outliers(t), engine, spark_master, fmt)
 
 
 QuarterOption = Annotated[
@@ -134,19 +139,27 @@ MethodOption = Annotated[
 
 
 def _six_quarters(
-    files: list[Path] | None, db: Path, quarter: str | None, method_name: str
-) -> tuple[Any, Any, Any]:
-    """The rows, the last of the six quarters and the method's turnover rule."""
+    quarter: str | None, method_name: str
+) -> tuple[Callable[[Any, Engine], Any], Any]:
+    """The last of the six quarters (given, else the latest in the rows) and the turnover rule."""
     from carecover.pbj.calendar import Quarter
     from carecover.rating.methods import method
     from carecover.rating.turnover import check_rule
 
     rule = check_rule(method(method_name).turnover)
-    rows = employee_rows(files, db)
-    quarters = rows.column("quarter").to_pylist()
-    if quarter is None and not quarters:
-        raise typer.BadParameter("the files hold no rows: give --quarter", param_hint="--quarter")
-    return rows, Quarter.parse(quarter or max(quarters)), rule
+    given = Quarter.parse(quarter) if quarter is not None else None
+
+    def last(t: Any, runner: Engine) -> Any:
+        if given is not None:
+            return given
+        latest = runner.to_rows(t.aggregate(last=t.quarter.max()))[0]["last"]
+        if latest is None:
+            raise typer.BadParameter(
+                "the files hold no rows: give --quarter", param_hint="--quarter"
+            )
+        return Quarter.parse(latest)
+
+    return last, rule
 
 
 @app.command("turnover")
@@ -162,12 +175,15 @@ def turnover(
     """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
     from carecover.rating.turnover import turnover_expression, turnover_figures
 
-    rows, last, rule = _six_quarters(files, db, quarter, method_name)
+    last, rule = _six_quarters(quarter, method_name)
 
     def figures(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [asdict(f) for f in turnover_figures(rows)]
 
-    _run(rows, lambda t: turnover_expression(t, last, rule), engine, spark_master, fmt, figures)
+    def expression(t: Any, runner: Engine) -> Any:
+        return turnover_expression(t, last(t, runner), rule)
+
+    _run(files, db, expression, engine, spark_master, fmt, figures)
 
 
 @app.command("tenure")
@@ -183,5 +199,9 @@ def tenure(
     """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
     from carecover.rating.tenure import tenure_expression
 
-    rows, last, rule = _six_quarters(files, db, quarter, method_name)
-    _run(rows, lambda t: tenure_expression(t, last, rule), engine, spark_master, fmt)
+    last, rule = _six_quarters(quarter, method_name)
+
+    def expression(t: Any, runner: Engine) -> Any:
+        return tenure_expression(t, last(t, runner), rule)
+
+    _run(files, db, expression, engine, spark_master, fmt)

@@ -5,6 +5,8 @@ nothing of the engine; the one adapter module per engine (``duckdb``,
 ``spark``) holds all engine-specific code. An ``Engine`` is the seam:
 
 - ``read_csv`` reads a CSV as a typed table with a declared schema;
+- ``read_text`` reads a CSV's text (every field a string, picked by
+  position), for rules that check a file's text themselves;
 - ``from_arrow`` makes an Arrow table (rows already checked by a loader)
   a table of the engine;
 - ``to_rows``/``to_arrow`` execute an expression;
@@ -18,7 +20,8 @@ the predictions back as Arrow. ``linkage(engine)`` gives the engine's.
 ``connect("duckdb")`` or ``connect("spark", master="local[*]")`` opens one;
 ``place(table, engine)`` moves a table that a loader read and checked on
 DuckDB onto it (the loader rules are Ibis, ``pbj.loader_rules``; the
-reading of a public file's text is still DuckDB's).
+reading of a daily public file's text is still DuckDB's; an Employee
+Detail file's is each engine's, ``read_text``).
 """
 
 from __future__ import annotations

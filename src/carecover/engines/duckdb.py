@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 from carecover.engines.seam import EngineName, Schema
+from carecover.errors import InputError
 
 __all__ = [
     "PARAMETERS",
@@ -25,12 +28,15 @@ __all__ = [
     "rows_over_arrow",
     "sql_of",
     "table_of",
+    "text_sql",
     "value_of_one_row",
 ]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
 _scratch = threading.local()
+_CHUNK = 1 << 22
+_CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
 
 
 @contextmanager
@@ -89,6 +95,22 @@ def table_of(con: Any, name: str, *, database: str | None = None) -> Any:
 
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def text_sql(path: Path, columns: Mapping[str, int], width: int) -> str:
+    """A query of the UTF-8 CSV at ``path`` as text, ``columns`` picked by position.
+
+    Every one of the ``width`` columns is VARCHAR, named explicitly (no
+    sniffing), the header skipped, strict RFC 4180 quoting (``Engine.read_text``).
+    """
+    types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    picks = ", ".join(f"c{at} AS {_quoted(name)}" for name, at in columns.items())
+    quoted = str(path).replace("'", "''")  # a view's SQL cannot take parameters
+    return (
+        f"SELECT {picks} FROM read_csv('{quoted}', header = true, auto_detect = false, "
+        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        f"columns = {{{types}}})"
+    )
 
 
 def sql_of(expr: Any) -> str:
@@ -175,6 +197,8 @@ class DuckDBEngine:
 
     backend: Any
     name: EngineName = EngineName.DUCKDB
+    scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    copies: dict[str, Path] = field(default_factory=dict, repr=False)  # UTF-8 copy -> file
 
     @classmethod
     def memory(cls) -> DuckDBEngine:
@@ -196,6 +220,46 @@ class DuckDBEngine:
         with quiet():
             return self.backend.table(name)
 
+    def read_text(
+        self,
+        path: Path,
+        columns: Mapping[str, int],
+        *,
+        width: int,
+        encoding: str = "utf-8",
+        order: str | None = None,
+    ) -> Any:
+        """The CSV at ``path`` as text, ``columns`` picked by position (see ``Engine``).
+
+        ``order`` is ``row_number() OVER ()``: DuckDB numbers rows in the
+        scan's order while ``preserve_insertion_order`` is on, on one thread.
+        """
+        name = f"text_{next(_names)}"
+        numbered = f", row_number() OVER () AS {_quoted(order)}" if order else ""
+        sql = text_sql(self._utf8(path, encoding), columns, width)
+        self.backend.con.execute(f"CREATE TEMP VIEW {name} AS SELECT *{numbered} FROM ({sql})")
+        with quiet():
+            return self.backend.table(name)
+
+    def _utf8(self, path: Path, encoding: str) -> Path:
+        """``path``, or for ``cp1252`` a UTF-8 copy (DuckDB reads only UTF-8 and strict Latin-1)."""
+        if encoding == "utf-8":
+            return path
+        if encoding != "cp1252":
+            raise ValueError(f"unknown text encoding {encoding!r} (utf-8 or cp1252)")
+        if self.scratch is None:
+            self.scratch = tempfile.TemporaryDirectory(prefix="carecover-text-")
+        copy = Path(self.scratch.name) / f"{next(_names)}.csv"
+        try:
+            with path.open("rb") as source, copy.open("wb") as out:
+                # One byte a character: any chunk boundary is safe.
+                while chunk := source.read(_CHUNK):
+                    out.write(chunk.decode("cp1252").encode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise InputError(f"not Windows-1252 text ({error.reason})", file=str(path)) from None
+        self.copies[str(copy)] = path
+        return copy
+
     def from_arrow(self, table: Any) -> Any:
         """An Arrow table as a DuckDB table (registered, not copied)."""
         name = f"arrow_{next(_names)}"
@@ -204,8 +268,19 @@ class DuckDBEngine:
             return self.backend.table(name)
 
     def to_arrow(self, expr: Any) -> Any:
-        """Execute ``expr`` on DuckDB into Arrow."""
-        return arrow_of(expr)
+        """Execute ``expr`` on DuckDB into Arrow (a file not readable as CSV: ``InputError``)."""
+        import duckdb
+
+        try:
+            return arrow_of(expr)
+        except duckdb.InvalidInputException as error:
+            said = str(error)
+            found = _CSV_FILE.search(said)
+            if "CSV Error" not in said or found is None:
+                raise
+            reason = said.splitlines()[0].removeprefix("Invalid Input Error: ")
+            file = str(self.copies.get(found.group(1), found.group(1)))
+            raise InputError(f"not readable CSV ({reason})", file=file) from None
 
     def to_rows(self, expr: Any) -> list[dict[str, Any]]:
         """Execute ``expr`` on DuckDB into row dictionaries."""
@@ -213,8 +288,10 @@ class DuckDBEngine:
         return rows
 
     def close(self) -> None:
-        """Close the DuckDB connection."""
+        """Close the DuckDB connection (and remove the UTF-8 copies it read)."""
         self.backend.disconnect()
+        if self.scratch is not None:
+            self.scratch.cleanup()
 
 
 @dataclass

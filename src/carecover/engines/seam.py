@@ -35,6 +35,27 @@ class Engine(Protocol):
         """The CSV at ``path`` (with a header) as an Ibis table typed by ``schema``."""
         ...
 
+    def read_text(
+        self,
+        path: Path,
+        columns: Mapping[str, int],
+        *,
+        width: int,
+        encoding: str = "utf-8",
+        order: str | None = None,
+    ) -> Any:
+        """The CSV at ``path`` as an Ibis table of text: ``columns`` names fields by position.
+
+        Every column is a string as written (an empty field may be NULL); the
+        header line is skipped; commas, RFC 4180 quoting (``"``, doubled to
+        escape), ``width`` fields a row; ``encoding`` is ``utf-8`` or
+        ``cp1252``. ``order`` names an added int64 column that grows in file
+        order (not consecutive). A file that is not such CSV (a quote left
+        open, a row of another width) raises ``InputError`` naming the file
+        when the table is run, never a row dropped.
+        """
+        ...
+
     def from_arrow(self, table: Any) -> Any:
         """An Arrow table as an Ibis table of this engine."""
         ...

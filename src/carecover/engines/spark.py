@@ -5,6 +5,17 @@ running one. Time is read and written in UTC so dates do not move with the
 machine's zone. Arrow tables go to Spark through ``createDataFrame`` of the
 Arrow table itself: Ibis's in-memory tables pass through pandas, where a
 missing hours value becomes NaN and sums turn NaN (seen on pyspark 4.0.5).
+
+A file's text (``read_text``) is read by Spark's CSV reader in parallel
+splits of its lines, strictly: every row must have the header's width
+(FAILFAST, and column pruning off, which would let a short row pass when a
+rule reads few columns). A record holding a quoted line break spans lines, so
+a split sees rows of another width: the file is then read again as one
+record stream (``multiLine``, one task for the file) before it is refused.
+The order column is the split's byte offset plus the row's place in its
+split (``monotonically_increasing_id``'s low 33 bits): every row takes at
+least two bytes and a split holds the rows that start in it, so that sum
+grows in file order however the file is split.
 """
 
 from __future__ import annotations
@@ -14,21 +25,35 @@ import importlib.util
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 from carecover.engines.seam import EngineName, Schema
-from carecover.errors import ConfigError
+from carecover.errors import ConfigError, InputError
 
 __all__ = ["SparkEngine"]
 
 _SPARK_TYPES = {"string": "STRING", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
+_CHARSETS = {"utf-8": "UTF-8", "cp1252": "windows-1252"}
+_ROW_IN_SPLIT = (1 << 33) - 1  # monotonically_increasing_id: partition << 33 | row in it
+_MALFORMED = ("MALFORMED_RECORD_IN_PARSING", "MALFORMED_CSV_RECORD")
 _names = count()
+
+
+@dataclass(frozen=True)
+class _Text:
+    """How a ``read_text`` view reads its file (kept to read it again as one stream)."""
+
+    path: Path
+    columns: tuple[tuple[str, int], ...]
+    width: int
+    encoding: str
+    order: str | None
 
 
 @dataclass
@@ -39,6 +64,8 @@ class SparkEngine:
     backend: Any
     owns_session: bool = True
     name: EngineName = EngineName.SPARK
+    texts: dict[str, _Text] = field(default_factory=dict, repr=False)
+    streams: set[str] = field(default_factory=set, repr=False)  # texts read with multiLine
 
     @classmethod
     def start(cls, master: str, *, partitions: int | None = None) -> SparkEngine:
@@ -74,6 +101,11 @@ class SparkEngine:
         except Exception as error:  # py4j and Java errors have no common base
             raise ConfigError(f"could not start Spark on {master}: {error}") from None
         session.sparkContext.setLogLevel("ERROR")
+        # A row of another width fails a text read whatever columns a rule
+        # reads: with pruning, Spark parses only those and lets a short row pass.
+        session.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")
+        # Spark 4's CSV reader takes windows-1252 only among the JDK's charsets.
+        session.conf.set("spark.sql.legacy.javaCharsets", "true")
         # A session that was running before (a notebook's, the tests' shared
         # one) is the caller's to stop, not ours.
         return cls(session, ibis.pyspark.connect(session), owns_session=running is None)
@@ -85,6 +117,71 @@ class SparkEngine:
             str(path), header=True, schema=ddl, mode="FAILFAST", dateFormat=date_format
         )
         return self._view(frame)
+
+    def read_text(
+        self,
+        path: Path,
+        columns: Mapping[str, int],
+        *,
+        width: int,
+        encoding: str = "utf-8",
+        order: str | None = None,
+    ) -> Any:
+        """The CSV at ``path`` as text, ``columns`` picked by position (see ``Engine``)."""
+        if encoding not in _CHARSETS:
+            raise ValueError(f"unknown text encoding {encoding!r} (utf-8 or cp1252)")
+        name = f"carecover_{next(_names)}"
+        self.texts[name] = _Text(path, tuple(columns.items()), width, encoding, order)
+        self._define_text(name, stream=False)
+        return self.backend.table(name)
+
+    def _define_text(self, name: str, *, stream: bool) -> None:
+        text = self.texts[name]
+        frame = self.session.read.csv(
+            str(text.path),
+            schema=", ".join(f"c{i} STRING" for i in range(text.width)),
+            header=True,
+            sep=",",
+            quote='"',
+            escape='"',
+            mode="FAILFAST",
+            encoding=_CHARSETS[text.encoding],
+            multiLine=stream,
+        )
+        picks = [f"c{at} AS `{column}`" for column, at in text.columns]
+        if text.order:
+            picks.append(
+                "input_file_block_start() + (monotonically_increasing_id() & "
+                f"{_ROW_IN_SPLIT}) AS `{text.order}`"
+            )
+        frame.selectExpr(*picks).createOrReplaceTempView(name)
+        if stream:
+            self.streams.add(name)
+
+    def _read_again(self, said: str) -> bool:
+        """After a failed query: read its malformed text file again as one stream.
+
+        False when the failure is not a text file Spark could not parse; an
+        ``InputError`` naming the file when it was read as one stream already.
+        """
+        if not any(mark in said for mark in _MALFORMED):
+            return False
+        failed = [
+            name
+            for name, text in self.texts.items()
+            if text.path.resolve().as_uri() in said or str(text.path.resolve()) in said
+        ]
+        if not failed:
+            return False
+        again = [name for name in failed if name not in self.streams]
+        if not again:
+            raise InputError(
+                "not readable CSV (a quote left open, or a row of another width)",
+                file=str(self.texts[failed[0]].path),
+            )
+        for name in again:
+            self._define_text(name, stream=True)
+        return True
 
     def from_arrow(self, table: Any) -> Any:
         """An Arrow table as a Spark table (nulls stay nulls)."""
@@ -101,7 +198,18 @@ class SparkEngine:
         Through ``DataFrame.toArrow``, not Ibis's ``to_pyarrow``: that goes
         through pandas (a float column with nulls becomes NaN on the way).
         """
-        frame = self.session.sql(str(self.backend.compile(expr)))
+        sql = str(self.backend.compile(expr))
+        while True:
+            try:
+                arrow = self._collect(sql)
+                break
+            except Exception as error:  # py4j and Java errors have no common base
+                if not self._read_again(str(error)):
+                    raise
+        return arrow.cast(expr.schema().to_pyarrow())
+
+    def _collect(self, sql: str) -> Any:
+        frame = self.session.sql(sql)
         with warnings.catch_warnings():
             # PySpark leaves the socket it collected from for the garbage
             # collector to close ("closed when garbage-collected", pyspark
@@ -109,7 +217,7 @@ class SparkEngine:
             warnings.simplefilter("ignore", ResourceWarning)
             arrow = frame.toArrow()
             gc.collect()
-        return arrow.cast(expr.schema().to_pyarrow())
+        return arrow
 
     def to_rows(self, expr: Any) -> list[dict[str, Any]]:
         """Execute ``expr`` on Spark into row dictionaries, in its order."""

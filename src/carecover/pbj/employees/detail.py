@@ -28,6 +28,11 @@ The good rows of every file are then read once more, in file order, typed by
 the same rule expressions, with an employee, day, job and pay type given
 twice kept once: the last file's row (and in one file, the later row), as
 the row-by-row reader did.
+
+``employee_table`` gives the rows as a table of an engine. On Spark each
+file is read and checked by Spark itself (``checked``: ``Engine.read_text``
+and the same rules), so the rows never pass through DuckDB or Python; step 1
+is the same, and a bad row is named as DuckDB names it.
 """
 
 from __future__ import annotations
@@ -44,9 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from carecover.csvrecords import check_header_width, records
+from carecover.engines.seam import Engine, EngineName
 from carecover.errors import InputError
 from carecover.filekind import HEAD_BYTES, require_text
-from carecover.pbj.employees.rules import FIELDS
+from carecover.pbj.employees.rules import FIELDS, latest, read, values
 from carecover.pbj.publicfile.scan import decode
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "EmployeeColumn",
     "checked_files",
     "columns",
+    "employee_table",
     "is_employee_detail",
     "read_employee_detail",
 ]
@@ -134,6 +141,13 @@ def _header(path: Path) -> tuple[list[str], bool]:
     raise InputError("the text is neither UTF-8 nor Windows-1252", file=file, line=1)
 
 
+def _header_positions(path: Path, header: list[str]) -> dict[str, int]:
+    """Each field's position in ``path``'s bounded ``header``, or ``InputError``."""
+    file = str(path)
+    check_header_width(header, limit=200, file=file, what="an Employee Detail header")
+    return _positions(header, file)
+
+
 def is_employee_detail(path: Path) -> bool:
     """Whether ``path`` is a text file whose header names every Employee Detail field.
 
@@ -184,10 +198,8 @@ def checked_files(con: Any, paths: Sequence[Path]) -> Iterator[CheckedFiles]:
     try:
         with tempfile.TemporaryDirectory(prefix="carecover-ed-") as workdir:
             for index, path in enumerate(paths):
-                file = str(path)
                 header, utf8 = _header(path)
-                check_header_width(header, limit=200, file=file, what="an Employee Detail header")
-                at = _positions(header, file)
+                at = _header_positions(path, header)
                 view = f"employee_scan_{next(_names)}"
                 views.append(view)
                 copies = Path(workdir) / str(index)
@@ -238,3 +250,29 @@ def read_employee_detail(paths: Iterable[Path]) -> Any:
             return con.sql(checked.ordered_sql).to_arrow_table().cast(schema)
     finally:
         con.close()
+
+
+def employee_table(engine: Engine, paths: Sequence[Path]) -> Any:
+    """The checked rows of Employee Detail files as a table of ``engine``, with ``COLUMNS``.
+
+    One row per employee, day, job and pay type (the last file's; in a file,
+    the later row), as ``read_employee_detail``. On DuckDB that reader's
+    rows; on another engine each file is read and checked by the engine
+    itself (``checked.read_checked``). Every file is checked before the
+    table is given; its rows are read again when it is run.
+    """
+    import ibis
+
+    files = list(paths)
+    if engine.name is EngineName.DUCKDB or not files:
+        return engine.from_arrow(read_employee_detail(files))
+    from carecover.pbj.employees.checked import read_checked
+
+    parts = []
+    for index, path in enumerate(files):
+        header, _ = _header(path)
+        text = read_checked(engine, path, len(header), _header_positions(path, header))
+        t, row = read(text)
+        parts.append(t.select(**values(row), seq=t.record + index * _FILE_STRIDE))
+    every = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return latest(every).select(*COLUMNS)

@@ -57,7 +57,20 @@ from carecover.pbj.calendar import QUARTER_SPELLING
 from carecover.pbj.codes import EMPLOYEE_ID_CHARACTERS, job_titles, pay_types
 from carecover.pbj.timeclock.shifts import daily_caps
 
-__all__ = ["FIELDS", "Row", "Rule", "broken", "first_broken", "read", "rules", "values"]
+__all__ = [
+    "FIELDS",
+    "KEY",
+    "Row",
+    "Rule",
+    "broken",
+    "first_broken",
+    "first_problem",
+    "latest",
+    "read",
+    "rules",
+    "summary",
+    "values",
+]
 
 #: The fields of a file row, in the order of ``employee_detail.COLUMNS``.
 FIELDS = (
@@ -69,6 +82,8 @@ FIELDS = (
     "pay_type_code",
     "hours",
 )
+#: A row's key: the file holds one row per employee, day, job and pay type (``latest``).
+KEY = tuple(name for name in FIELDS if name != "hours")
 _CCN = r"^[0-9A-Za-z]{6}$"
 _PLAIN_QUARTER = r"^[0-9]{4}Q[1-4]$"
 _COMPACT_DATE = r"^[0-9]{8}$"
@@ -335,3 +350,34 @@ def first_broken(table: Any, row: Row) -> Any:
             *((t, rule.message(row)) for rule, t in zip(rules(), tests, strict=True))
         ),
     )
+
+
+def summary(table: Any, row: Row) -> Any:
+    """The check of a file in one pass: ``bad`` and ``records`` per facility-quarter.
+
+    ``table`` and ``row`` as ``read`` gives them. The bad rows are one group
+    with NULL keys, so the good rows' facility-quarters come with the count.
+    """
+    import ibis
+
+    m = table.mutate(bad=broken(row), ccn=row.text["provnum"], qtr=row.quarter)
+    return m.group_by(
+        provnum=ibis.ifelse(m.bad, ibis.null("string"), m.ccn),
+        quarter=ibis.ifelse(m.bad, ibis.null("string"), m.qtr),
+    ).aggregate(bad=m.count(where=m.bad), records=m.count())
+
+
+def first_problem(table: Any, row: Row) -> Any:
+    """The first bad row in file order (``table.record``): its ``record``, ``field``, ``reason``."""
+    bad = table.filter(broken(row))
+    first = first_broken(bad, row).order_by(bad.record).limit(1)
+    return first.select("record", "field", "reason")
+
+
+def latest(rows: Any) -> Any:
+    """``rows`` (``values`` and ``seq``, file order) one per ``KEY``: the later row's hours.
+
+    The file's own rule, as the row-by-row reader kept it: an employee, day,
+    job and pay type given twice counts once, with the hours given last.
+    """
+    return rows.group_by(list(KEY)).aggregate(hours=rows.hours.argmax(rows.seq), seq=rows.seq.max())

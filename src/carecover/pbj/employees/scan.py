@@ -40,13 +40,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from carecover.csvrecords import records
-from carecover.engines.duckdb import rows_of_sql, sql_of
+from carecover.engines.duckdb import rows_of_sql, sql_of, text_sql
 from carecover.errors import InputError
-from carecover.pbj.employees.rules import FIELDS, broken, first_broken, read, values
+from carecover.pbj.employees.rules import FIELDS, first_problem, latest, read, summary, values
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.scan import decode, utf8_copy
 
-__all__ = ["Scanned", "check", "line_count", "name_line", "on_views", "typed_sql"]
+__all__ = [
+    "NOTHING",
+    "Scanned",
+    "check",
+    "line_count",
+    "name_line",
+    "on_views",
+    "typed_sql",
+]
 
 _TEXT = dict.fromkeys(FIELDS, "string")
 _NUMBERED = {"record": "int64", **_TEXT}
@@ -55,7 +63,8 @@ _NUMBERED = {"record": "int64", **_TEXT}
 # query is compiled once per process.
 _FILE = "employee_file"
 _CHUNK = 1 << 22
-_NOTHING = "; nothing was read from this file"
+#: The end of every message refusing a file.
+NOTHING = "; nothing was read from this file"
 
 
 @dataclass(frozen=True)
@@ -67,14 +76,7 @@ class Scanned:
 
 
 def _scan_sql(readable: Path, width: int, at: Mapping[str, int]) -> str:
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    picks = ", ".join(f"c{at[field]} AS {field}" for field in FIELDS)
-    quoted = str(readable).replace("'", "''")  # a view's SQL cannot take parameters
-    return (
-        f"SELECT {picks} FROM read_csv('{quoted}', header = true, auto_detect = false, "
-        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-        f"columns = {{{columns}}})"
-    )
+    return text_sql(readable, {field: at[field] for field in FIELDS}, width)
 
 
 def on_views(views: Sequence[str], sql: str, *, numbered: bool = True) -> str:
@@ -96,13 +98,7 @@ def _summary_sql() -> str:
     """One row per facility-quarter of the good rows (and one for the bad ones, NULL keys)."""
     import ibis
 
-    t, row = read(ibis.table(_TEXT, name=f"{_FILE}_0"))
-    m = t.mutate(bad=broken(row), ccn=row.text["provnum"], qtr=row.quarter)
-    summary = m.group_by(
-        provnum=ibis.ifelse(m.bad, ibis.null("string"), m.ccn),
-        quarter=ibis.ifelse(m.bad, ibis.null("string"), m.qtr),
-    ).aggregate(bad=m.count(where=m.bad), records=m.count())
-    return sql_of(summary)
+    return sql_of(summary(*read(ibis.table(_TEXT, name=f"{_FILE}_0"))))
 
 
 @cache
@@ -110,10 +106,7 @@ def _problem_sql() -> str:
     """The first bad row in file order: its record number, field and message."""
     import ibis
 
-    t, row = read(ibis.table(_NUMBERED, name=f"{_FILE}_0"))
-    bad = t.filter(broken(row))
-    first = first_broken(bad, row).order_by(bad.record).limit(1)
-    return sql_of(first.select("record", "field", "reason"))
+    return sql_of(first_problem(*read(ibis.table(_NUMBERED, name=f"{_FILE}_0"))))
 
 
 def _scanned(
@@ -176,7 +169,7 @@ def check(
         # One line per record (and none blank): record n is on line n + 1.
         one_per_line = line_count(readable) == records + 1
         line = first + 1 if one_per_line else name_line(readable, file, width, first)
-        raise InputError(reason + _NOTHING, file=file, line=line, field=field)
+        raise InputError(reason + NOTHING, file=file, line=line, field=field)
     pairs = frozenset(
         (str(r["provnum"]), str(r["quarter"])) for r in summary if r["provnum"] is not None
     )
@@ -187,19 +180,22 @@ def _unreadable(readable: Path, file: str, width: int, error: Exception) -> NoRe
     """Name the line DuckDB could not read (the line-by-line pass), else pass on its words."""
     name_line(readable, file, width, None)
     said = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
-    raise InputError(f"not readable CSV ({said}){_NOTHING}", file=file) from None
+    raise InputError(f"not readable CSV ({said}){NOTHING}", file=file) from None
 
 
-def name_line(readable: Path, file: str, width: int, record: int | None) -> int | None:
+def name_line(
+    readable: Path, file: str, width: int, record: int | None, *, encoding: str = "utf-8"
+) -> int | None:
     """The first line of data record ``record`` (1 = the first after the header), read line by line.
 
     Blank lines are no records (DuckDB skips them too). A structurally broken
     record before it (``csvrecords``: a quote left open, a NUL byte, a row of
     another width) is an ``InputError`` naming its line. ``record=None``
     reads the whole file for such a record; ``None`` comes back when there is
-    no such record.
+    no such record. ``encoding``: ``utf-8`` (a BOM is skipped) or ``cp1252``.
     """
-    with readable.open(encoding="utf-8-sig", newline="") as handle:
+    text = "utf-8-sig" if encoding == "utf-8" else encoding
+    with readable.open(encoding=text, newline="") as handle:
         found = records(handle, file=file)
         next(found, None)  # the header
         number = 0
@@ -209,7 +205,7 @@ def name_line(readable: Path, file: str, width: int, record: int | None) -> int 
             if len(fields) != width:
                 # csvrecords lets a row of blanks of another width pass; DuckDB does not.
                 raise InputError(
-                    f"{len(fields)} blank field(s) where the header has {width}{_NOTHING}",
+                    f"{len(fields)} blank field(s) where the header has {width}{NOTHING}",
                     file=file,
                     line=line,
                 )
@@ -250,6 +246,5 @@ def typed_sql(files: int, stride: int) -> tuple[str, str]:
         t, row = read(ibis.table(_NUMBERED, name=f"{_FILE}_{index}"))
         parts.append(t.select(**values(row), seq=t.record + index * stride))
     every = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    keys = [name for name in FIELDS if name != "hours"]
-    kept = every.group_by(keys).aggregate(hours=every.hours.argmax(every.seq), seq=every.seq.max())
+    kept = latest(every)
     return sql_of(kept.select(*FIELDS)), sql_of(kept.order_by("seq").select(*FIELDS))
