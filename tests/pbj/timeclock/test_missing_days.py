@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carecover.pbj.measures.compiled import quarterly_rows, quarterly_text
 from carecover.pbj.measures.staffing import quarterly_measures, to_rows
@@ -75,6 +77,21 @@ def test_the_printed_table_and_csv_give_the_same_warnings_as_the_rows(tmp_path: 
     for layout in ("table", "csv"):
         text = quarterly_text([path], layout=layout)
         assert printed_warnings(text, layout) == expected
+
+
+@given(st.lists(st.tuples(*[st.sampled_from(["0", "1", "12", ""])] * 3), max_size=12))
+def test_csv_warnings_are_those_of_every_row_in_order(counts: list[tuple[str, ...]]) -> None:
+    # Rows counting no day are skipped unread: the rest must come out in order.
+    names = ["provnum", "quarter", "days_reported", "days_missing", "days_blank"]
+    names.append("days_without_nurse_staffing")
+    lines = [",".join(names)]
+    rows = []
+    for n, (missing, blank, no_nurse) in enumerate(counts):
+        row = [f"{n:06d}", "2024Q2", "90", missing, blank, no_nurse]
+        lines.append(",".join(row))
+        rows.append(dict(zip(names, row, strict=True)))
+    expected = [w for row in rows for w in day_warnings(row)]
+    assert printed_warnings("\n".join(lines) + "\n", "csv") == expected
 
 
 def test_many_warnings_are_summarised() -> None:
