@@ -6,7 +6,14 @@ from pathlib import Path
 
 import duckdb
 
-from carecover.engines.duckdb import parameters, rows_of, rows_of_sql, sql_of, table_of
+from carecover.engines.duckdb import (
+    arrow_of_sql,
+    parameters,
+    rows_of,
+    rows_of_sql,
+    sql_of,
+    table_of,
+)
 
 
 def test_a_table_keeps_its_types_and_its_not_null_columns() -> None:
@@ -52,3 +59,17 @@ def test_a_rule_compiled_once_runs_for_each_value_of_its_parameters() -> None:
     assert rows_of_sql(con, sql, parameters={"state": "' OR 1=1 --", "least": 0}) == [
         {"total": None}
     ]
+
+
+def test_a_compiled_rule_runs_into_arrow_with_its_parameters_on_a_cursor() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('TX', 1), ('TX', 2), ('NC', 5)) v(s, n)")
+    t = table_of(con, "t")
+    state = parameters(state="string").state.as_scalar()
+    sql = sql_of(t.filter(t.s == state).select("n").order_by("n"))
+    half_read = con.execute("SELECT * FROM range(5000)")
+    half_read.fetchone()
+    cursor = con.cursor()
+    assert arrow_of_sql(cursor, sql, parameters={"state": "TX"}).to_pydict() == {"n": [1, 2]}
+    assert arrow_of_sql(cursor, sql, parameters={"state": "NC"}).column("n").to_pylist() == [5]
+    assert half_read.fetchone() == (1,), "the connection's own result is left alone"

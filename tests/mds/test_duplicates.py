@@ -147,6 +147,35 @@ def test_it_only_reads_the_store(tmp_path: Path) -> None:
     assert not any("splink" in t for t in tables)
 
 
+# Names the resident key already holds as one name: Unicode whitespace (a
+# no-break space, an ideographic space) is dropped and ß or a ligature is
+# spelled out, as Python's str.upper() does. An ASCII-only rule would report
+# the name as differing.
+ONE_NAME = {
+    "a sharp s spelled out": ("A0500C", "Strauß", "STRAUSS"),
+    "a no-break space": ("A0500A", "Mary\u00a0Ann", "MARYANN"),
+    "an ideographic space": ("A0500A", "Mary\u3000Ann", "Mary-Ann"),
+    "a ligature": ("A0500A", "\ufb01nn", "Finn"),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_NAME))
+def test_a_name_the_resident_key_holds_as_one_is_not_a_differing_name(
+    tmp_path: Path, case: str
+) -> None:
+    item, usual, other = ONE_NAME[case]
+    con = _store(
+        tmp_path,
+        [JOHN | {"A0600A": "111-22-3337", item: usual}, JOHN | {"A0600A": "", item: other}],
+    )
+    (pair,) = probable_duplicates(con)
+    assert pair.differing_fields == ("ssn_missing_on_one",)
+    assert {pair.first_name_a, pair.last_name_a, pair.first_name_b, pair.last_name_b} >= {
+        usual,
+        other,
+    }, "names are shown as recorded"
+
+
 def test_a_store_with_fewer_than_two_residents_has_no_duplicates(tmp_path: Path) -> None:
     assert probable_duplicates(connect(None)) == []
     assert probable_duplicates(_store(tmp_path, [JOHN])) == []

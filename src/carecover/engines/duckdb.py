@@ -21,6 +21,7 @@ __all__ = [
     "DuckDBEngine",
     "DuckDBLinkage",
     "arrow_of",
+    "arrow_of_sql",
     "parameters",
     "quiet",
     "rows_of",
@@ -150,14 +151,29 @@ def rows_of_sql(
     ``parameters`` gives the values of the rule's ``PARAMETERS`` table, in
     order of its columns. The rows come back in no set order: the caller sorts them.
     """
-    values: list[Any] = []
-    if parameters:
-        values = list(parameters.values())
-        row = ", ".join(f"${i} AS {_quoted(name)}" for i, name in enumerate(parameters, start=1))
-        sql = f"WITH {PARAMETERS} AS (SELECT {row}) SELECT * FROM ({sql})"
+    sql, values = _with_parameters(sql, parameters)
     result = con.execute(sql, values)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def arrow_of_sql(con: Any, sql: str, *, parameters: dict[str, Any] | None = None) -> Any:
+    """Run an expression compiled by ``sql_of`` on ``con`` into Arrow (``rows_of_sql``).
+
+    For results too large for row dictionaries: Arrow straight from a
+    relation is not copied. DuckDB 2 runs no relation beside an unfinished
+    result, so give a cursor of a connection that may hold one.
+    """
+    sql, values = _with_parameters(sql, parameters)
+    return con.sql(sql, params=values).to_arrow_table()
+
+
+def _with_parameters(sql: str, parameters: dict[str, Any] | None) -> tuple[str, list[Any]]:
+    """``sql`` over the one-row ``PARAMETERS`` table of ``parameters``, and its values."""
+    if not parameters:
+        return sql, []
+    row = ", ".join(f"${i} AS {_quoted(name)}" for i, name in enumerate(parameters, start=1))
+    return f"WITH {PARAMETERS} AS (SELECT {row}) SELECT * FROM ({sql})", list(parameters.values())
 
 
 def rows_over_arrow(sql: str, tables: dict[str, Any]) -> list[dict[str, Any]]:
