@@ -147,6 +147,8 @@ def _first_reason(engine: Engine, t: Any, row: Row, kind: FileKind, record: int)
     }
     (found,) = engine.to_rows(t.aggregate(**tests))
     broke = [(i, rule) for i, rule in enumerate(table) if found[f"r{i}"]]
+    if not broke:  # pragma: no cover - ``broken`` ORs these same predicates
+        return "breaks a loader rule", ""
     said = {f"m{i}": rule.message(row).max(where=one) for i, rule in broke}
     (messages,) = engine.to_rows(t.aggregate(**said))
     # As ``marked`` writes it: each broken rule's CMS column and message.
