@@ -35,6 +35,27 @@ def test_daily_measures_and_coverage_on_spark_print_the_same_bytes(cli: Cli) -> 
         assert spark.stdout == duck.stdout
 
 
+def test_measures_of_cp1252_and_drifted_files_on_spark_print_what_duckdb_prints(cli: Cli) -> None:
+    spark_engine()
+    names = ("cp1252_name.csv", "both_don_2017Q2.csv", "lowercase_2017Q1.csv", "iso_workdate.csv")
+    paths = [FIXTURES / name for name in names]
+    duck = cli("pbj", "measures", *paths, "--format", "csv")
+    spark = cli("pbj", "measures", *paths, "--format", "csv", *SPARK)
+    assert spark.exit_code == 0, spark.stderr
+    assert spark.stdout == duck.stdout
+    assert len(spark.stdout.splitlines()) == 1 + len(paths)
+
+
+def test_a_bad_file_is_refused_on_spark_with_the_error_duckdb_gives(cli: Cli) -> None:
+    spark_engine()
+    path = FIXTURES / "negative_hours.csv"
+    duck = cli("pbj", "measures", path)
+    spark = cli("pbj", "measures", path, *SPARK)
+    assert (spark.exit_code, duck.exit_code) == (1, 1)
+    assert spark.stderr.splitlines()[-1] == duck.stderr.splitlines()[-1]
+    assert f"{path}:3: Hrs_RN: negative hours: -3" in spark.stderr
+
+
 def test_an_unknown_engine_is_a_usage_error(cli: Cli) -> None:
     result = cli("pbj", "measures", FIXTURES / "rn_coverage.csv", "--engine", "polars")
     assert result.exit_code == 2

@@ -18,10 +18,10 @@ hands records and a model to ``linkage_api``/``linkage_settings`` and reads
 the predictions back as Arrow. ``linkage(engine)`` gives the engine's.
 
 ``connect("duckdb")`` or ``connect("spark", master="local[*]")`` opens one;
-``place(table, engine)`` moves a table that a loader read and checked on
-DuckDB onto it (the loader rules are Ibis, ``pbj.loader_rules``; the
-reading of a daily public file's text is still DuckDB's; an Employee
-Detail file's is each engine's, ``read_text``).
+``place(table, engine)`` moves a table that DuckDB holds (a store's) onto
+it. Public files are read by each engine itself, through ``read_text``: a
+daily staffing file's (``pbj.publicfile.checked``) and an Employee Detail
+file's (``pbj.employees.checked``).
 """
 
 from __future__ import annotations

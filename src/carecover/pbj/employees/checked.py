@@ -32,19 +32,9 @@ from carecover.engines.seam import Engine
 from carecover.errors import InputError
 from carecover.pbj.employees.rules import first_problem, read, summary
 from carecover.pbj.employees.scan import NOTHING, line_count, name_line
-from carecover.pbj.publicfile.filebytes import read_file_bytes
-from carecover.pbj.publicfile.scan import decode
+from carecover.pbj.publicfile.checked import text_encoding
 
 __all__ = ["read_checked"]
-
-
-def _encoding(path: Path) -> str:
-    """``utf-8`` or ``cp1252``, told from every byte of ``path``, or ``InputError``."""
-    found = read_file_bytes(path).encoding
-    if found is None:
-        decode(path.read_bytes(), file=str(path))  # raises the error naming the line
-        raise InputError("neither UTF-8 nor Windows-1252 text", file=str(path))
-    return found
 
 
 def read_checked(engine: Engine, path: Path, width: int, at: Mapping[str, int]) -> Any:
@@ -54,7 +44,7 @@ def read_checked(engine: Engine, path: Path, width: int, at: Mapping[str, int]) 
     The table's rows are read again when it is run (``rules.read`` types them).
     """
     file = str(path)
-    encoding = _encoding(path)
+    encoding = text_encoding(path)
     table = engine.read_text(path, at, width=width, encoding=encoding, order="record")
     t, row = read(table)
     try:

@@ -40,7 +40,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from carecover.engines import Engine, place
+from carecover.engines import Engine, EngineName, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.columns import FileKind
@@ -131,12 +131,14 @@ RN_MINIMUM_HOURS = 8  # 42 CFR 483.35(b): an RN 8 consecutive hours a day (§5)
 Source = Any  # an Ibis table, a store path (.duckdb), or CSV path(s)
 
 
-def daily_source(source: Source) -> Any:
+def daily_source(source: Source, engine: Engine | None = None) -> Any:
     """The Ibis table of daily nurse rows behind ``source``.
 
     ``source`` is an Ibis table with the store's columns, a path to a store
     (``.duckdb``/``.db``), or one or more public CSV files (read in place
     when they pass every loader check, else through the careful loader).
+    On an ``engine`` other than DuckDB, files are read and checked by that
+    engine itself (``publicfile.checked``): the rows never leave it.
     """
     from carecover.pbj.store import connect, ibis_table
 
@@ -146,6 +148,12 @@ def daily_source(source: Source) -> Any:
         case StoreSource(path):
             return ibis_table(connect(path, read_only=True), "daily_nurse_staffing")
         case FilesSource(paths):
+            if engine is not None and engine.name is not EngineName.DUCKDB:
+                from carecover.pbj.publicfile.checked import daily_table
+
+                table = daily_table(engine, list(paths))
+                if table is not None:
+                    return table
             con = connect(":memory:")
             return ibis_table(con, _scan_files(con, list(paths)))
 
@@ -315,9 +323,9 @@ def daily_measures(
 ) -> Any:
     """Per facility-day: hours by group, census, HPRD, weekend and RN-coverage flags.
 
-    ``engine`` runs the rule there (the rows are read and checked on DuckDB).
+    ``engine`` runs the rule there (public files are read and checked there too).
     """
-    d = _per_day(place(_filter(daily_source(source), quarter, facility), engine))
+    d = _per_day(place(_filter(daily_source(source, engine), quarter, facility), engine))
     return d.drop("_has_ctr", "_rn_blank", "_no_nurse", "_admin_hours").order_by(
         ["provnum", "workdate"]
     )
@@ -332,9 +340,10 @@ def quarterly_measures(
 ) -> Any:
     """Per facility-quarter measures with ``QUARTERLY_COLUMNS``, as an Ibis table.
 
-    ``engine`` runs the rule there (the rows are read and checked on DuckDB).
+    ``engine`` runs the rule there (public files are read and checked there too).
     """
-    return quarterly_expression(place(_filter(daily_source(source), quarter, facility), engine))
+    rows = _filter(daily_source(source, engine), quarter, facility)
+    return quarterly_expression(place(rows, engine))
 
 
 def quarterly_expression(t: Any, *, checked: bool = False) -> Any:

@@ -24,7 +24,6 @@ daily rows, so loading with this module alone is correct, only slower to read.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.pbj.changes import mark_changed
 from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
-from carecover.pbj.publicfile.rules import Row, marked, quarter_of
+from carecover.pbj.publicfile.rules import Row, duplicate_day, marked, quarter_of, refusal
 from carecover.pbj.publicfile.scan import (
     Staged,
     fingerprint,
@@ -47,8 +46,6 @@ from carecover.storefile import abort
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files", "loaded_before"]
 
-
-_LONG_WORD = re.compile(r"[^\s;,()']{41,}")
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes done, bytes total) after each file."""
@@ -81,11 +78,6 @@ def _raw_select(staged: Staged) -> str:
         if column not in staged.header.sources:
             parts.append(f"NULL::VARCHAR AS {column}")
     return f"SELECT {', '.join(parts)} FROM {staged.table}"
-
-
-def _shortened(reason: str) -> str:
-    """``reason`` with any word over 40 characters cut (a 400-digit number is not echoed)."""
-    return _LONG_WORD.sub(lambda m: f"{m.group(0)[:20]}... ({len(m.group(0))} characters)", reason)
 
 
 def _typed_sql(staged: Staged) -> str:
@@ -158,11 +150,7 @@ def _fail_on_first_problem(staged: Staged, con: Any) -> None:
     ((total,),) = con.execute("SELECT count(*) FROM checked WHERE reason <> ''").fetchall()
     total += len(staged.unreadable)
     line, field, reason = min(problems, key=lambda p: p[0])
-    if field and reason.startswith(f"{field}: "):
-        reason = reason[len(field) + 2 :]
-    reason = _shortened(reason)
-    more = f" (and {total - 1} more bad row(s); use --quarantine to load the rest)"
-    raise InputError(reason + (more if total > 1 else ""), file=staged.file, line=line, field=field)
+    raise InputError(refusal(reason, field, total), file=staged.file, line=line, field=field)
 
 
 def _fail_on_duplicates(staged: Staged, con: Any) -> None:
@@ -172,10 +160,8 @@ def _fail_on_duplicates(staged: Staged, con: Any) -> None:
     ).fetchall()
     if rows:
         provnum, day, lines = rows[0]
-        more = f" (and {len(rows) - 1} more duplicated facility-day(s))" if len(rows) > 1 else ""
         raise InputError(
-            f"duplicate facility-day {provnum} {day.isoformat()} on lines "
-            f"{', '.join(str(n) for n in lines)}{more}",
+            duplicate_day(provnum, day, lines, len(rows)),
             file=staged.file,
             line=int(lines[1]),
             field="WorkDate",

@@ -39,7 +39,8 @@ column is or is NaN: ``plausible``), the same predicates over the row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -54,8 +55,10 @@ __all__ = [
     "broken",
     "broken_group",
     "display_name",
+    "duplicate_day",
     "marked",
     "quarter_of",
+    "refusal",
     "rules",
 ]
 
@@ -63,6 +66,7 @@ __all__ = [
 _FLOAT_MANGLED = r"^(?:[0-9]+\.[0-9]*|[0-9.]+[eE][+-]?[0-9]+)$"
 _CCN = r"^[0-9A-Za-z]{6}$"
 _QUARTER = r"^(?:CY_?)?[0-9]{4}Q[1-4]$"
+_LONG_WORD = re.compile(r"[^\s;,()']{41,}")
 
 
 @dataclass(frozen=True)
@@ -306,3 +310,30 @@ def marked(table: Any, row: Row, kind: FileKind) -> Any:
         reason=ibis.ifelse(bad, ibis.literal("; ").join(reasons), ""),
         field=ibis.ifelse(bad, first, ibis.null("string")),
     )
+
+
+def refusal(reason: str, field: str | None, total: int) -> str:
+    """The message refusing a file at its first bad row: ``marked``'s ``reason`` of that row.
+
+    Without the leading ``field: `` (the error names the field), any word
+    over 40 characters cut (a 400-digit number is not echoed), and how many
+    more rows are bad (``total`` counts them all).
+    """
+    if field and reason.startswith(f"{field}: "):
+        reason = reason[len(field) + 2 :]
+    reason = _LONG_WORD.sub(
+        lambda m: f"{m.group(0)[:20]}... ({len(m.group(0))} characters)", reason
+    )
+    more = f" (and {total - 1} more bad row(s); use --quarantine to load the rest)"
+    return reason + (more if total > 1 else "")
+
+
+def duplicate_day(provnum: str, day: Any, lines: Sequence[int], groups: int) -> str:
+    """The message refusing a file that gives a facility-day twice (on ``lines``).
+
+    ``groups``: how many facility-days are given more than once. Which row
+    is right cannot be decided, so the file is refused whatever the mode.
+    """
+    more = f" (and {groups - 1} more duplicated facility-day(s))" if groups > 1 else ""
+    shown = ", ".join(str(n) for n in lines)
+    return f"duplicate facility-day {provnum} {day.isoformat()} on lines {shown}{more}"
