@@ -14,7 +14,7 @@ from typing import Any
 
 from carecover.mds.residents import name_key_of
 
-__all__ = ["PREDICTIONS", "linkage_input", "pairs"]
+__all__ = ["IDENTITY", "PREDICTIONS", "linkage_input", "pairs"]
 
 #: Splink's scored pairs as ``pairs`` reads them (the columns ``duplicates`` keeps).
 PREDICTIONS = {
@@ -23,8 +23,8 @@ PREDICTIONS = {
     "match_probability": "float64",
     "match_weight": "float64",
 }
-# The items of a key's latest record that Splink and the report read.
-_IDENTITY = (
+#: The items of a key's latest record that Splink and the report read.
+IDENTITY = (
     "state",
     "ccn",
     "facility_internal_id",
@@ -51,7 +51,7 @@ def linkage_input(records: Any, facility: Any) -> Any:
     import ibis
 
     picked = records.filter(facility.isnull() | (records.ccn == facility))
-    items = ibis.struct({c: picked[c] for c in _IDENTITY})
+    items = ibis.struct({c: picked[c] for c in IDENTITY})
     # The latest record has the greatest (target date, file, record locator):
     # one aggregate, where numbering each key's records (a window) sorts them
     # all, four times slower on a store of 200,000 keys.

@@ -42,7 +42,7 @@ from carecover.engines import Engine, Linkage, linkage
 from carecover.engines.duckdb import arrow_of_sql, parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import InputError
 from carecover.mds.duplicate_model import DuplicateModel, load_duplicate_model
-from carecover.mds.duplicate_rule import PREDICTIONS, linkage_input, pairs
+from carecover.mds.duplicate_rule import IDENTITY, PREDICTIONS, linkage_input, pairs
 
 __all__ = ["DuplicatePair", "probable_duplicates"]
 
@@ -164,13 +164,7 @@ def _scored(
 # shown and the counts stay here, for ``pairs``.
 _LINK_COLUMNS = (
     "unique_id",
-    "state",
-    "ccn",
-    "facility_internal_id",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
+    *IDENTITY,
     "ssn_present",
     "birth_year",
     "first_initial",
