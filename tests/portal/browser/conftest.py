@@ -85,7 +85,9 @@ def _append_only_rows_cleared(transactional_db: None) -> Iterator[None]:
     yield
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
+    # A request the browser sent late (a favicon after a 403 page) may still be
+    # running on the shared connection: wait for it, and let none start.
+    with _REQUESTS, connection.cursor() as cursor:
         cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
         triggers = cursor.fetchall()
         for name, _, _ in triggers:
@@ -125,6 +127,11 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
     server.stop()
 
 
+# Held by the live server around each request on SQLite, and by the clean-up
+# between tests (``_append_only_rows_cleared``), which uses the same connection.
+_REQUESTS = threading.Lock()
+
+
 def _one_request_at_a_time() -> type:
     """A static-files handler that takes a lock around each request."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -132,10 +139,8 @@ def _one_request_at_a_time() -> type:
     class OneRequestAtATime(StaticFilesHandler):
         """Static files and the portal, one request at a time (see live_server)."""
 
-        lock = threading.Lock()
-
         def __call__(self, environ: Any, start_response: Any) -> Any:
-            with self.lock:
+            with _REQUESTS:
                 return super().__call__(environ, start_response)
 
     return OneRequestAtATime
