@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, CliResult
 
 Cli = Callable[..., CliResult]
@@ -127,3 +129,33 @@ def test_synth_puf_writes_a_file_the_measures_command_reads(cli: Cli, tmp_path: 
     assert "273 rows, 3 facilities, 2024Q2" in result.stdout
     measured = cli("pbj", "measures", out, "--format", "csv")
     assert len(measured.stdout.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("cell", "was", "reason"),
+    [
+        ("MDScensus", ",20200702,40,", "MDScensus: not a whole number of residents: 40.5"),
+        ("WorkDate", ",20200702,40,", "WorkDate: not a date (YYYYMMDD or YYYY-MM-DD): 20200702.6"),
+    ],
+)
+def test_measures_refuse_a_fractional_value_that_load_and_coverage_refuse(
+    cli: Cli, tmp_path: Path, cell: str, was: str, reason: str
+) -> None:
+    # DuckDB reads 40.5 in an INTEGER column as 41, and 20200702.6 as the next day.
+    now = ",20200702,40.5," if cell == "MDScensus" else ",20200702.6,40,"
+    text = (FIXTURES / "PBJ_Daily_Nurse_Staffing_CY_2020Q1.csv").read_text()
+    lines = text.splitlines(keepends=True)
+    assert was in lines[2]
+    lines[2] = lines[2].replace(was, now)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("".join(lines))
+    commands = [
+        ("pbj", "measures", bad, "--format", "csv"),
+        ("pbj", "measures", bad, "--format", "table"),
+        ("pbj", "coverage", bad),
+        ("pbj", "load", bad, "--db", tmp_path / "s.duckdb"),
+    ]
+    for command in commands:
+        result = cli(*command)
+        assert result.exit_code == 1, (command, result.stdout)
+        assert f"bad.csv:3: {reason}" in result.stderr, command

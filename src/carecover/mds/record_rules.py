@@ -39,6 +39,7 @@ from typing import Any
 from carecover.mds.codes import CODED_ITEMS, Event, code_list, event_of
 from carecover.mds.extract import COLUMNS
 from carecover.mds.residents import resident_key_of, ssn_of
+from carecover.textvalues import date_digits, date_of_parts, date_parts
 
 __all__ = [
     "DATE_ITEMS",
@@ -50,7 +51,6 @@ __all__ = [
     "Rule",
     "checked",
     "checked_sql",
-    "parse_date",
     "rules",
     "stage_table",
 ]
@@ -124,54 +124,6 @@ def stage_table() -> Any:
     )
 
 
-def parse_date(text: Any) -> tuple[Any, Any]:
-    """(date, ISO text) of ``text`` when it is a real ``YYYYMMDD``/``YYYY-MM-DD`` day, else NULL."""
-    return _date_of_digits(_digits(text))
-
-
-def _digits(text: Any) -> Any:
-    """The eight digits of a date's text in either layout, NULL for any other text."""
-    import ibis
-
-    return ibis.cases(
-        (text.re_search(r"^[0-9]{8}$"), text),
-        (text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), text.replace("-", "")),
-        else_=ibis.null("string"),
-    )
-
-
-def _date_of_digits(digits: Any) -> tuple[Any, Any]:
-    return _date_of_parts(digits, *_parts(digits))
-
-
-def _parts(digits: Any) -> tuple[Any, Any, Any]:
-    """Year, month and day of eight digits, as integers."""
-    return (
-        digits.substr(0, 4).cast("int64"),
-        digits.substr(4, 2).cast("int64"),
-        digits.substr(6, 2).cast("int64"),
-    )
-
-
-def _date_of_parts(digits: Any, year: Any, month: Any, day: Any) -> tuple[Any, Any]:
-    import ibis
-
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    length = ibis.cases(
-        (month == 2, ibis.ifelse(leap, 29, 28)),
-        (month.isin([4, 6, 9, 11]), 30),
-        else_=31,
-    )
-    real = digits.notnull() & (year >= 1) & month.between(1, 12) & day.between(1, length)
-    real = real.fill_null(False)
-    # make_date only ever sees a real day: an engine may raise on any other.
-    made = ibis.date(
-        ibis.ifelse(real, year, 2000), ibis.ifelse(real, month, 1), ibis.ifelse(real, day, 1)
-    )
-    iso = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2)
-    return ibis.ifelse(real, made, ibis.null("date")), ibis.ifelse(real, iso, ibis.null("string"))
-
-
 def _record(table: Any) -> tuple[Any, Record]:
     """``table`` with the rules' intermediate columns, and the ``Record`` reading them.
 
@@ -181,16 +133,16 @@ def _record(table: Any) -> tuple[Any, Record]:
     import ibis
 
     t = table.mutate(**{c: table[c].fill_null("") for c in COLUMNS})
-    t = t.mutate(**{f"_digits_{i}": _digits(t[i]) for i in DATE_ITEMS})
+    t = t.mutate(**{f"_digits_{i}": date_digits(t[i]) for i in DATE_ITEMS})
     step: dict[str, Any] = {}
     for item in DATE_ITEMS:
-        year, month, day = _parts(t[f"_digits_{item}"])
+        year, month, day = date_parts(t[f"_digits_{item}"])
         step |= {f"_year_{item}": year, f"_month_{item}": month, f"_day_{item}": day}
     t = t.mutate(**step)
     step = {}
     for item in DATE_ITEMS:
         parts = (t[f"_{part}_{item}"] for part in ("digits", "year", "month", "day"))
-        step[f"_parsed_{item}"], step[f"_iso_{item}"] = _date_of_parts(*parts)
+        step[f"_parsed_{item}"], step[f"_iso_{item}"] = date_of_parts(*parts)
     t = t.mutate(**step)
     codes = list(code_list("A0310F"))
     entry = [c for c in codes if event_of(c) is Event.ENTRY]

@@ -20,8 +20,8 @@ from carecover.mds.record_rules import (
     PROBLEM_SEPARATOR,
     STAGE,
     checked_sql,
-    parse_date,
 )
+from carecover.textvalues import parse_date
 
 __all__ = ["Assessment", "parse_mds_date", "problems_of", "validate_record"]
 
@@ -59,7 +59,7 @@ class Assessment:
 def parse_mds_date(text: str) -> date:
     """Parse ``YYYYMMDD`` or ISO ``YYYY-MM-DD``; ``ValueError`` otherwise.
 
-    The record rules' own date reading (``record_rules.parse_date``), on the
+    The record rules' own date reading (``textvalues.parse_date``), on the
     one value.
     """
     from carecover.engines.duckdb import value_of_one_row

@@ -7,26 +7,17 @@ the number and date parsing is checked against a Python oracle.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
-from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from carecover.engines import Engine, connect
-from carecover.engines.duckdb import sql_of, value_of_one_row
-from carecover.mds.record_rules import parse_date
 from carecover.pbj.measures.staffing import to_rows
 from carecover.pbj.publicfile.checked import file_header, text_encoding
 from carecover.pbj.publicfile.scan import scan_view, scanned_rows
-from carecover.pbj.publicfile.text import number, read, text_columns, typed_columns, values
+from carecover.pbj.publicfile.text import read, text_columns, typed_columns, values
 from carecover.pbj.store import connect as store
 from tests.engines.sessions import assert_same_rows, spark_engine
 
@@ -81,67 +72,3 @@ def test_it_takes_the_first_non_blank_of_a_column_given_twice(duck: Engine) -> N
     rows = typed(duck, FIXTURES / "both_don_2017Q2.csv")
     # Hrs_RNDON blank then hrs_rn_donadmin 7.5 on the first day; 0 and blank on the second.
     assert [r["hrs_rndon"] for r in rows] == [7.5, 0.0]
-
-
-@cache
-def _one_value_sql(which: str) -> str:
-    t = ibis.table({"x": "string"}, name="one_row")
-    value = number(t.x) if which == "number" else parse_date(t.x)[0]
-    return sql_of(t.select(value=value))
-
-
-def _number_oracle(text: str) -> float | None:
-    """Python's ``float`` without what the rules refuse: underscores, non-ASCII, inner blanks."""
-    bare = text.strip(" \t\n\r\x0b\x0c")
-    if "_" in bare or not bare.isascii() or bare != bare.strip():
-        return None
-    try:
-        return float(bare)
-    except ValueError:
-        return None
-
-
-def _day_oracle(text: str) -> date | None:
-    if not re.fullmatch(r"[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        return None
-    digits = text.replace("-", "")
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.text(alphabet="0123456789+-.eEnaifINFty_ \t", max_size=10))
-@example("1e2")
-@example(" +3 ")
-@example("-Infinity")
-@example("1_000")
-@example("+-8")
-@example("1e400")
-def test_it_reads_a_number_as_pythons_float_does_without_underscores(text: str) -> None:
-    found = value_of_one_row(_one_value_sql("number"), {"x": text})
-    expected = _number_oracle(text)
-    if expected is None or found is None:
-        assert found == expected
-    elif math.isnan(expected):
-        assert math.isnan(found)
-    else:
-        assert found == expected
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.one_of(
-        st.dates().map(lambda d: d.strftime("%Y%m%d")),
-        st.dates().map(lambda d: d.isoformat()),
-        st.text(alphabet="0123456789-", min_size=6, max_size=11),
-    )
-)
-@example("20240229")
-@example("20230229")
-@example("00000101")
-@example("2024-4-1")
-def test_it_reads_a_day_only_as_yyyymmdd_or_iso_of_a_real_date(text: str) -> None:
-    found = value_of_one_row(_one_value_sql("day"), {"x": text})
-    assert found == _day_oracle(text)

@@ -338,14 +338,18 @@ def measures_scan(path: Path) -> tuple[Header, str]:
 
     Every hours column is read: the ``_emp`` ones only for the loader rules.
 
-    Parsed the cheapest way: a WorkDate of eight digits is read as an integer
+    Parsed the cheapest way: a WorkDate of eight digits is read as a number
     (``strptime`` on text is the costliest step of the typed scan), MDScensus
-    as an integer, identifiers as they are. Anything unusual (an ISO date in
+    as a number, identifiers as they are. Anything unusual (an ISO date in
     a mostly-YYYYMMDD file, a census of ``49.5``, a padded CCN) makes DuckDB
     raise or fails the measures' checks, and the caller falls back to the
-    careful loader. The file is read in place whatever its encoding: every
-    column read here is ASCII in a valid file, and DuckDB checks UTF-8 only in
-    the columns it reads, so the caller must check the encoding
+    careful loader. Both are read as DOUBLE and kept only when whole: DuckDB
+    reads ``49.5`` in an INTEGER column as 50, and ``20240101.6`` as the next
+    day, without a word (NULL instead breaks a loader rule).
+
+    The file is read in place whatever its encoding: every column read here
+    is ASCII in a valid file, and DuckDB checks UTF-8 only in the columns it
+    reads, so the caller must check the encoding
     (``filebytes.read_file_bytes``), which it can do while DuckDB reads.
     """
     name = str(path)
@@ -362,9 +366,9 @@ def measures_scan(path: Path) -> tuple[Header, str]:
     date_at = header.sources["workdate"][0]
     compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
     types = {p: "DOUBLE" for c in hours for p in header.sources.get(c, ())}
-    types.update(dict.fromkeys(header.sources["mdscensus"], "INTEGER"))
+    types.update(dict.fromkeys(header.sources["mdscensus"], "DOUBLE"))
     if compact:
-        types[date_at] = "INTEGER"
+        types[date_at] = "DOUBLE"
     columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
 
     def pick(column: str) -> str:
@@ -373,17 +377,21 @@ def measures_scan(path: Path) -> tuple[Header, str]:
             return f"NULL::DOUBLE AS {column}"
         return f"coalesce({', '.join(f'c{p}' for p in positions)}, NULL) AS {column}"
 
-    day = f"c{date_at}"
+    def whole(value: str, cast: str) -> str:
+        return f"CASE WHEN {value} = floor({value}) THEN {value}::{cast} END"
+
+    day = whole(f"c{date_at}", "BIGINT")
     workdate = (
         f"make_date({day} // 10000, {day} // 100 % 100, {day} % 100)"
         if compact
-        else f"try_strptime(trim({day}), '%Y-%m-%d')::DATE"
+        else f"try_strptime(trim(c{date_at}), '%Y-%m-%d')::DATE"
     )
+    census = pick("mdscensus").removesuffix(" AS mdscensus")
     select = [
         pick("provnum"),
         f"c{header.sources['cy_qtr'][0]} AS quarter",
         f"{workdate} AS workdate",
-        pick("mdscensus"),
+        f"{whole(census, 'INTEGER')} AS mdscensus",
         *(pick(c) for c in hours),
     ]
     quoted = name.replace("'", "''")

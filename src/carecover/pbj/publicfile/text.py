@@ -16,7 +16,7 @@ docs/pbj-measures.md, "On Spark"):
 - CY_Qtr: normalised by ``rules.quarter_of``.
 - WorkDate: exactly ``YYYYMMDD`` or ``YYYY-MM-DD`` with ASCII digits and a
   real calendar day, by integer arithmetic on the digits
-  (``mds.record_rules.parse_date``); DuckDB's ``strptime`` also takes
+  (``textvalues.parse_date``); DuckDB's ``strptime`` also takes
   ``2024-4-1`` and ``2024041``, and year 0000 as 1 BC.
 - MDScensus and each hours column: ASCII whitespace trimmed (DuckDB's
   DOUBLE parser skips it), then a decimal number, optionally signed, with an
@@ -33,15 +33,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from carecover.mds.record_rules import parse_date
 from carecover.pbj.columns import Header, hour_columns
 from carecover.pbj.publicfile.rules import Row, quarter_of
+from carecover.textvalues import number, parse_date
 
-__all__ = ["number", "read", "text_columns", "typed_columns", "values"]
+__all__ = ["read", "text_columns", "typed_columns", "values"]
 
-_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_NOT_FINITE = r"(?i)^[+-]?(?:nan|inf|infinity)$"
-_SPACE_END = r"^ | $"
 _SPACES = r"^ +| +$"
 _KEYS = ("provnum", "cy_qtr", "workdate", "mdscensus")
 
@@ -69,7 +66,8 @@ def _trimmed(text: Any) -> Any:
     import ibis
 
     # Only a value with a space at an end is rewritten: most are not.
-    trimmed = ibis.ifelse(text.re_search(_SPACE_END), text.re_replace(_SPACES, ""), text)
+    padded = text.startswith(" ") | text.endswith(" ")
+    trimmed = ibis.ifelse(padded, text.re_replace(_SPACES, ""), text)
     return trimmed.nullif("")
 
 
@@ -83,16 +81,6 @@ def _text(table: Any, header: Header, column: str) -> Any:
     names = [column if n == 0 else f"{column}__{n}" for n in range(len(positions))]
     texts = [_trimmed(table[name]) for name in names]
     return texts[0] if len(texts) == 1 else ibis.coalesce(*texts)
-
-
-def number(text: Any) -> Any:
-    """The float64 ``text`` spells (the module docstring's numbers), else NULL."""
-    import ibis
-
-    bare = text.strip()
-    spelled = bare.re_search(_NUMBER) | bare.re_search(_NOT_FINITE)
-    # The shape first: an engine's cast alone takes more (Spark: 1d, 1f; DuckDB: 1_000).
-    return ibis.ifelse(spelled, bare.try_cast("float64"), ibis.null("float64"))
 
 
 def read(table: Any, header: Header) -> tuple[Any, Row]:
