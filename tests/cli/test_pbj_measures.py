@@ -152,6 +152,8 @@ def test_measures_refuse_a_fractional_value_that_load_and_coverage_refuse(
     commands = [
         ("pbj", "measures", bad, "--format", "csv"),
         ("pbj", "measures", bad, "--format", "table"),
+        ("pbj", "measures", bad, "--format", "json"),
+        ("pbj", "measures", bad, "--daily", "--format", "csv"),
         ("pbj", "coverage", bad),
         ("pbj", "load", bad, "--db", tmp_path / "s.duckdb"),
     ]
