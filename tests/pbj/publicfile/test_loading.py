@@ -147,6 +147,25 @@ def test_quarantine_mode_keeps_bad_rows_with_reason_and_raw_text(con: Any) -> No
     assert raw.startswith("015008,")
 
 
+def test_the_careful_loader_types_text_as_the_spark_reader_does(con: Any, tmp_path: Path) -> None:
+    # The negative row sends the file to the careful loader, whose fields the
+    # shared text reader types (``text.read``): ``1_000`` and ``2024-4-4``,
+    # which DuckDB's own parsers read, are not a number and not a date.
+    lines = (FIXTURES / "negative_hours.csv").read_text().splitlines(keepends=True)
+    lines[3] = lines[3].replace(",24,24,0,", ",1_000,24,0,", 1)
+    lines.append(lines[1].replace(",20240401,", ",2024-4-4,"))
+    bad = tmp_path / "careful.csv"
+    bad.write_text("".join(lines))
+    result = load_file(con, bad, quarantine=True)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 3)
+    found = rows(con, "SELECT line, reason FROM quarantine ORDER BY line")
+    assert found == [
+        (3, "Hrs_RN: negative hours: -3"),
+        (4, "Hrs_RN: not a number: 1_000"),
+        (5, "WorkDate: not a date (YYYYMMDD or YYYY-MM-DD): 2024-4-4"),
+    ]
+
+
 def test_quarantine_mode_keeps_a_truncated_last_line(con: Any) -> None:
     result = load_file(con, FIXTURES / "truncated.csv", quarantine=True)
     assert (result.rows_loaded, result.rows_quarantined) == (2, 1)

@@ -13,7 +13,10 @@ always stop the file: which row is right cannot be decided here.
 
 Each file is first read by the fast typed scan (``publicfile.scan_view``);
 only when that finds a problem is it re-read line by line (``stage``), so
-messages and quarantine rows always carry exact line numbers.
+messages and quarantine rows always carry exact line numbers. The careful
+path's fields are typed by the text reader Spark uses (``text.read``,
+dates and numbers by ``textvalues``), so a bad file is refused with the
+same line and words on both engines.
 
 A nurse file's load marks its quarters as changed (``changes``) in its
 transaction; the stored quarterly measures are recomputed after the commit by
@@ -32,8 +35,8 @@ from typing import Any
 
 from carecover.errors import InputError
 from carecover.pbj.changes import mark_changed
-from carecover.pbj.columns import ID_COLUMNS, FileKind, hour_columns
-from carecover.pbj.publicfile.rules import Row, duplicate_day, marked, quarter_of, refusal
+from carecover.pbj.columns import FileKind, hour_columns
+from carecover.pbj.publicfile.rules import duplicate_day, marked, refusal
 from carecover.pbj.publicfile.scan import (
     Staged,
     fingerprint,
@@ -42,6 +45,7 @@ from carecover.pbj.publicfile.scan import (
     stage,
     view_problems,
 )
+from carecover.pbj.publicfile.text import read, text_columns
 from carecover.storefile import abort
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files", "loaded_before"]
@@ -68,59 +72,47 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _raw_select(staged: Staged) -> str:
+def _text_select(staged: Staged) -> str:
+    """The staged fields as the text reader takes them (``text.text_columns``), and the names.
+
+    The names (provname, city...) are only stored: trimmed, NULL when blank,
+    the first non-blank where header drift gives a column two positions.
+    """
+    header = staged.header
     parts = ["__line"]
-    for column, positions in staged.header.sources.items():
-        values = ", ".join(f"nullif(trim(c{p}), '')" for p in positions)
-        parts.append(f"coalesce({values}, NULL) AS {column}" if values else f"NULL AS {column}")
-    extra = ("hrs_admin_fn",) if staged.header.kind is FileKind.NON_NURSE else ()
-    for column in (*ID_COLUMNS, *hour_columns(staged.header.kind), *extra):
-        if column not in staged.header.sources:
-            parts.append(f"NULL::VARCHAR AS {column}")
+    for column in ("provname", "city", "state", "county_name", "county_fips", "hrs_admin_fn"):
+        if column == "hrs_admin_fn" and header.kind is not FileKind.NON_NURSE:
+            continue
+        values = ", ".join(f"nullif(trim(c{p}), '')" for p in header.sources.get(column, ()))
+        parts.append(
+            f"coalesce({values}, NULL) AS {column}" if values else f"NULL::VARCHAR AS {column}"
+        )
+    parts += [f'c{at} AS "{name}"' for name, at in text_columns(header).items()]
     return f"SELECT {', '.join(parts)} FROM {staged.table}"
 
 
-def _typed_sql(staged: Staged) -> str:
-    """The staged text and its typed values (the reader's conversions; no rule here)."""
-    hours = hour_columns(staged.header.kind)
-    casts = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS h_{c}" for c in hours)
-    return (
-        "SELECT *, "
-        "coalesce(try_strptime(workdate, '%Y%m%d'), try_strptime(workdate, '%Y-%m-%d'))::DATE"
-        " AS day, TRY_CAST(mdscensus AS DOUBLE) AS census, "
-        f"{casts} FROM ({_raw_select(staged)})"
-    )
-
-
 def _checked_sql(con: Any, staged: Staged) -> str:
-    """SQL of the staged rows marked by every loader rule (``loader_rules.marked``)."""
+    """SQL of the staged rows typed by ``text.read``, marked by every loader rule (``marked``)."""
     import ibis
 
     from carecover.pbj.store import ibis_connection, quiet_ibis
 
     kind = staged.header.kind
     hours = hour_columns(kind)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW pbj_typed AS {_typed_sql(staged)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW pbj_text AS {_text_select(staged)}")
     with quiet_ibis():
-        t = ibis_connection(con).table("pbj_typed")
-        t = t.mutate(quarter=quarter_of(t.cy_qtr))
-        text = ("cy_qtr", "workdate", "mdscensus", *hours)
-        row = Row(
-            provnum=t.provnum,
-            quarter=t.quarter,
-            day=t.day,
-            census=t.census,
-            hours={c: t[f"h_{c}"] for c in hours},
-            text={c: t[c] for c in text},
-        )
-        keep = [
-            "__line",
-            *("provnum", "provname", "city", "state", "county_name", "county_fips"),
-            *("quarter", "day", "census"),
-            *(f"h_{c}" for c in hours),
-            *(["hrs_admin_fn"] if kind is FileKind.NON_NURSE else []),
-        ]
-        checked = marked(t, row, kind).select(*keep, "reason", "field")
+        t, row = read(ibis_connection(con).table("pbj_text"), staged.header)
+        keep = {
+            "__line": t.__line,
+            "provnum": row.provnum,
+            **{c: t[c] for c in ("provname", "city", "state", "county_name", "county_fips")},
+            "quarter": row.quarter,
+            "day": row.day,
+            "census": row.census,
+            **{f"h_{c}": row.hours[c] for c in hours},
+            **({"hrs_admin_fn": t.hrs_admin_fn} if kind is FileKind.NON_NURSE else {}),
+        }
+        checked = marked(t, row, kind).select(**keep, reason="reason", field="field")
         return str(ibis.to_sql(checked, dialect="duckdb"))
 
 
@@ -233,7 +225,7 @@ def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) ->
             return staged
     staged = stage(con, path)
     con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked_sql(con, staged)}")
-    con.execute("DROP VIEW IF EXISTS pbj_typed")
+    con.execute("DROP VIEW IF EXISTS pbj_text")
     return staged
 
 

@@ -1,22 +1,25 @@
-"""Reading one CMS public-use file: a fast typed scan, and a careful line-by-line path.
+"""Reading one CMS public-use file on DuckDB: one typed scan, and a careful line-by-line path.
 
 Traps handled here (peers-and-public-files.md): cp1252 text (names with 0x92
 and 0x96) and UTF-8 with a byte-order mark; header drift (``columns``); a
 trailing empty column.
 
-- ``scan_view``: DuckDB reads the file in place, typed and in parallel (the
-  encoding told by ``filebytes``); a cp1252 file is first copied to UTF-8
-  (DuckDB's reader takes only UTF-8 and strict latin-1). ``view_problems``
-  counts rows breaking a loader rule.
-- ``measures_scan``: a leaner scan for ``pbj measures``: only the columns the
-  measures read, parsed the cheapest way; the loader rules it does not
-  enforce while reading are checked in the measures' own aggregate
-  (``measures.quarterly_expression(checked=True)``); the file is read in
-  place whatever its encoding (the columns read are ASCII).
-- ``stage``: the careful path, used when the fast one finds anything wrong.
+- ``typed_scan``: the one typed scan. DuckDB's CSV reader parses the file in
+  place and in parallel: identifiers as text, hours as DOUBLE, WorkDate and
+  MDScensus kept only when whole. Two views of it:
+  ``scan_view`` (every store column, for ``pbj load`` and the Ibis
+  measures; a cp1252 file is first copied to UTF-8 because names are read,
+  the encoding told by ``filebytes``; ``view_problems`` counts rows breaking
+  a loader rule) and ``measures_scan`` (the measures' columns, for
+  ``pbj measures``, read in place whatever the encoding: they are ASCII;
+  the loader rules ride in the measures' aggregate,
+  ``measures.quarterly_expression(checked=True)``).
+- ``stage``: the careful path, used when the scan finds anything wrong.
   The text is decoded in Python and re-written as UTF-8 with a leading
-  ``__line`` column; DuckDB's CSV reader parses it with rejected rows
-  captured, so every bad row can be named and quarantined.
+  ``__line`` column; DuckDB's CSV reader splits it into text fields with
+  rejected rows captured, so every bad row can be named and quarantined.
+  Its fields are typed by the Ibis text reader every engine shares
+  (``text.read``), as Spark types a file.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ __all__ = [
     "measures_scan",
     "scan_view",
     "stage",
+    "typed_scan",
     "utf8_copy",
     "view_problems",
 ]
@@ -188,15 +192,6 @@ def fingerprint(path: Path) -> tuple[str, str | None]:
     return digest.hexdigest(), None if bom else "cp1252"
 
 
-def _first_line(path: Path, encoding: str) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(65536)
-    if head.startswith(_BOM):
-        head = head[len(_BOM) :]
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    return line.decode(encoding, errors="replace")
-
-
 def utf8_copy(path: Path, workdir: Path) -> Path:
     """A UTF-8 copy of a cp1252 file in ``workdir`` (DuckDB reads only UTF-8 and strict latin-1).
 
@@ -215,12 +210,12 @@ def utf8_copy(path: Path, workdir: Path) -> Path:
 
 
 def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
-    """Expose a nurse or non-nurse file as ``view`` with the store's typed columns.
+    """Expose a nurse or non-nurse file as ``view`` with the store's typed columns (``typed_scan``).
 
     Nothing is read yet: DuckDB scans the file when the view is queried (a
     cp1252 file is first copied to UTF-8 in ``workdir``, which must outlive
-    the view). A malformed row then raises a DuckDB error; ``view_problems``
-    finds the rest.
+    the view: its names are read). A malformed row then raises a DuckDB
+    error; ``view_problems`` finds the rest.
     """
     name = str(path)
     check_public_head(path)
@@ -229,45 +224,9 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
         decode(path.read_bytes(), file=name)  # raises the precise error
         raise InputError("cannot read this file's encoding", file=name)
     readable = utf8_copy(path, workdir) if encoding == "cp1252" else path
-    names = next(csv.reader([_first_line(path, encoding)]))
-    header = normalise_header(names, file=name)
-    hours = set(hour_columns(header.kind))
-    types = {}
-    for column, positions in header.sources.items():
-        for p in positions:
-            types[p] = "DOUBLE" if column in hours or column == "mdscensus" else "VARCHAR"
-    columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
-
-    def pick(column: str, cast: str) -> str:
-        positions = header.sources.get(column, ())
-        if not positions:
-            return f"NULL::{cast} AS {column}"
-        values = [f"c{p}" if cast == "DOUBLE" else f"nullif(trim(c{p}), '')" for p in positions]
-        return f"coalesce({', '.join(values)}, NULL) AS {column}"
-
-    select = [pick(c, "VARCHAR") for c in ID_COLUMNS if c not in ("workdate", "mdscensus")]
-    select.append(
-        "coalesce(try_strptime(trim(" + _col(header, "workdate") + "), '%Y%m%d'), "
-        "try_strptime(trim(" + _col(header, "workdate") + "), '%Y-%m-%d'))::DATE AS workdate"
-    )
-    census = pick("mdscensus", "DOUBLE").removesuffix(" AS mdscensus")
-    # A fractional census becomes NULL, which view_problems counts.
-    select.append(f"CASE WHEN {census} = floor({census}) THEN {census}::INTEGER END AS mdscensus")
-    select += [pick(c, "DOUBLE") for c in hour_columns(header.kind)]
-    quoted = str(readable).replace("'", "''")
-    # CY_Qtr as written (trimmed): the rules read it through ``loader_rules.quarter_of``.
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(select)}, "
-        f"trim({_col(header, 'cy_qtr')}) AS cy_qtr "
-        f"FROM read_csv('{quoted}', header = true, auto_detect = false, delim = ',', "
-        f"quote = '\"', escape = '\"', strict_mode = true, "
-        f"columns = {{{columns}}})"
-    )
+    header, select = typed_scan(path, readable=readable)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select}")
     return header
-
-
-def _col(header: Header, column: str) -> str:
-    return f"c{header.sources[column][0]}"
 
 
 def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
@@ -334,23 +293,40 @@ def view_problems(con: Any, view: str, kind: FileKind) -> int:
 
 
 def measures_scan(path: Path) -> tuple[Header, str]:
-    """The file's header and a SELECT of the columns the measures read, typed by DuckDB.
+    """The file's header and a SELECT of what the measures read (``typed_scan``).
 
-    Every hours column is read: the ``_emp`` ones only for the loader rules.
-
-    Parsed the cheapest way: a WorkDate of eight digits is read as a number
-    (``strptime`` on text is the costliest step of the typed scan), MDScensus
-    as a number, identifiers as they are. Anything unusual (an ISO date in
-    a mostly-YYYYMMDD file, a census of ``49.5``, a padded CCN) makes DuckDB
-    raise or fails the measures' checks, and the caller falls back to the
-    careful loader. Both are read as DOUBLE and kept only when whole: DuckDB
-    reads ``49.5`` in an INTEGER column as 50, and ``20240101.6`` as the next
-    day, without a word (NULL instead breaks a loader rule).
+    The columns of the measures' source: provnum, ``quarter`` (CY_Qtr as
+    written, trimmed), workdate, mdscensus and every hours column (the
+    ``_emp`` ones only for the loader rules). DuckDB reads only these.
 
     The file is read in place whatever its encoding: every column read here
     is ASCII in a valid file, and DuckDB checks UTF-8 only in the columns it
     reads, so the caller must check the encoding
     (``filebytes.read_file_bytes``), which it can do while DuckDB reads.
+    """
+    header, select = typed_scan(path)
+    hours = ", ".join(hour_columns(header.kind))
+    columns = f"provnum, cy_qtr AS quarter, workdate, mdscensus, {hours}"
+    return header, f"SELECT {columns} FROM ({select})"
+
+
+def typed_scan(path: Path, *, readable: Path | None = None) -> tuple[Header, str]:
+    """The one typed DuckDB scan of a daily public file: its header and a SELECT of its rows.
+
+    Columns: the store's identifiers and ``cy_qtr`` as written (trimmed,
+    NULL when blank; the first non-blank where header drift gives a column
+    two positions), ``workdate`` (DATE), ``mdscensus`` (INTEGER) and every hours column
+    (DOUBLE), parsed by DuckDB's CSV reader in parallel. ``readable`` is the
+    file DuckDB reads (a UTF-8 copy of a cp1252 file, when names are read).
+
+    Parsed the cheapest way: a WorkDate of eight digits (told from the first
+    row) is read as a number (``strptime`` on text is the costliest step),
+    else as ``YYYY-MM-DD``. WorkDate and MDScensus are read as DOUBLE and
+    kept only when whole: DuckDB reads ``49.5`` in an INTEGER column as 50,
+    and ``20240101.6`` as the next day, without a word; NULL instead breaks
+    a loader rule. Anything unusual (an ISO date in a mostly-``YYYYMMDD``
+    file, an impossible day) makes DuckDB raise or breaks a rule, and the
+    caller reads the file with the careful loader, which names the row.
     """
     name = str(path)
     check_public_head(path)
@@ -371,11 +347,12 @@ def measures_scan(path: Path) -> tuple[Header, str]:
         types[date_at] = "DOUBLE"
     columns = ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(len(names)))
 
-    def pick(column: str) -> str:
+    def pick(column: str, typed: bool) -> str:
         positions = header.sources.get(column, ())
         if not positions:
-            return f"NULL::DOUBLE AS {column}"
-        return f"coalesce({', '.join(f'c{p}' for p in positions)}, NULL) AS {column}"
+            return f"NULL::{'DOUBLE' if typed else 'VARCHAR'} AS {column}"
+        values = [f"c{p}" if typed else f"nullif(trim(c{p}), '')" for p in positions]
+        return f"coalesce({', '.join(values)}, NULL) AS {column}"
 
     def whole(value: str, cast: str) -> str:
         return f"CASE WHEN {value} = floor({value}) THEN {value}::{cast} END"
@@ -386,15 +363,15 @@ def measures_scan(path: Path) -> tuple[Header, str]:
         if compact
         else f"try_strptime(trim(c{date_at}), '%Y-%m-%d')::DATE"
     )
-    census = pick("mdscensus").removesuffix(" AS mdscensus")
-    select = [
-        pick("provnum"),
-        f"c{header.sources['cy_qtr'][0]} AS quarter",
+    census = pick("mdscensus", True).removesuffix(" AS mdscensus")
+    # CY_Qtr among them, as written: the rules read it through ``rules.quarter_of``.
+    select = [pick(c, False) for c in ID_COLUMNS if c not in ("workdate", "mdscensus")]
+    select += [
         f"{workdate} AS workdate",
         f"{whole(census, 'INTEGER')} AS mdscensus",
-        *(pick(c) for c in hours),
+        *(pick(c, True) for c in hours),
     ]
-    quoted = name.replace("'", "''")
+    quoted = str(readable or path).replace("'", "''")
     sql = (
         f"SELECT {', '.join(select)} FROM read_csv('{quoted}', header = true, "
         "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
