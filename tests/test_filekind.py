@@ -19,6 +19,7 @@ from carecover.filekind import (
     require_xml,
     sniff,
     sniff_bytes,
+    utf8_copy,
     zip_members,
 )
 
@@ -150,3 +151,19 @@ def test_a_truncated_zip_is_not_readable(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:30])
     with pytest.raises(InputError, match="not a readable ZIP"):
         zip_members(path, LIMITS)
+
+
+def test_a_utf8_copy_of_windows_1252_reads_as_its_characters(tmp_path: Path) -> None:
+    source = tmp_path / "names.csv"
+    source.write_bytes("a,b\n1,CAFÉ – O’HARA\n".encode("cp1252"))
+    copy = utf8_copy(source, tmp_path / "copy.csv")
+    assert copy.read_text(encoding="utf-8") == "a,b\n1,CAFÉ – O’HARA\n"
+
+
+def test_a_byte_windows_1252_lacks_is_named_by_file_and_line(tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    # Past the first chunk, so the line counts the chunks before it too.
+    source.write_bytes(b"a,b\n" + b"1,x\n" * 2_000_000 + b"2,\x81\n")
+    with pytest.raises(InputError) as caught:
+        utf8_copy(source, tmp_path / "copy.csv")
+    assert str(caught.value) == f"{source}:2000002: cannot decode byte 0x81 as Windows-1252"

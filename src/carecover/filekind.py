@@ -24,6 +24,10 @@ encrypted members, members of another kind, and sizes or compression ratios
 over ``ZipLimits`` (a zip bomb is refused from its headers; readers still
 count the bytes a member actually yields).
 
+``utf8_copy`` writes a UTF-8 copy of Windows-1252 text, for a reader that
+takes only UTF-8 (DuckDB's CSV reader), naming the line of a byte
+Windows-1252 lacks.
+
 ``declares_doctype`` looks for a DOCTYPE or entity declaration in the
 *decoded* start of a document, so a UTF-16 file cannot hide one from a
 byte search; XML parsers then check the parsed document's own DOCTYPE as a
@@ -50,11 +54,13 @@ __all__ = [
     "require_xml",
     "sniff",
     "sniff_bytes",
+    "utf8_copy",
     "zip_members",
 ]
 
 # Bytes read to tell a file's kind (and to look for a DOCTYPE).
 HEAD_BYTES = 64 * 1024
+_CHUNK = 1 << 22
 
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.
@@ -300,3 +306,27 @@ def _check_member(where: str, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
             f" limit of {limits.max_compression_ratio:,.0f}:1 (a possible zip bomb)",
             file=where,
         )
+
+
+def utf8_copy(path: Path, target: Path) -> Path:
+    """``target``, written as a UTF-8 copy of the Windows-1252 text at ``path``.
+
+    A byte Windows-1252 lacks (0x81, 0x8d, 0x8f, 0x90, 0x9d) is an
+    ``InputError`` naming the file and its line; ``target`` is then partial
+    and the caller's to remove (it lives in the caller's scratch folder).
+    """
+    lines = 0
+    with path.open("rb") as source, target.open("wb") as out:
+        # One byte a character: any chunk boundary is safe.
+        while chunk := source.read(_CHUNK):
+            try:
+                out.write(chunk.decode("cp1252").encode("utf-8"))
+            except UnicodeDecodeError as error:
+                line = lines + chunk[: error.start].count(b"\n") + 1
+                raise InputError(
+                    f"cannot decode byte 0x{chunk[error.start]:02x} as Windows-1252",
+                    file=str(path),
+                    line=line,
+                ) from None
+            lines += chunk.count(b"\n")
+    return target

@@ -15,6 +15,7 @@ from typing import Any
 
 from carecover.engines.seam import EngineName, Schema
 from carecover.errors import InputError
+from carecover.filekind import utf8_copy
 
 __all__ = [
     "PARAMETERS",
@@ -36,7 +37,6 @@ __all__ = [
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _names = count()
 _scratch = threading.local()
-_CHUNK = 1 << 22
 _CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
 
 
@@ -265,14 +265,7 @@ class DuckDBEngine:
             raise ValueError(f"unknown text encoding {encoding!r} (utf-8 or cp1252)")
         if self.scratch is None:
             self.scratch = tempfile.TemporaryDirectory(prefix="carecover-text-")
-        copy = Path(self.scratch.name) / f"{next(_names)}.csv"
-        try:
-            with path.open("rb") as source, copy.open("wb") as out:
-                # One byte a character: any chunk boundary is safe.
-                while chunk := source.read(_CHUNK):
-                    out.write(chunk.decode("cp1252").encode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise InputError(f"not Windows-1252 text ({error.reason})", file=str(path)) from None
+        copy = utf8_copy(path, Path(self.scratch.name) / f"{next(_names)}.csv")
         self.copies[str(copy)] = path
         return copy
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,21 @@ def test_the_encoding_does_not_depend_on_where_chunks_split_a_character(tmp_path
     cp1252.write_bytes(HEADER + "015009,ÉTÉ €,20240401,8,8\n".encode("cp1252"))
     for chunk in range(1, 12):
         assert read_file_bytes(cp1252, chunk=chunk) == FileBytes("cp1252"), chunk
+
+
+@pytest.mark.parametrize("data", [HEADER + b"015009,CAF\x81,20240401,8,8\n", b"\xff\xfeP\x00R\x00"])
+def test_the_digest_is_of_every_byte_whatever_the_encoding(tmp_path: Path, data: bytes) -> None:
+    # Unknown encodings stop the encoding pass early: the digest still reads on.
+    path = _file(tmp_path, data * 50_000)
+    for chunk in (7, 1 << 22):
+        found = read_file_bytes(path, chunk=chunk, sha256=True)
+        assert found.encoding is None
+        assert found.sha256 == hashlib.sha256(data * 50_000).hexdigest()
+
+
+def test_the_digest_is_only_read_when_asked_for(tmp_path: Path) -> None:
+    path = _file(tmp_path, HEADER)
+    assert read_file_bytes(path).sha256 is None
+    assert read_file_bytes(path, sha256=True) == FileBytes(
+        "utf-8", hashlib.sha256(HEADER).hexdigest()
+    )

@@ -16,7 +16,7 @@ reads the file on every thread.
 
 Encodings, as the daily loader reads them (``publicfile``): a file whose
 first bytes are not UTF-8 is copied to UTF-8 as Windows-1252 first
-(``publicfile.utf8_copy``); a file that starts as UTF-8 is scanned in place,
+(``filekind.utf8_copy``); a file that starts as UTF-8 is scanned in place,
 and when DuckDB meets a byte further on that is not UTF-8 the whole file's
 encoding is told (``filebytes``): a Windows-1252 file is copied and scanned
 again, anything else is refused naming the line of the bad byte
@@ -42,9 +42,10 @@ from typing import Any, NoReturn
 from carecover.csvrecords import records
 from carecover.engines.duckdb import rows_of_sql, sql_of, text_sql
 from carecover.errors import InputError
+from carecover.filekind import utf8_copy
 from carecover.pbj.employees.rules import FIELDS, first_problem, latest, read, summary, values
 from carecover.pbj.publicfile.filebytes import read_file_bytes
-from carecover.pbj.publicfile.scan import decode, utf8_copy
+from carecover.pbj.publicfile.scan import decode
 
 __all__ = [
     "NOTHING",
@@ -122,7 +123,7 @@ def _read_and_checked(
     """The file DuckDB read (``path`` or its UTF-8 copy) and the check's summary rows."""
     import duckdb
 
-    readable = path if utf8 else utf8_copy(path, workdir)
+    readable = path if utf8 else utf8_copy(path, workdir / f"{path.stem}.utf8.csv")
     try:
         return readable, _scanned(con, view, readable, width, at)
     except duckdb.Error as error:
@@ -134,7 +135,7 @@ def _read_and_checked(
             decode(path.read_bytes(), file=str(path))  # raises the error naming the line
             raise InputError("neither UTF-8 nor Windows-1252 text", file=str(path))
         if encoding == "cp1252":
-            readable = utf8_copy(path, workdir)
+            readable = utf8_copy(path, workdir / f"{path.stem}.utf8.csv")
             try:
                 return readable, _scanned(con, view, readable, width, at)
             except duckdb.Error as error:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from carecover.pbj.employees.detail import COLUMNS, checked_files, read_employee_detail
+from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.loading import LoadResult, loaded_before
-from carecover.pbj.publicfile.scan import fingerprint
 from carecover.storefile import abort
 
 __all__ = ["KIND", "TABLE", "create_employee_table", "load_employee_detail", "stored_rows"]
@@ -51,7 +51,7 @@ def create_employee_table(con: Any) -> None:
 def load_employee_detail(con: Any, path: str | Path) -> LoadResult:
     """Load one Employee Detail file into the store, atomically and idempotently."""
     file = Path(path)
-    digest, _ = fingerprint(file)
+    digest = str(read_file_bytes(file, sha256=True).sha256)
     if (done := loaded_before(con, file, digest)) is not None:
         return done
     names = ", ".join(COLUMNS)

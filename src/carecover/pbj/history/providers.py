@@ -26,7 +26,7 @@ from typing import Any
 
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.publicfile.scan import fingerprint
+from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.storefile import abort
 
 __all__ = [
@@ -140,7 +140,7 @@ def load_provider_release(con: Any, path: str | Path) -> tuple[str, int, bool]:
     from carecover.rating.providerfile import read_provider_info
 
     file = Path(path)
-    digest, _ = fingerprint(file)
+    digest = read_file_bytes(file, sha256=True).sha256
     con.execute(PROVIDER_DDL)
     seen = con.execute("SELECT quarters FROM loaded_files WHERE sha256 = ?", [digest]).fetchall()
     if seen:

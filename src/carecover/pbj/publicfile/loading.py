@@ -36,10 +36,10 @@ from typing import Any
 from carecover.errors import InputError
 from carecover.pbj.changes import mark_changed
 from carecover.pbj.columns import FileKind, hour_columns
+from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.rules import duplicate_day, marked, refusal
 from carecover.pbj.publicfile.scan import (
     Staged,
-    fingerprint,
     scan_view,
     scanned_rows,
     stage,
@@ -262,7 +262,8 @@ def loaded_before(con: Any, file: Path, digest: str) -> LoadResult | None:
 def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadResult:
     """Load one Daily Nurse or Non-Nurse Staffing file into the store, atomically."""
     file = Path(path)
-    digest, encoding = fingerprint(file)
+    found = read_file_bytes(file, sha256=True)
+    digest, encoding = str(found.sha256), found.encoding
     if (done := loaded_before(con, file, digest)) is not None:
         return done
     try:

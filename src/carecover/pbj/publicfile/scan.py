@@ -24,7 +24,6 @@ trailing empty column.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from carecover.errors import InputError
+from carecover.filekind import utf8_copy
 from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, normalise_header
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.head import check_public_head
@@ -42,17 +42,14 @@ from carecover.pbj.publicfile.rules import Row, broken, broken_group, quarter_of
 __all__ = [
     "Staged",
     "decode",
-    "fingerprint",
     "measures_scan",
     "scan_view",
     "stage",
     "typed_scan",
-    "utf8_copy",
     "view_problems",
 ]
 
 _BOM = b"\xef\xbb\xbf"
-_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -155,60 +152,6 @@ def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
     return Staged(name, digest, header, table, lines, unreadable)
 
 
-def fingerprint(path: Path) -> tuple[str, str | None]:
-    """SHA-256 of the file, and the encoding DuckDB can read it in.
-
-    The encoding is ``utf-8`` (with or without BOM) or ``cp1252``, or
-    ``None`` when only the careful path can tell what is wrong (NUL bytes, a
-    BOM followed by bad UTF-8).
-    """
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    first = True
-    bom = False
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            if first:
-                bom = chunk.startswith(_BOM)
-                if b"\x00" in chunk[:65536]:
-                    utf8 = bom = False
-                    first = False
-                    return digest.hexdigest(), None
-                first = False
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    if utf8:
-        return digest.hexdigest(), "utf-8"
-    return digest.hexdigest(), None if bom else "cp1252"
-
-
-def utf8_copy(path: Path, workdir: Path) -> Path:
-    """A UTF-8 copy of a cp1252 file in ``workdir`` (DuckDB reads only UTF-8 and strict latin-1).
-
-    A byte cp1252 lacks is an ``InputError`` naming its line (``decode``).
-    """
-    target = workdir / f"{path.stem}.utf8.csv"
-    try:
-        with path.open("rb") as source, target.open("wb") as out:
-            # cp1252 is one byte per character: any chunk boundary is safe.
-            while chunk := source.read(_CHUNK):
-                out.write(chunk.decode("cp1252").encode("utf-8"))
-    except UnicodeDecodeError:
-        decode(path.read_bytes(), file=str(path))  # raises the error naming the line
-        raise
-    return target
-
-
 def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     """Expose a nurse or non-nurse file as ``view`` with the store's typed columns (``typed_scan``).
 
@@ -223,7 +166,8 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     if encoding is None:
         decode(path.read_bytes(), file=name)  # raises the precise error
         raise InputError("cannot read this file's encoding", file=name)
-    readable = utf8_copy(path, workdir) if encoding == "cp1252" else path
+    copy = workdir / f"{path.stem}.utf8.csv"
+    readable = utf8_copy(path, copy) if encoding == "cp1252" else path
     header, select = typed_scan(path, readable=readable)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select}")
     return header
