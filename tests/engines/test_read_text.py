@@ -86,3 +86,35 @@ def test_a_quoted_line_break_stays_in_its_field(engine: Engine, tmp_path: Path) 
     table = engine.read_text(path, {"a": 0, "note": 1, "b": 2}, width=3, order="seq")
     found = [(r["a"], r["note"], r["b"]) for r in rows(engine, table, "seq")]
     assert found == [("1", "two\nlines", "x"), ("2", "one", "y")]
+
+
+def test_a_kept_table_is_not_read_from_its_file_again(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "kept.csv"
+    path.write_text("A,B\n1,x\n2,y\n3,z\n", encoding="utf-8")
+    text = engine.read_text(path, {"a": 0, "b": 1}, width=2)
+    kept = engine.kept(text.mutate(n=text.a.cast("int64") * 10))
+    first = engine.to_rows(kept.order_by("n"))
+    # Kept: the file's new text is not read (the first query filled Spark's cache).
+    path.write_text("A,B\n9,q\n", encoding="utf-8")
+    assert engine.to_rows(kept.order_by("n")) == first
+    assert [r["n"] for r in first] == [10, 20, 30]
+    assert engine.to_rows(kept.aggregate(total=kept.n.sum())) == [{"total": 60}]
+
+
+def test_a_kept_table_of_an_unreadable_file_is_an_input_error(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("A,B,C\n1,2,3\n4,5\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not readable CSV") as caught:
+        engine.to_rows(engine.kept(engine.read_text(path, {"a": 0}, width=3)))
+    assert caught.value.file == str(path)
+
+
+def test_a_kept_table_reads_records_spanning_lines(engine: Engine, tmp_path: Path) -> None:
+    # Spark reads such a file again as one stream, and plans what it kept again.
+    path = tmp_path / "breaks.csv"
+    path.write_text('A,NOTE\n1,"two\nlines"\n2,one\n', encoding="utf-8")
+    kept = engine.kept(engine.read_text(path, {"a": 0, "note": 1}, width=2, order="seq"))
+    found = [(r["a"], r["note"]) for r in rows(engine, kept, "seq")]
+    assert found == [("1", "two\nlines"), ("2", "one")]

@@ -276,12 +276,26 @@ class DuckDBEngine:
         with quiet():
             return self.backend.table(name)
 
+    def kept(self, table: Any) -> Any:
+        """``table`` computed now into a temporary table (see ``Engine.kept``)."""
+        name = f"kept_{next(_names)}"
+        with self._csv_errors():
+            self.backend.con.execute(f"CREATE TEMP TABLE {name} AS {sql_of(table)}")
+        with quiet():
+            return self.backend.table(name)
+
     def to_arrow(self, expr: Any) -> Any:
         """Execute ``expr`` on DuckDB into Arrow (a file not readable as CSV: ``InputError``)."""
+        with self._csv_errors():
+            return arrow_of(expr)
+
+    @contextmanager
+    def _csv_errors(self) -> Iterator[None]:
+        """DuckDB's error for a file it cannot read as CSV, as an ``InputError`` naming it."""
         import duckdb
 
         try:
-            return arrow_of(expr)
+            yield
         except duckdb.InvalidInputException as error:
             said = str(error)
             found = _CSV_FILE.search(said)

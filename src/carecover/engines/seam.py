@@ -60,6 +60,15 @@ class Engine(Protocol):
         """An Arrow table as an Ibis table of this engine."""
         ...
 
+    def kept(self, table: Any) -> Any:
+        """``table`` computed once for the queries that follow: they do not read its sources again.
+
+        The engine keeps it as it keeps data (DuckDB: a temporary table;
+        Spark: its cache, spilling to disk). An unreadable source raises
+        ``InputError`` as ``to_arrow`` would, here or when first run.
+        """
+        ...
+
     def to_arrow(self, expr: Any) -> Any:
         """Execute ``expr`` and return an Arrow table."""
         ...

@@ -66,6 +66,8 @@ class SparkEngine:
     name: EngineName = EngineName.SPARK
     texts: dict[str, _Text] = field(default_factory=dict, repr=False)
     streams: set[str] = field(default_factory=set, repr=False)  # texts read with multiLine
+    # ``kept`` views: their SQL and cached frame, made again after a text is read again.
+    keeps: dict[str, tuple[str, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, master: str, *, partitions: int | None = None) -> SparkEngine:
@@ -181,11 +183,26 @@ class SparkEngine:
             )
         for name in again:
             self._define_text(name, stream=True)
+        # A kept frame's plan read the text the first way: plan it again.
+        for name, (sql, frame) in list(self.keeps.items()):
+            frame.unpersist()
+            self._keep(name, sql)
         return True
 
     def from_arrow(self, table: Any) -> Any:
         """An Arrow table as a Spark table (nulls stay nulls)."""
         return self._view(self.session.createDataFrame(table))
+
+    def kept(self, table: Any) -> Any:
+        """``table`` in Spark's cache, filled by the first query that runs it (``Engine.kept``)."""
+        name = f"carecover_kept_{next(_names)}"
+        self._keep(name, str(self.backend.compile(table)))
+        return self.backend.table(name)
+
+    def _keep(self, name: str, sql: str) -> None:
+        frame = self.session.sql(sql).cache()
+        frame.createOrReplaceTempView(name)
+        self.keeps[name] = (sql, frame)
 
     def _view(self, frame: Any) -> Any:
         name = f"carecover_{next(_names)}"
