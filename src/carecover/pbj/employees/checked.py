@@ -9,8 +9,9 @@ the error:
    UTF-8 or Windows-1252, which the engine is told; anything else is refused
    naming the line of the first bad byte).
 2. The engine reads the file's text (``read_text``), numbering rows in file
-   order (``record``: growing, not consecutive), and counts the rows that
-   break a rule in one pass.
+   order (``record``: growing, not consecutive), keeps the typed rows with
+   their test (``rules.tested``, ``Engine.kept``: the measures read them, not
+   the text again) and counts the rows that break a rule in one pass.
 3. A bad row stops the file: the first in file order, its field and message,
    and its line, found as ``scan.check`` finds it (its number, counted by the
    engine; then the file's lines, counted, or read line by line). A file the
@@ -30,7 +31,7 @@ from typing import Any
 
 from carecover.engines.seam import Engine
 from carecover.errors import InputError
-from carecover.pbj.employees.rules import first_problem, read, summary
+from carecover.pbj.employees.rules import first_problem, read, summary, tested
 from carecover.pbj.employees.scan import NOTHING, line_count, name_line
 from carecover.pbj.publicfile.checked import text_encoding
 
@@ -38,17 +39,19 @@ __all__ = ["read_checked"]
 
 
 def read_checked(engine: Engine, path: Path, width: int, at: Mapping[str, int]) -> Any:
-    """The text of ``path`` on ``engine`` with ``record``, every row checked, or ``InputError``.
+    """The typed rows of ``path`` on ``engine`` (``rules.tested``, with ``record``), else an error.
 
     ``width``: the header's field count; ``at``: each field's position in it.
-    The table's rows are read again when it is run (``rules.read`` types them).
+    Every row is checked. The typed rows are kept by the engine
+    (``Engine.kept``): the check reads the file, later queries what was kept.
     """
     file = str(path)
     encoding = text_encoding(path)
     table = engine.read_text(path, at, width=width, encoding=encoding, order="record")
     t, row = read(table)
     try:
-        groups = engine.to_rows(summary(t, row))
+        rows = engine.kept(tested(t, row, "record"))
+        groups = engine.to_rows(summary(rows))
     except InputError as error:
         name_line(path, file, width, None, encoding=encoding)  # raises naming the line
         raise InputError(error.reason + NOTHING, file=file) from None
@@ -63,4 +66,4 @@ def read_checked(engine: Engine, path: Path, width: int, at: Mapping[str, int]) 
         else:
             line = name_line(path, file, width, number, encoding=encoding)
         raise InputError(first["reason"] + NOTHING, file=file, line=line, field=first["field"])
-    return table
+    return rows

@@ -52,7 +52,7 @@ from carecover.csvrecords import check_header_width, records
 from carecover.engines.seam import Engine, EngineName
 from carecover.errors import InputError
 from carecover.filekind import HEAD_BYTES, require_text
-from carecover.pbj.employees.rules import FIELDS, latest, read, values
+from carecover.pbj.employees.rules import FIELDS, latest
 from carecover.pbj.publicfile.scan import decode
 
 __all__ = [
@@ -271,8 +271,7 @@ def employee_table(engine: Engine, paths: Sequence[Path]) -> Any:
     parts = []
     for index, path in enumerate(files):
         header, _ = _header(path)
-        text = read_checked(engine, path, len(header), _header_positions(path, header))
-        t, row = read(text)
-        parts.append(t.select(**values(row), seq=t.record + index * _FILE_STRIDE))
+        rows = read_checked(engine, path, len(header), _header_positions(path, header))
+        parts.append(rows.select(*COLUMNS, seq=rows.record + index * _FILE_STRIDE))
     every = parts[0] if len(parts) == 1 else ibis.union(*parts)
     return latest(every).select(*COLUMNS)

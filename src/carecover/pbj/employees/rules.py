@@ -69,6 +69,7 @@ __all__ = [
     "read",
     "rules",
     "summary",
+    "tested",
     "values",
 ]
 
@@ -352,19 +353,27 @@ def first_broken(table: Any, row: Row) -> Any:
     )
 
 
-def summary(table: Any, row: Row) -> Any:
+def tested(table: Any, row: Row, *keep: str) -> Any:
+    """The typed values of ``table``'s rows (``values``), ``keep``'s columns and ``bad``.
+
+    ``table`` and ``row`` as ``read`` gives them; ``bad``: the row breaks a
+    rule (``broken``).
+    """
+    return table.select(*keep, **values(row), bad=broken(row))
+
+
+def summary(rows: Any) -> Any:
     """The check of a file in one pass: ``bad`` and ``records`` per facility-quarter.
 
-    ``table`` and ``row`` as ``read`` gives them. The bad rows are one group
-    with NULL keys, so the good rows' facility-quarters come with the count.
+    ``rows`` as ``tested`` gives them. The bad rows are one group with NULL
+    keys, so the good rows' facility-quarters come with the count.
     """
     import ibis
 
-    m = table.mutate(bad=broken(row), ccn=row.text["provnum"], qtr=row.quarter)
-    return m.group_by(
-        provnum=ibis.ifelse(m.bad, ibis.null("string"), m.ccn),
-        quarter=ibis.ifelse(m.bad, ibis.null("string"), m.qtr),
-    ).aggregate(bad=m.count(where=m.bad), records=m.count())
+    return rows.group_by(
+        provnum=ibis.ifelse(rows.bad, ibis.null("string"), rows.provnum),
+        quarter=ibis.ifelse(rows.bad, ibis.null("string"), rows.quarter),
+    ).aggregate(bad=rows.count(where=rows.bad), records=rows.count())
 
 
 def first_problem(table: Any, row: Row) -> Any:

@@ -43,7 +43,15 @@ from carecover.csvrecords import records
 from carecover.engines.duckdb import rows_of_sql, sql_of, text_sql
 from carecover.errors import InputError
 from carecover.filekind import utf8_copy
-from carecover.pbj.employees.rules import FIELDS, first_problem, latest, read, summary, values
+from carecover.pbj.employees.rules import (
+    FIELDS,
+    first_problem,
+    latest,
+    read,
+    summary,
+    tested,
+    values,
+)
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.scan import decode
 
@@ -99,7 +107,7 @@ def _summary_sql() -> str:
     """One row per facility-quarter of the good rows (and one for the bad ones, NULL keys)."""
     import ibis
 
-    return sql_of(summary(*read(ibis.table(_TEXT, name=f"{_FILE}_0"))))
+    return sql_of(summary(tested(*read(ibis.table(_TEXT, name=f"{_FILE}_0")))))
 
 
 @cache
