@@ -56,6 +56,7 @@ from typing import Any
 from carecover.pbj.calendar import QUARTER_SPELLING
 from carecover.pbj.codes import EMPLOYEE_ID_CHARACTERS, job_titles, pay_types
 from carecover.pbj.timeclock.shifts import daily_caps
+from carecover.textvalues import number, parse_date
 
 __all__ = [
     "FIELDS",
@@ -87,11 +88,7 @@ FIELDS = (
 KEY = tuple(name for name in FIELDS if name != "hours")
 _CCN = r"^[0-9A-Za-z]{6}$"
 _PLAIN_QUARTER = r"^[0-9]{4}Q[1-4]$"
-_COMPACT_DATE = r"^[0-9]{8}$"
-_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DIGITS = r"^[0-9]+$"
-_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_NOT_FINITE = r"(?i)^[+-]?(?:nan|inf|infinity)$"
 _BLANK_END = r"^[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]$"  # what Ibis's strip removes
 _SHOWN = 40  # a longer value is shortened in a message (a 10 MB field is not echoed)
 
@@ -140,20 +137,10 @@ def _quarter(text: Any) -> Any:
 
 
 def _day(text: Any) -> Any:
-    """The date ``text`` holds as ``YYYYMMDD`` or ``YYYY-MM-DD``, else NULL."""
-    import ibis
-
-    iso = ibis.cases(
-        (
-            text.re_search(_COMPACT_DATE),
-            text.substr(0, 4) + "-" + text.substr(4, 2) + "-" + text.substr(6, 2),
-        ),
-        (text.re_search(_ISO_DATE), text),
-        else_=ibis.null("string"),
-    )
-    # The shape is checked first: a cast alone would take 2024-4-5 or a time of day.
-    # Year 0 is none (some engines read it as 1 BC).
-    return ibis.ifelse(iso.left(4) != "0000", iso.try_cast("date"), ibis.null("date"))
+    """The date ``text`` holds as ``YYYYMMDD`` or ``YYYY-MM-DD``, else NULL (``textvalues``)."""
+    # The shape first, then a real day of year 1 or later: a cast alone would
+    # take 2024-4-5 or a time of day, and some engines read year 0 as 1 BC.
+    return parse_date(text)[0]
 
 
 def _code(text: Any) -> Any:
@@ -163,11 +150,8 @@ def _code(text: Any) -> Any:
 
 
 def _hours(text: Any) -> Any:
-    import ibis
-
-    number = text.re_search(_NUMBER) | text.re_search(_NOT_FINITE)
-    value = ibis.ifelse(number, text.try_cast("float64"), ibis.null("float64"))
-    return value + 0.0  # -0 is 0
+    """The hours ``text`` spells (``textvalues.number``), else NULL."""
+    return number(text) + 0.0  # -0 is 0
 
 
 def read(table: Any) -> tuple[Any, Row]:
