@@ -73,8 +73,24 @@ def browser(django_db_setup: None) -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture
+def _no_request_until_flushed() -> Iterator[None]:
+    """Set up before the database, torn down after its flush: lets requests run again.
+
+    ``_append_only_rows_cleared`` takes ``_REQUESTS`` and keeps it through
+    pytest-django's flush (a late request on the shared SQLite connection
+    made the flush fail: "database table is locked"); this releases it.
+    """
+    yield
+    if _CLEANING.is_set():
+        _CLEANING.clear()
+        _REQUESTS.release()
+
+
 @pytest.fixture(autouse=True)
-def _append_only_rows_cleared(transactional_db: None) -> Iterator[None]:
+def _append_only_rows_cleared(
+    _no_request_until_flushed: None, transactional_db: None
+) -> Iterator[None]:
     """Empty append-only tables after a test so that pytest-django's flush succeeds.
 
     The live server needs committed data, hence a flushed (transactional)
@@ -86,8 +102,11 @@ def _append_only_rows_cleared(transactional_db: None) -> Iterator[None]:
     if connection.vendor != "sqlite":
         return
     # A request the browser sent late (a favicon after a 403 page) may still be
-    # running on the shared connection: wait for it, and let none start.
-    with _REQUESTS, connection.cursor() as cursor:
+    # running on the shared connection: wait for it, and let none start until
+    # the flush after this is done (``_no_request_until_flushed`` lets go).
+    _REQUESTS.acquire()
+    _CLEANING.set()
+    with connection.cursor() as cursor:
         cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
         triggers = cursor.fetchall()
         for name, _, _ in triggers:
@@ -130,6 +149,8 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
 # Held by the live server around each request on SQLite, and by the clean-up
 # between tests (``_append_only_rows_cleared``), which uses the same connection.
 _REQUESTS = threading.Lock()
+# Set while the clean-up holds ``_REQUESTS`` for the flush that follows it.
+_CLEANING = threading.Event()
 
 
 def _one_request_at_a_time() -> type:
@@ -141,7 +162,14 @@ def _one_request_at_a_time() -> type:
 
         def __call__(self, environ: Any, start_response: Any) -> Any:
             with _REQUESTS:
-                return super().__call__(environ, start_response)
+                response = super().__call__(environ, start_response)
+                # Read and closed inside the lock: closing ends the request
+                # (``request_finished``), which touches the shared connection.
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
 
     return OneRequestAtATime
 

@@ -279,10 +279,17 @@ def typed_scan(path: Path, *, readable: Path | None = None) -> tuple[Header, str
     if b"\x00" in head:
         decode(head, file=name)  # raises: NUL bytes (UTF-16 or binary)
     first, second = _first_lines(head)
-    names = next(csv.reader([first]))
+    try:
+        names = next(csv.reader([first]))
+    except csv.Error as error:  # a carriage return inside the line
+        raise InputError(f"unreadable header ({error})", file=name, line=1) from None
     header = normalise_header(names, file=name)
     hours = hour_columns(header.kind)
-    row = next(csv.reader([second]), []) if second else []
+    try:
+        row = next(csv.reader([second]), []) if second else []
+    except csv.Error:
+        row = []  # the scan fails on it, and the careful loader names the line
+
     date_at = header.sources["workdate"][0]
     compact = date_at < len(row) and len(row[date_at]) == 8 and row[date_at].isdigit()
     types = {p: "DOUBLE" for c in hours for p in header.sources.get(c, ())}
