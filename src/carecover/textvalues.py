@@ -10,9 +10,7 @@ rules and the PBJ public files' reader both use these.
   real calendar day of year 1 or later. The shape is matched first and year
   0 refused, so an engine's date cast only ever sees ``YYYY-MM-DD`` of a
   year after 0, where DuckDB and Spark agree (alone, they differ on
-  ``2024041``, ``2024-4-1`` and year 0). ``date_of_parts`` tells the same
-  by integer arithmetic on the digits, for rules that also need the parts
-  (the MDS record rules).
+  ``2024041``, ``2024-4-1`` and year 0).
 - A **number** is decimal, optionally signed, with an optional point and
   exponent (``8``, ``8.``, ``.5``, ``+3``, ``1e2``), or NaN or infinity
   spelled ``nan``, ``inf``, ``infinity`` in any case, optionally signed
@@ -31,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["date_digits", "date_of_parts", "date_parts", "number", "parse_date"]
+__all__ = ["date_digits", "number", "parse_date"]
 
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _NOT_FINITE = r"(?i)^[+-]?(?:nan|inf|infinity)$"
@@ -58,7 +56,7 @@ def parse_date(text: Any) -> tuple[Any, Any]:
     digits = date_digits(text)
     iso = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2)
     # Given only ``YYYY-MM-DD`` of a year after 0, the engines' casts agree (a
-    # day that is none is NULL); the cast is cheaper than ``date_of_parts``.
+    # day that is none is NULL); the cast is cheaper than integer arithmetic on the digits.
     day = ibis.ifelse(digits.left(4) != "0000", iso.try_cast("date"), ibis.null("date"))
     return day, ibis.ifelse(day.notnull(), iso, ibis.null("string"))
 
@@ -72,32 +70,3 @@ def date_digits(text: Any) -> Any:
         (text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), text.replace("-", "")),
         else_=ibis.null("string"),
     )
-
-
-def date_parts(digits: Any) -> tuple[Any, Any, Any]:
-    """Year, month and day of eight digits, as integers."""
-    return (
-        digits.substr(0, 4).cast("int64"),
-        digits.substr(4, 2).cast("int64"),
-        digits.substr(6, 2).cast("int64"),
-    )
-
-
-def date_of_parts(digits: Any, year: Any, month: Any, day: Any) -> tuple[Any, Any]:
-    """(date, ISO text) of a date's digits and parts when they are a real day, else NULL."""
-    import ibis
-
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    length = ibis.cases(
-        (month == 2, ibis.ifelse(leap, 29, 28)),
-        (month.isin([4, 6, 9, 11]), 30),
-        else_=31,
-    )
-    real = digits.notnull() & (year >= 1) & month.between(1, 12) & day.between(1, length)
-    real = real.fill_null(False)
-    # make_date only ever sees a real day: an engine may raise on any other.
-    made = ibis.date(
-        ibis.ifelse(real, year, 2000), ibis.ifelse(real, month, 1), ibis.ifelse(real, day, 1)
-    )
-    iso = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2)
-    return ibis.ifelse(real, made, ibis.null("date")), ibis.ifelse(real, iso, ibis.null("string"))

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carecover.errors import InputError
-from carecover.mds import connect
+from carecover.mds import connect, staging
 from carecover.mds.staging import is_plain_csv
 from carecover.mds.store import load_file
 from tests.mds.factories import changes, raw, write_extract
@@ -85,3 +85,27 @@ def test_rows_of_blank_cells_are_skipped_like_the_csv_reader_does(tmp_path: Path
     assert load_file(fast, path).loaded == 2
     load_file(slow, path, bulk=False)
     assert _dump(fast) == _dump(slow)
+
+
+def _plain_oracle(data: bytes) -> bool:
+    """Plain, read whole: printable ASCII, no quote, no empty line, every \\r before a \\n."""
+    printable = not data.translate(None, bytes(range(0x20, 0x7F)) + b"\r\n")
+    lines_ok = b"\n\n" not in b"\n" + data and b"\n\r\n" not in b"\n" + data
+    return printable and b'"' not in data and lines_ok and data.count(b"\r") == data.count(b"\r\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(st.sampled_from([b"a", b",", b" ", b"\r", b"\n", b"\r\n", b'"', b"\t"])).map(
+        b"".join
+    ),
+    chunk=st.integers(min_value=1, max_value=5),
+)
+def test_the_plain_check_read_in_chunks_agrees_with_reading_the_file_whole(
+    data: bytes, chunk: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staging, "_CHUNK", chunk)
+        path = Path(tmp) / "x.csv"
+        path.write_bytes(data)
+        assert is_plain_csv(path) == _plain_oracle(data)

@@ -242,10 +242,10 @@ def test_the_cached_intervals_give_the_same_census_as_deriving_them(tmp_path: Pa
     synth_mds(extract, facilities=3, start=day(0), end=day(89), seed=3, duplicate_rate=0.05)
     con = connect(None)
     load_files(con, [extract])
-    assert CACHE in census_query(con, day(0), day(89))
+    assert CACHE in census_query(con, day(0), day(89))[0]
     cached = daily_census(con, day(0), day(89))
     con.execute("DROP TABLE mds_census_intervals_state")  # the cache no longer counts as fresh
-    assert CACHE not in census_query(con, day(0), day(89))
+    assert CACHE not in census_query(con, day(0), day(89))[0]
     assert daily_census(con, day(0), day(89)) == cached
     assert sum(c.census for c in cached) > 0
 
@@ -253,12 +253,12 @@ def test_the_cached_intervals_give_the_same_census_as_deriving_them(tmp_path: Pa
 def test_a_stale_cache_or_another_convention_is_not_used(con: Any) -> None:
     refresh_census_cache(con)
     insert(con, "r", "01", day(0))  # a record the cache does not know
-    assert CACHE not in census_query(con, day(0), day(0))
+    assert CACHE not in census_query(con, day(0), day(0))[0]
     assert present(con, 0, 0) == [1]
     refresh_census_cache(con)
-    assert CACHE in census_query(con, day(0), day(0))
+    assert CACHE in census_query(con, day(0), day(0))[0]
     other = CensusConvention(gone_after_days=100)
-    assert CACHE not in census_query(con, day(0), day(0), convention=other)
+    assert CACHE not in census_query(con, day(0), day(0), convention=other)[0]
 
 
 def test_the_census_csv_holds_the_rows_of_the_daily_census(con: Any, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "table_of",
     "text_sql",
     "value_of_one_row",
+    "with_parameters",
 ]
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
@@ -151,7 +152,7 @@ def rows_of_sql(
     ``parameters`` gives the values of the rule's ``PARAMETERS`` table, in
     order of its columns. The rows come back in no set order: the caller sorts them.
     """
-    sql, values = _with_parameters(sql, parameters)
+    sql, values = with_parameters(sql, parameters)
     result = con.execute(sql, values)
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
@@ -164,12 +165,15 @@ def arrow_of_sql(con: Any, sql: str, *, parameters: dict[str, Any] | None = None
     relation is not copied. DuckDB 2 runs no relation beside an unfinished
     result, so give a cursor of a connection that may hold one.
     """
-    sql, values = _with_parameters(sql, parameters)
+    sql, values = with_parameters(sql, parameters)
     return con.sql(sql, params=values).to_arrow_table()
 
 
-def _with_parameters(sql: str, parameters: dict[str, Any] | None) -> tuple[str, list[Any]]:
-    """``sql`` over the one-row ``PARAMETERS`` table of ``parameters``, and its values."""
+def with_parameters(sql: str, parameters: dict[str, Any] | None) -> tuple[str, list[Any]]:
+    """``sql`` over the one-row ``PARAMETERS`` table of ``parameters``, and its values.
+
+    The values go to DuckDB as ``$1``, ``$2``...: never spliced into the text.
+    """
     if not parameters:
         return sql, []
     row = ", ".join(f"${i} AS {_quoted(name)}" for i, name in enumerate(parameters, start=1))

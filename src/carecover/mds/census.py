@@ -10,15 +10,22 @@ here it runs on the store's DuckDB connection, compiled to SQL; ``mds census
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from carecover.engines.duckdb import parameters, with_parameters
 from carecover.engines.duckdb import sql_of as _sql
 from carecover.engines.duckdb import table_of as _ibis
 from carecover.errors import InputError
-from carecover.mds.census_rule import census_expression, facilities_expression, presence_intervals
+from carecover.mds.census_rule import (
+    census_expression,
+    day_number,
+    facilities_expression,
+    presence_intervals,
+)
 from carecover.mds.stays import CensusConvention
 
 __all__ = [
@@ -66,17 +73,39 @@ def refresh_census_cache(con: Any) -> None:
     ``census_query`` uses the table only while the store's row counts are those
     it was built from, and only for the default ``CensusConvention``.
     """
-    intervals = presence_intervals(
-        _ibis(con, "mds_assessments"),
-        CensusConvention(),
-        date(1, 1, 1),
-        date(9999, 12, 31),
-        with_groups=False,
-    )
+
+    def build() -> Any:
+        records = _ibis(con, "mds_assessments")
+        everything = (date(1, 1, 1), date(9999, 12, 31))
+        return presence_intervals(records, CensusConvention(), *everything, with_groups=False)
+
+    intervals = _compiled(con, "intervals", ("mds_assessments",), build)
     con.execute(
-        f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({_sql(intervals)}) ORDER BY start_date"
+        f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({intervals}) ORDER BY start_date"
     )
     con.execute(f"CREATE OR REPLACE TABLE {_CACHE_STATE} AS {_STATE_SQL}")
+
+
+def _compiled(con: Any, rule: str, tables: tuple[str, ...], build: Callable[[], Any]) -> str:
+    """The DuckDB SQL of the Ibis expression ``build()``, compiled once per code and schema.
+
+    ``rule`` names the expression and its variant; ``tables`` are the store
+    tables it reads, whose columns (names, types, nullability) are part of
+    the key with the MDS modules (``engines.sqlcache``): a store of another
+    shape compiles its own SQL.
+    """
+    from carecover.engines.sqlcache import PACKAGE, cached_sql, code_key
+
+    marks = ", ".join("?" for _ in tables)
+    columns = con.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND schema_name = current_schema()"
+        f" AND table_name IN ({marks}) ORDER BY table_name, column_index",
+        list(tables),
+    ).fetchall()
+    files = [*(PACKAGE / "mds").glob("*.py"), PACKAGE / "engines" / "duckdb.py"]
+    key = code_key(files, rule, repr(columns))
+    return cached_sql(f"mds-{rule.split()[0]}", key, lambda: _sql(build()))
 
 
 def census_cache_is_fresh(con: Any) -> bool:
@@ -111,16 +140,11 @@ def census_expression_for(
     Reads the cached intervals when they are fresh for ``convention``, else
     derives them from the records of the look-back window.
     """
-    _params(start, end, convention)
-    lo = start - timedelta(days=convention.lookback_days)
-    records = _ibis(con, "mds_assessments")
-    if _cache_is_fresh(con, convention):
-        cached = _ibis(con, CACHE)
-        intervals = cached.filter((cached.end_date > start) & (cached.start_date <= end))
-    else:
-        intervals = presence_intervals(records, convention, lo, end, with_groups=False)
-    found = facilities_expression(records, lo, end, facility)
-    return census_expression(intervals, found, start, end, facility=facility)
+    lo = _params(start, end, convention)["lo"]
+    at = {"start": start, "end": end, "lo": lo, "facility": facility}
+    return _census_expression(
+        con, at, fresh=_cache_is_fresh(con, convention), convention=convention
+    )
 
 
 def census_query(
@@ -130,14 +154,45 @@ def census_query(
     *,
     facility: str | None = None,
     convention: CensusConvention | None = None,
-) -> str:
-    """The census ``(facility, d, census)`` of every day in ``start``..``end`` as DuckDB SQL.
+) -> tuple[str, list[Any]]:
+    """The census ``(facility, d, census)`` of every day in ``start``..``end``: DuckDB SQL, values.
 
     A facility appears when it has a record in the look-back window; it then
-    has one row per day. ``InputError`` when the period ends before it starts.
+    has one row per day. The SQL takes the period and facility as parameters
+    (``$1``...: the values), so it is compiled once for every period
+    (``_compiled``). ``InputError`` when the period ends before it starts.
     """
     convention = convention or CensusConvention()
-    return _sql(census_expression_for(con, start, end, facility, convention))
+    lo = _params(start, end, convention)["lo"]
+    fresh = _cache_is_fresh(con, convention)
+    values: dict[str, Any] = {"start": start, "end": end, "lo": lo}
+    if facility is not None:
+        values["facility"] = facility
+    types = {"start": "date", "end": "date", "lo": "date", "facility": "string"}
+
+    def build() -> Any:
+        given = parameters(**{name: types[name] for name in values})
+        at = {name: given[name].as_scalar() for name in values}
+        return _census_expression(con, at, fresh=fresh, convention=convention)
+
+    rule = f"census cached={fresh} facility={facility is not None} {convention!r}"
+    tables = ("mds_assessments", CACHE) if fresh else ("mds_assessments",)
+    return with_parameters(_compiled(con, rule, tables, build), values)
+
+
+def _census_expression(
+    con: Any, at: dict[str, Any], *, fresh: bool, convention: CensusConvention
+) -> Any:
+    """The census rule over the store ``con`` for the period, look-back and facility ``at``."""
+    records = _ibis(con, "mds_assessments")
+    start, end, lo, facility = at["start"], at["end"], at["lo"], at.get("facility")
+    if fresh:
+        cached = _ibis(con, CACHE)
+        intervals = cached.filter((cached.end_date > start) & (cached.start_date <= end))
+    else:
+        intervals = presence_intervals(records, convention, lo, end, with_groups=False)
+    found = facilities_expression(records, lo, end, facility)
+    return census_expression(intervals, found, start, end, facility=facility)
 
 
 def daily_census(
@@ -149,8 +204,8 @@ def daily_census(
     convention: CensusConvention | None = None,
 ) -> list[DailyCensus]:
     """Census for every facility in the store (or just ``facility``) and day in [start, end]."""
-    sql = census_query(con, start, end, facility=facility, convention=convention)
-    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY facility, d").fetchall()
+    sql, values = census_query(con, start, end, facility=facility, convention=convention)
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY facility, d", values).fetchall()
     return [DailyCensus(f, d, int(n)) for f, d, n in rows]
 
 
@@ -200,10 +255,10 @@ def write_census_csv(
     Same rows as ``daily_census``; a national quarter has over a million
     facility-days, too many to format one by one in Python.
     """
-    sql = census_query(con, start, end, facility=facility, convention=convention)
+    sql, values = census_query(con, start, end, facility=facility, convention=convention)
     query = f"SELECT facility, d AS date, census FROM ({sql}) ORDER BY facility, d"
     literal = str(out).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER, DELIMITER ',')")
+    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER, DELIMITER ',')", values)
 
 
 def nursing_group_days(
@@ -219,25 +274,32 @@ def nursing_group_days(
     Each resident-day carries the group of the resident's most recent record
     that has one; days before any grouped record count under ``""``.
     """
-    import ibis
-
     convention = convention or CensusConvention()
-    _params(start, end, convention)
-    lo = start - timedelta(days=convention.lookback_days)
-    iv = presence_intervals(_ibis(con, "mds_assessments"), convention, lo, end)
-    iv = iv.filter((iv.facility == facility) & (iv.start_date <= end) & (iv.end_date > start))
-    first, after = _epoch_days(start), _epoch_days(end) + 1
-    days = ibis.least(iv.end_date.epoch_days(), after) - ibis.greatest(
-        iv.start_date.epoch_days(), first
-    )
-    groups = (
-        iv.select(g=iv.nursing_group.fill_null(""), n=days)
-        .group_by("g")
-        .aggregate(n=ibis._.n.sum())
-        .order_by("g")
-    )
-    return {g: int(n) for g, n in con.execute(_sql(groups)).fetchall()}
+    lo = _params(start, end, convention)["lo"]
+    values = {"facility": facility, "start": start, "end": end, "lo": lo}
 
+    def build() -> Any:
+        import ibis
 
-def _epoch_days(day: date) -> int:
-    return (day - date(1970, 1, 1)).days
+        given = parameters(facility="string", start="date", end="date", lo="date")
+        at = {name: given[name].as_scalar() for name in values}
+        records = _ibis(con, "mds_assessments")
+        iv = presence_intervals(records, convention, at["lo"], at["end"])
+        iv = iv.filter(
+            (iv.facility == at["facility"])
+            & (iv.start_date <= at["end"])
+            & (iv.end_date > at["start"])
+        )
+        first, after = day_number(at["start"]), day_number(at["end"]) + 1
+        days = ibis.least(iv.end_date.epoch_days(), after) - ibis.greatest(
+            iv.start_date.epoch_days(), first
+        )
+        return (
+            iv.select(g=iv.nursing_group.fill_null(""), n=days)
+            .group_by("g")
+            .aggregate(n=ibis._.n.sum())
+        )
+
+    sql = _compiled(con, f"groups {convention!r}", ("mds_assessments",), build)
+    found = con.execute(*with_parameters(sql, values)).fetchall()
+    return {g: int(n) for g, n in sorted(found)}

@@ -9,7 +9,9 @@ array over a date spine).
 
 Days are whole numbers (days since 1970-01-01) inside the rule, so date
 arithmetic is the same integer arithmetic on every engine; the outputs are
-dates again.
+dates again. A period's bounds and the facility are dates and text, or Ibis
+scalars of the run-time parameters (``engines.duckdb.parameters``), so the
+DuckDB SQL is compiled once for every period (``census``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from carecover.mds.stays import CensusConvention
 __all__ = [
     "OUT_CODES",
     "census_expression",
+    "day_number",
     "facilities_expression",
     "latest_records",
     "presence_intervals",
@@ -33,8 +36,11 @@ OUT_CODES = ("10", "11", "12")
 _EPOCH = date(1970, 1, 1)
 
 
-def _day(value: date) -> int:
-    return (value - _EPOCH).days
+def day_number(value: Any) -> Any:
+    """Days since 1970-01-01 of a date, or of an Ibis date scalar (a run-time parameter)."""
+    if isinstance(value, date):
+        return (value - _EPOCH).days
+    return value.epoch_days().cast("int64")
 
 
 def _as_date(days: Any) -> Any:
@@ -81,7 +87,7 @@ def latest_records(a: Any, upto: date, *, since: date | None = None) -> Any:
 
 
 def presence_intervals(
-    a: Any, convention: CensusConvention, lo: date, hi: date, *, with_groups: bool = True
+    a: Any, convention: CensusConvention, lo: Any, hi: Any, *, with_groups: bool = True
 ) -> Any:
     """Presence intervals of the records of ``a`` (``mds_assessments``) dated ``lo``..``hi``.
 
@@ -166,7 +172,7 @@ def presence_intervals(
     )
 
 
-def facilities_expression(a: Any, lo: date, hi: date, facility: str | None) -> Any:
+def facilities_expression(a: Any, lo: Any, hi: Any, facility: Any) -> Any:
     """The facilities with a record in ``lo``..``hi`` (or just ``facility``): one row each."""
     rows = a.filter(a.target_date.between(lo, hi))
     if facility is not None:
@@ -175,7 +181,7 @@ def facilities_expression(a: Any, lo: date, hi: date, facility: str | None) -> A
 
 
 def census_expression(
-    intervals: Any, facilities: Any, start: date, end: date, *, facility: str | None = None
+    intervals: Any, facilities: Any, start: Any, end: Any, *, facility: Any = None
 ) -> Any:
     """Residents present per facility and day ``start``..``end``: ``facility``, ``d``, ``census``.
 
@@ -186,7 +192,7 @@ def census_expression(
     """
     import ibis
 
-    lo, hi = _day(start), _day(end) + 1
+    lo, hi = day_number(start), day_number(end) + 1
     iv = intervals
     if facility is not None:
         iv = iv.filter(iv.facility == facility)

@@ -21,9 +21,10 @@ Decisions the rules make (and the tests pin):
 
 - values arrive trimmed (the readers strip them); an empty value is missing;
 - a date is ``YYYYMMDD`` or ``YYYY-MM-DD`` in ASCII digits, a real calendar
-  day of year 1 or later; the checks are integer arithmetic on the digits,
-  not an engine's date parser, so DuckDB and Spark agree, and a target,
-  entry or discharge before 1990-01-01 is refused as a data-entry error;
+  day of year 1 or later, read by ``textvalues.parse_date`` (the shape is
+  matched before any engine's cast, so DuckDB and Spark agree), and a
+  target, entry or discharge before 1990-01-01 is refused as a data-entry
+  error;
 - an unreadable date gets one message, ``impossible date: '2026-02-30' is
   not a date like 20260131 or 2026-01-31``, whatever made it unreadable.
 """
@@ -39,7 +40,7 @@ from typing import Any
 from carecover.mds.codes import CODED_ITEMS, Event, code_list, event_of
 from carecover.mds.extract import COLUMNS
 from carecover.mds.residents import resident_key_of, ssn_of
-from carecover.textvalues import date_digits, date_of_parts, date_parts
+from carecover.textvalues import parse_date
 
 __all__ = [
     "DATE_ITEMS",
@@ -133,16 +134,9 @@ def _record(table: Any) -> tuple[Any, Record]:
     import ibis
 
     t = table.mutate(**{c: table[c].fill_null("") for c in COLUMNS})
-    t = t.mutate(**{f"_digits_{i}": date_digits(t[i]) for i in DATE_ITEMS})
     step: dict[str, Any] = {}
     for item in DATE_ITEMS:
-        year, month, day = date_parts(t[f"_digits_{item}"])
-        step |= {f"_year_{item}": year, f"_month_{item}": month, f"_day_{item}": day}
-    t = t.mutate(**step)
-    step = {}
-    for item in DATE_ITEMS:
-        parts = (t[f"_{part}_{item}"] for part in ("digits", "year", "month", "day"))
-        step[f"_parsed_{item}"], step[f"_iso_{item}"] = date_of_parts(*parts)
+        step[f"_parsed_{item}"], step[f"_iso_{item}"] = parse_date(t[item])
     t = t.mutate(**step)
     codes = list(code_list("A0310F"))
     entry = [c for c in codes if event_of(c) is Event.ENTRY]
@@ -279,7 +273,7 @@ def rules() -> tuple[Rule, ...]:
 
 
 def checked(table: Any) -> Any:
-    """``table`` (staged records) with the assessment's columns and ``problems``.
+    """``table``'s ``record`` and ``position`` with the assessment's columns and ``problems``.
 
     ``problems`` is ``''`` for a record every rule accepts, else every broken
     rule (``ITEM_SEPARATOR``/``PROBLEM_SEPARATOR``); a record with no target
@@ -340,12 +334,25 @@ def checked(table: Any) -> Any:
             t["PDPM_NURSING_CMG"] != "", t["PDPM_NURSING_CMG"], t["RUG_IV_GROUP"]
         ),
     )
-    return final.select(*table.columns, *_OUTPUTS, "problems")
+    # Not the staged text: a refused record's is read from the stage (few rows).
+    return final.select("record", "position", *_OUTPUTS, "problems")
 
 
 @cache
 def checked_sql() -> str:
-    """``checked`` over the staged records, compiled once to DuckDB SQL."""
-    from carecover.engines.duckdb import sql_of
+    """``checked`` over the staged records as DuckDB SQL, compiled once per code version.
 
-    return sql_of(checked(stage_table()))
+    The SQL is kept on disk (``engines.sqlcache``) under a hash of the MDS
+    modules, the neutral value readers and the code lists, so a load need
+    not import Ibis.
+    """
+    from carecover.engines.duckdb import sql_of
+    from carecover.engines.sqlcache import PACKAGE, cached_sql, code_key
+
+    files = [
+        *(PACKAGE / "mds").glob("*.py"),
+        *(PACKAGE / "data" / "mds").glob("*.csv"),
+        PACKAGE / "textvalues.py",
+        PACKAGE / "engines" / "duckdb.py",
+    ]
+    return cached_sql("mds-checked", code_key(files), lambda: sql_of(checked(stage_table())))

@@ -28,7 +28,7 @@ from carecover.mds.census import (
     refresh_census_cache,
 )
 from carecover.mds.extract import COLUMNS, RawRecord, read_extract, read_header
-from carecover.mds.record_rules import checked_sql
+from carecover.mds.record_rules import STAGE, checked_sql
 from carecover.mds.staging import drop_stage, is_plain_csv, stage_plain_csv, stage_records
 from carecover.mds.stays import CensusConvention
 from carecover.mds.validation import Assessment, problems_of
@@ -177,8 +177,9 @@ def load_file(con: Any, path: Path, *, bulk: bool = True) -> LoadResult:
     try:
         scanned = _stage(con, path, bulk=bulk)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHECKED} AS {checked_sql()}")
+        quarantine = _quarantined(con, path, sha)
         drop_stage(con)
-        return _store_checked(con, path, sha, scanned=scanned)
+        return _store_checked(con, path, sha, quarantine, scanned=scanned)
     finally:
         drop_stage(con)
         con.execute(f"DROP TABLE IF EXISTS {_CHECKED}")
@@ -200,11 +201,15 @@ _VALID = (
 
 
 def _quarantined(con: Any, path: Path, sha: str) -> list[tuple[str, str, str, str, str, str]]:
-    """The refused records as quarantine rows (few: built in Python), in file order."""
+    """The refused records as quarantine rows (few: built in Python), in file order.
+
+    Their staged text comes from the stage, which ``_CHECKED`` does not copy.
+    """
     items = [c for c in COLUMNS if c != "A0600A"]  # the SSN is never kept
+    refused = f"SELECT position, record, problems FROM {_CHECKED} WHERE problems <> ''"
     cursor = con.execute(
-        f"SELECT record, problems, {', '.join(items)} FROM {_CHECKED}"
-        " WHERE problems <> '' ORDER BY position"
+        f"SELECT r.record, r.problems, {', '.join(f's.{c}' for c in items)}"
+        f" FROM ({refused}) r JOIN {STAGE} s USING (position) ORDER BY r.position"
     )
     rows = []
     while batch := cursor.fetchmany(10_000):
@@ -237,8 +242,14 @@ def _insert_quarantine(con: Any, rows: list[tuple[str, str, str, str, str, str]]
         con.unregister("mds_quarantine_new")
 
 
-def _store_checked(con: Any, path: Path, sha: str, *, scanned: bool) -> LoadResult:
-    quarantine = _quarantined(con, path, sha)
+def _store_checked(
+    con: Any,
+    path: Path,
+    sha: str,
+    quarantine: list[tuple[str, str, str, str, str, str]],
+    *,
+    scanned: bool,
+) -> LoadResult:
     con.execute("BEGIN TRANSACTION")
     try:
         inserted = con.execute(

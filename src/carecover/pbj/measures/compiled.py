@@ -4,11 +4,9 @@ The measures are defined in Ibis (``measures.quarterly_expression``) so other
 backends can run them. On DuckDB, ``quarterly_rows`` runs the SQL that Ibis
 compiles them to straight on the connection: that skips importing Ibis
 (about half a second, more than the query on a national quarter) and Arrow.
-The compiled SQL is cached in a file whose name is the hash of this
+The compiled SQL is cached (``engines.sqlcache``) under the hash of this
 package's code and rule files and of the DuckDB version, so editing a rule
-recompiles it; ``CARECOVER_CACHE_DIR`` moves the cache (default
-``$XDG_CACHE_HOME/carecover`` or ``~/.cache/carecover``), and an unwritable
-cache only costs the compile.
+recompiles it.
 
 Public files are read once: DuckDB parses them straight into the measures'
 aggregate, which also checks the loader rules per facility-quarter
@@ -29,8 +27,6 @@ quarter still marked is read through the full query instead
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import threading
 from collections.abc import Callable, Sequence
 from operator import itemgetter
@@ -83,23 +79,13 @@ def _schema() -> dict[str, str]:
     return columns | dict.fromkeys(_NURSE_HOURS, "float64")
 
 
-def _cache_dir() -> Path:
-    if configured := os.environ.get("CARECOVER_CACHE_DIR"):
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "carecover"
-
-
 def _cache_key(checked: bool) -> str:
-    import duckdb
+    from carecover.engines.sqlcache import code_key
 
-    digest = hashlib.sha256(f"{duckdb.__version__} checked={checked}".encode())
     # The exclusions, their comparisons and the HPRD formula live in rating.
     shared = [_PACKAGE.parent / "rating" / name for name in ("comparison.py", "exclusions.py")]
-    for path in sorted([*_PACKAGE.rglob("*.py"), *_RULES.glob("*.csv"), *shared]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
+    files = [*_PACKAGE.rglob("*.py"), *_RULES.glob("*.csv"), *shared]
+    return code_key(files, f"checked={checked}")
 
 
 def _compile(checked: bool) -> str:
@@ -114,35 +100,15 @@ def _compile(checked: bool) -> str:
         return str(ibis.to_sql(expression, dialect="duckdb"))
 
 
-def _cached(name: str, build: Callable[[], str]) -> str:
-    """The text of cache file ``name``, built and stored first when it is missing."""
-    cache = _cache_dir() / name
-    try:
-        return cache.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    text = build()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a concurrent reader sees the whole file or none.
-        import tempfile
-
-        handle, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # no cache: the next run builds it again
-    return text
-
-
 def quarterly_sql(*, checked: bool = False) -> str:
     """DuckDB SQL of the quarterly measures over ``SOURCE`` (from the cache when it is current).
 
     ``checked`` adds the ``_clean`` column of ``quarterly_expression``.
     """
     key = _cache_key(checked)
-    return _cached(f"pbj-quarterly-{key}.sql", lambda: _compile(checked))
+    from carecover.engines.sqlcache import cached_sql
+
+    return cached_sql("pbj-quarterly", key, lambda: _compile(checked))
 
 
 LAYOUTS = ("csv", "table")
@@ -161,7 +127,9 @@ def quarterly_text_sql(layout: str) -> str:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     key = _cache_key(True)
-    return _cached(f"pbj-quarterly-{layout}-{key}.sql", lambda: _text_sql(layout))
+    from carecover.engines.sqlcache import cached_sql
+
+    return cached_sql(f"pbj-quarterly-{layout}", key, lambda: _text_sql(layout))
 
 
 def _text_sql(layout: str) -> str:
