@@ -14,12 +14,13 @@ from carecover.errors import InputError
 from carecover.mds import CensusConvention, connect, daily_census, load_files, nursing_group_days
 from carecover.mds.census import (
     CACHE,
+    census_cache_is_fresh,
     census_query,
     refresh_census_cache,
     write_census_csv,
 )
 from carecover.mds.synth import synth_mds
-from tests.mds.factories import insert
+from tests.mds.factories import insert, raw, write_extract
 
 D0 = date(2026, 1, 1)
 
@@ -268,3 +269,58 @@ def test_the_census_csv_holds_the_rows_of_the_daily_census(con: Any, tmp_path: P
     write_census_csv(con, day(0), day(2), out)
     expected = [f"{r.facility},{r.date},{r.census}" for r in daily_census(con, day(0), day(2))]
     assert out.read_text(encoding="utf-8").splitlines() == ["facility,date,census", *expected]
+
+
+def _intervals(con: Any) -> list[tuple[Any, ...]]:
+    return con.execute(f"SELECT * FROM {CACHE} ORDER BY ALL").fetchall()
+
+
+def _halves(tmp_path: Path) -> tuple[Path, Path]:
+    """One synthetic extract cut in two: most residents have records in both files."""
+    whole = tmp_path / "whole.csv"
+    synth_mds(whole, facilities=3, start=day(0), end=day(89), seed=5)
+    header, *lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(header + "".join(lines[::2]), encoding="utf-8")
+    second.write_text(header + "".join(lines[1::2]), encoding="utf-8")
+    return first, second
+
+
+def test_a_load_into_a_fresh_cache_gives_the_intervals_a_rebuild_gives(tmp_path: Path) -> None:
+    first, second = _halves(tmp_path)
+    con = connect(None)
+    load_files(con, [first])
+    load_files(con, [second])  # only the second file's residents are derived again
+    assert census_cache_is_fresh(con)
+    step_by_step = _intervals(con)
+    refresh_census_cache(con)
+    assert _intervals(con) == step_by_step
+    assert len(step_by_step) > 100
+
+
+def test_a_load_derives_again_only_the_intervals_of_its_own_residents(tmp_path: Path) -> None:
+    first, _ = _halves(tmp_path)
+    con = connect(None)
+    load_files(con, [first])
+    # A cached interval of a resident the next file does not name: left as it is.
+    con.execute(f"UPDATE {CACHE} SET end_date = end_date + 1 WHERE facility = '100000'")
+    marked = _intervals(con)
+    extra = tmp_path / "extra.csv"
+    write_extract(extra, [raw(A0100B="055002", A0500A="Zoe")])
+    load_files(con, [extra])
+    assert set(marked) <= set(_intervals(con))
+    refresh_census_cache(con)  # a rebuild derives every resident again
+    assert not set(marked) <= set(_intervals(con))
+
+
+def test_a_cache_stale_before_the_load_is_rebuilt_whole(tmp_path: Path) -> None:
+    first, _ = _halves(tmp_path)
+    con = connect(None)
+    load_files(con, [first])
+    expected = _intervals(con)
+    con.execute(f"UPDATE {CACHE} SET end_date = end_date + 1 WHERE facility = '100000'")
+    con.execute("DROP TABLE mds_census_intervals_state")
+    extra = tmp_path / "extra.csv"
+    write_extract(extra, [raw(A0100B="055002", A0500A="Zoe")])
+    load_files(con, [extra])
+    assert set(expected) <= set(_intervals(con))

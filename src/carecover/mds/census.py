@@ -10,7 +10,7 @@ here it runs on the store's DuckDB connection, compiled to SQL; ``mds census
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from carecover.mds.census_rule import (
     presence_intervals,
 )
 from carecover.mds.stays import CensusConvention
+from carecover.storefile import abort
 
 __all__ = [
     "DailyCensus",
@@ -63,7 +64,7 @@ _STATE_SQL = (
 )
 
 
-def refresh_census_cache(con: Any) -> None:
+def refresh_census_cache(con: Any, *, added: Sequence[str] = ()) -> None:
     """Store the presence intervals of every record under the default convention.
 
     The census of any period then reads this table instead of re-deriving the
@@ -72,18 +73,78 @@ def refresh_census_cache(con: Any) -> None:
     a record outside the window only changes days more than 150 days away.
     ``census_query`` uses the table only while the store's row counts are those
     it was built from, and only for the default ``CensusConvention``.
+
+    ``added`` names (by SHA-256) the files loaded since the table was last
+    refreshed. When it was fresh just before them, only the intervals of the
+    residents their records name are derived again, in one transaction: a
+    resident's intervals depend on that resident's records alone (a monthly
+    file added to a national store re-derives a month's residents, not every
+    record). Otherwise the table is built again whole.
     """
+    if added and _fresh_before(con, added):
+        _refresh_residents(con, added)
+        return
 
     def build() -> Any:
         records = _ibis(con, "mds_assessments")
-        everything = (date(1, 1, 1), date(9999, 12, 31))
-        return presence_intervals(records, CensusConvention(), *everything, with_groups=False)
+        return presence_intervals(records, CensusConvention(), *_EVERYTHING, with_groups=False)
 
     intervals = _compiled(con, "intervals", ("mds_assessments",), build)
-    con.execute(
-        f"CREATE OR REPLACE TABLE {CACHE} AS SELECT * FROM ({intervals}) ORDER BY start_date"
-    )
+    # Sorted by start: a period's census skips the blocks that start after it.
+    ordered = f"SELECT * FROM ({intervals}) ORDER BY start_date"
+    con.execute(f"CREATE OR REPLACE TABLE {CACHE} AS {ordered}")
     con.execute(f"CREATE OR REPLACE TABLE {_CACHE_STATE} AS {_STATE_SQL}")
+
+
+_EVERYTHING = (date(1, 1, 1), date(9999, 12, 31))
+_CHANGED = "mds_census_changed"
+
+
+def _fresh_before(con: Any, added: Sequence[str]) -> bool:
+    """Whether the cached intervals were built from the store as it was before ``added``."""
+    if not _cache_state_exists(con):
+        return False
+    marks = ", ".join("?" for _ in added)
+    before = con.execute(
+        f"SELECT (SELECT count(*) FROM mds_assessments WHERE sha256 NOT IN ({marks})),"
+        f" (SELECT count(*) FROM mds_loaded_files WHERE sha256 NOT IN ({marks}))",
+        [*added, *added],
+    ).fetchone()
+    return bool(before == con.execute(f"SELECT * FROM {_CACHE_STATE}").fetchone())
+
+
+def _refresh_residents(con: Any, added: Sequence[str]) -> None:
+    """Derive again the cached intervals of the residents the ``added`` files' records name."""
+    marks = ", ".join("?" for _ in added)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_CHANGED} AS SELECT DISTINCT ccn, resident_key"
+        f" FROM mds_assessments WHERE sha256 IN ({marks})",
+        list(added),
+    )
+
+    def build() -> Any:
+        records = _ibis(con, "mds_assessments")
+        changed = _ibis(con, _CHANGED)
+        theirs = records.semi_join(
+            changed,
+            [records.ccn == changed.ccn, records.resident_key == changed.resident_key],
+        )
+        return presence_intervals(theirs, CensusConvention(), *_EVERYTHING, with_groups=False)
+
+    intervals = _compiled(con, "intervals-of", ("mds_assessments",), build)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"DELETE FROM {CACHE} WHERE (facility, resident_key) IN"
+            f" (SELECT ccn, resident_key FROM {_CHANGED})"
+        )
+        con.execute(f"INSERT INTO {CACHE} SELECT * FROM ({intervals})")
+        con.execute(f"CREATE OR REPLACE TABLE {_CACHE_STATE} AS {_STATE_SQL}")
+        con.execute("COMMIT")
+    except BaseException as exc:
+        abort(con, exc)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
 
 
 def _compiled(con: Any, rule: str, tables: tuple[str, ...], build: Callable[[], Any]) -> str:
@@ -118,15 +179,17 @@ def census_cache_is_fresh(con: Any) -> bool:
     return _cache_is_fresh(con, CensusConvention())
 
 
-def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:
-    if convention != CensusConvention():
-        return False
+def _cache_state_exists(con: Any) -> bool:
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables()"
         " WHERE table_name = ? AND database_name = current_database()",
         [_CACHE_STATE],
     ).fetchone()
-    if not exists or not exists[0]:
+    return bool(exists and exists[0])
+
+
+def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:
+    if convention != CensusConvention() or not _cache_state_exists(con):
         return False
     built = con.execute(f"SELECT * FROM {_CACHE_STATE}").fetchone()
     return bool(built == con.execute(_STATE_SQL).fetchone())

@@ -290,12 +290,15 @@ def load_files(
     the refresh), the files before it stay loaded and the cache is left
     stale: the census detects it (and derives the intervals itself), and the
     next ``load_files`` rebuilds it, even when every file was already loaded.
+    Otherwise only the intervals of the new files' residents are derived again
+    (``refresh_census_cache``).
     """
     if memory_limit is not None:
         cap_memory(con, memory_limit)
     results = [load_file(con, Path(p)) for p in paths]
-    if any(not r.already_loaded for r in results) or not census_cache_is_fresh(con):
-        refresh_census_cache(con)
+    added = [r.sha256 for r in results if not r.already_loaded]
+    if added or not census_cache_is_fresh(con):
+        refresh_census_cache(con, added=added)
     return results
 
 
