@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from carecover.mds import connect, daily_census, nursing_group_days
 from carecover.mds.census import census_query
 from carecover.mds.synth import synth_mds
+from tests.engines.fresh_cli import run_cli
 from tests.mds.factories import insert, raw, write_extract
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
@@ -75,20 +73,6 @@ def test_nursing_group_days_are_compiled_once_for_every_facility_and_period(
     assert len(_files(cache, "groups")) == 1
 
 
-def _without_ibis(cache: Path, argv: list[str]) -> tuple[bool, str]:
-    code = (
-        "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
-        f"try:\n    run(app, {argv!r})\nexcept SystemExit as exit:\n    assert not exit.code\n"
-        "print('ibis' in sys.modules)"
-    )
-    env: dict[str, Any] = {"CARECOVER_CACHE_DIR": str(cache), "PATH": ""}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    )
-    *printed, imported = done.stdout.split("\n")[:-1]
-    return imported == "True", "\n".join(printed)
-
-
 def test_load_and_census_run_without_importing_ibis_once_their_sql_is_cached(
     cache: Path, tmp_path: Path
 ) -> None:
@@ -100,13 +84,13 @@ def test_load_and_census_run_without_importing_ibis_once_their_sql_is_cached(
     census = ["mds", "census", "--db", str(db), "--from", "2026-01-01", "--to", "2026-01-31"]
     # The first runs compile: a load into an empty store, one into a store
     # with a census cache (only the new residents' intervals), a census.
-    assert _without_ibis(cache, ["mds", "load", str(extract), "--db", str(db)])[0]
-    assert _without_ibis(cache, ["mds", "load", str(more), "--db", str(db)])[0]
-    assert _without_ibis(cache, [*census, "--format", "csv"])[0]
-    imported, printed = _without_ibis(cache, ["mds", "load", str(other), "--db", str(db)])
+    assert run_cli(["mds", "load", str(extract), "--db", str(db)], cache)[0]
+    assert run_cli(["mds", "load", str(more), "--db", str(db)], cache)[0]
+    assert run_cli([*census, "--format", "csv"], cache)[0]
+    imported, printed = run_cli(["mds", "load", str(other), "--db", str(db)], cache)
     assert not imported
     assert "quarantined" in printed
-    imported, printed = _without_ibis(cache, [*census, "--format", "csv"])
+    imported, printed = run_cli([*census, "--format", "csv"], cache)
     assert not imported
     assert printed.splitlines()[0] == "facility,date,census"
     con = connect(db)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from carecover.pbj.measures.compiled import (
 from carecover.pbj.measures.staffing import quarterly_measures, to_rows
 from carecover.pbj.measures.text import aligned_table
 from carecover.pbj.store import connect
+from tests.engines.fresh_cli import run_cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pbj"
 MANY = "data/pbj/PBJ_Daily_Nurse_Staffing_CY2017Q1-CY2025Q3_335513.csv"
@@ -258,30 +257,14 @@ def test_the_compiled_sql_is_cached_and_rebuilt_when_missing(cache_dir: Path) ->
     assert cached.exists()
 
 
-def test_an_unwritable_cache_only_costs_the_compile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "not-a-directory"
-    blocker.write_text("")
-    monkeypatch.setenv("CARECOVER_CACHE_DIR", str(blocker))
-    assert quarterly_sql().lstrip().startswith(("SELECT", "WITH"))
-
-
 def test_the_cli_measures_a_file_without_importing_ibis_once_the_sql_is_cached(
     cache_dir: Path,
 ) -> None:
     quarterly_sql(checked=True)
-    code = (
-        "import sys\nfrom carecover.cli import app\nfrom carecover.cli.edge import run\n"
-        f"run(app, ['pbj', 'measures', {str(FIXTURES / 'nurse_2024Q2_plain.csv')!r}])\n"
-        "print('ibis' in sys.modules)"
-    )
-    env: dict[str, Any] = {"CARECOVER_CACHE_DIR": str(cache_dir), "PATH": ""}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    ).stdout
-    assert out.split()[-1] == "False"
-    assert "015001" in out
+    argv = ["pbj", "measures", str(FIXTURES / "nurse_2024Q2_plain.csv")]
+    imported, printed = run_cli(argv, cache_dir)
+    assert not imported
+    assert "015001" in printed
 
 
 def _stored(db: Path) -> list[tuple[Any, ...]]:
