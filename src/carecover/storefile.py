@@ -27,9 +27,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from carecover.errors import InputError, StoreBusyError, StoreError
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "abort",
@@ -49,7 +52,7 @@ _DISK_FULL = ("No space left on device", "File too large", "Disk quota exceeded"
 _CORRUPT = ("Corrupt database file", "Could not read enough bytes", "checksum")
 
 
-def cap_memory(con: Any, size: str) -> None:
+def cap_memory(con: DuckDBPyConnection, size: str) -> None:
     """Cap the memory DuckDB keeps on ``con`` at ``size`` (``1.5GB``, ``800MB``); it spills beyond.
 
     A size DuckDB cannot read is an ``InputError`` naming ``--memory-limit``.
@@ -121,7 +124,7 @@ def describe_failure(exc: Exception, path: str) -> StoreError | None:
     return None
 
 
-def open_store_file(path: Path, *, read_only: bool = False) -> Any:
+def open_store_file(path: Path, *, read_only: bool = False) -> DuckDBPyConnection:
     """Open the DuckDB file ``path``, waiting up to ``lock_wait()`` for another process."""
     import duckdb
 
@@ -144,7 +147,7 @@ def open_store_file(path: Path, *, read_only: bool = False) -> Any:
             raise failure from None
 
 
-def _store_path(con: Any) -> str:
+def _store_path(con: DuckDBPyConnection) -> str:
     try:
         rows = con.execute("PRAGMA database_list").fetchall()
     except Exception:  # an invalidated database answers nothing
@@ -154,7 +157,7 @@ def _store_path(con: Any) -> str:
 
 
 @contextmanager
-def transaction(con: Any) -> Iterator[None]:
+def transaction(con: DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one DuckDB transaction: all of it is stored, or none of it.
 
     A failed COMMIT (disk full) has already ended the transaction; the
@@ -168,7 +171,7 @@ def transaction(con: Any) -> Iterator[None]:
         abort(con, exc)
 
 
-def abort(con: Any, exc: BaseException) -> NoReturn:
+def abort(con: DuckDBPyConnection, exc: BaseException) -> NoReturn:
     """Roll back the open transaction and raise ``exc`` (as a ``StoreError`` when it is one).
 
     For ``except BaseException as exc: abort(con, exc)`` after a

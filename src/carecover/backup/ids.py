@@ -15,11 +15,14 @@ import re
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
 from carecover.errors import InputError, RuleError
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "MAX_NUMBER",
@@ -88,7 +91,7 @@ class DuckDBIdLedger:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
-            self._con: Any = duckdb.connect(str(self.path))
+            self._con: DuckDBPyConnection = duckdb.connect(str(self.path))
         except duckdb.Error as exc:
             raise InputError(f"cannot open the report id ledger: {exc}", file=str(path)) from exc
         self._con.execute(

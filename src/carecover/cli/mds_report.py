@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +25,9 @@ from carecover.mds.reconcile import Reconciliation, attach_pbj_store, reconcile_
 from carecover.mds.reports import missing_assessments, roster
 from carecover.mds.sequencing import sequence_errors
 from carecover.mds.store import DEFAULT_STORE, open_store
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
 class Report(StrEnum):
@@ -111,7 +114,9 @@ def _render(rows: Sequence[Any], fmt: Format, columns: list[str]) -> None:
         typer.echo("(none)")
 
 
-def _duplicates(con: Any, facility: str | None, threshold: float, engine: Any) -> list[Any]:
+def _duplicates(
+    con: DuckDBPyConnection, facility: str | None, threshold: float, engine: Any
+) -> list[Any]:
     try:
         from carecover.mds.duplicates import probable_duplicates
     except ImportError:

@@ -11,11 +11,14 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.seam import EngineName, Schema
 from carecover.errors import InputError
 from carecover.filekind import utf8_copy
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "PARAMETERS",
@@ -65,7 +68,7 @@ def arrow_of(expr: Any) -> Any:
         return backend.con.sql(sql).to_arrow_table().cast(schema)
 
 
-def table_of(con: Any, name: str, *, database: str | None = None) -> Any:
+def table_of(con: DuckDBPyConnection, name: str, *, database: str | None = None) -> Any:
     """The table ``name`` (of the attached ``database``) of a DuckDB connection, as Ibis.
 
     For rules run on a store's own connection, where its temporary tables and
@@ -122,7 +125,7 @@ def sql_of(expr: Any) -> str:
     return str(ibis.to_sql(expr, dialect="duckdb"))
 
 
-def rows_of(con: Any, expr: Any) -> list[dict[str, Any]]:
+def rows_of(con: DuckDBPyConnection, expr: Any) -> list[dict[str, Any]]:
     """Run ``expr`` on the DuckDB connection ``con``; its rows as dictionaries, in order."""
     return rows_of_sql(con, sql_of(expr))
 
@@ -145,7 +148,7 @@ def parameters(**types: str) -> Any:
 
 
 def rows_of_sql(
-    con: Any, sql: str, *, parameters: dict[str, Any] | None = None
+    con: DuckDBPyConnection, sql: str, *, parameters: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Run an expression already compiled by ``sql_of`` on ``con``; rows as dictionaries.
 
@@ -158,7 +161,9 @@ def rows_of_sql(
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def arrow_of_sql(con: Any, sql: str, *, parameters: dict[str, Any] | None = None) -> Any:
+def arrow_of_sql(
+    con: DuckDBPyConnection, sql: str, *, parameters: dict[str, Any] | None = None
+) -> Any:
     """Run an expression compiled by ``sql_of`` on ``con`` into Arrow (``rows_of_sql``).
 
     For results too large for row dictionaries: Arrow straight from a
@@ -331,7 +336,7 @@ class DuckDBLinkage:
     """
 
     threads: int | None = None
-    con: Any = None
+    con: DuckDBPyConnection = None
     name: EngineName = EngineName.DUCKDB
 
     def __post_init__(self) -> None:

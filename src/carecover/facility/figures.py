@@ -17,10 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.errors import CarecoverError, InputError
 from carecover.pbj.calendar import Quarter
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "OwnFigures",
@@ -111,7 +114,7 @@ class OwnFigures:
 
 
 def load_own_files(
-    con: Any,
+    con: DuckDBPyConnection,
     pbj: Sequence[Path],
     mds: Sequence[Path],
     quarter: Quarter,
@@ -172,7 +175,7 @@ def load_own_files(
 
 
 def own_figures(
-    con: Any,
+    con: DuckDBPyConnection,
     ccn: str,
     quarter: Quarter,
     *,
@@ -278,7 +281,9 @@ def expected_hprd(figures: str | None, ratio: float | None) -> dict[str, float |
     return out
 
 
-def mds_cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[float | None, str]:
+def mds_cmi_ratio(
+    con: DuckDBPyConnection, ccn: str, period: Quarter, method: Any
+) -> tuple[float | None, str]:
     """The case-mix ratio from the MDS assessments of ``period`` and where it came from.
 
     The facility page asks this too (``facility/overview.py``).
@@ -300,7 +305,7 @@ def mds_cmi_ratio(con: Any, ccn: str, period: Quarter, method: Any) -> tuple[flo
 
 
 def turnover_inputs(
-    con: Any, quarter: Quarter, method: Any, facility_id: str | None = None
+    con: DuckDBPyConnection, quarter: Quarter, method: Any, facility_id: str | None = None
 ) -> dict[str, Any]:
     """Turnover from the store's employee hours, as ``project``'s keyword arguments.
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from carecover.errors import CarecoverError
 from carecover.facility import mds_cmi_ratio, turnover_inputs
@@ -53,6 +53,9 @@ from carecover.rating import (
     project,
 )
 from carecover.rating.releases import release_for_quarter
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "CalendarCell",
@@ -191,7 +194,7 @@ class FacilityFigures:
         return next((r for r in self.own_measures if r["quarter"] == str(self.quarter)), None)
 
 
-def _table_exists(con: Any, name: str) -> bool:
+def _table_exists(con: DuckDBPyConnection, name: str) -> bool:
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables()"
         " WHERE table_name = ? AND schema_name = current_schema()",
@@ -200,7 +203,7 @@ def _table_exists(con: Any, name: str) -> bool:
     return bool(found and found[0])
 
 
-def _quarters(con: Any, table: str, ccn: str) -> set[Quarter]:
+def _quarters(con: DuckDBPyConnection, table: str, ccn: str) -> set[Quarter]:
     if not _table_exists(con, table):
         return set()
     rows = con.execute(f"SELECT DISTINCT quarter FROM {table} WHERE provnum = ?", [ccn]).fetchall()
@@ -233,7 +236,7 @@ def month_grids(quarter: Quarter, days: Sequence[CoverageDay]) -> list[Month]:
 
 
 def _cmi_ratio(
-    con: Any, facility: FacilitySettings, quarter: Quarter, method: Method
+    con: DuckDBPyConnection, facility: FacilitySettings, quarter: Quarter, method: Method
 ) -> tuple[float | None, str]:
     """The case-mix ratio the rating uses and where it came from."""
     if facility.cmi_ratio:
@@ -243,7 +246,7 @@ def _cmi_ratio(
 
 
 def _turnover(
-    con: Any, facility: FacilitySettings, quarter: Quarter, method: Method
+    con: DuckDBPyConnection, facility: FacilitySettings, quarter: Quarter, method: Method
 ) -> dict[str, Any]:
     return turnover_inputs(con, quarter, method, facility.pbj_facility_id)
 
@@ -259,7 +262,7 @@ def _with_extra_rn(days: Sequence[DayFigures], extra: float) -> list[DayFigures]
 
 
 def compute_figures(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: FacilitySettings,
     quarter: Quarter | None,
     *,
@@ -300,7 +303,7 @@ def compute_figures(
 
 
 def _staffing(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: FacilitySettings,
     figures: FacilityFigures,
     quarter: Quarter,
@@ -324,7 +327,7 @@ def _staffing(
 
 
 def _census(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: FacilitySettings,
     figures: FacilityFigures,
     quarter: Quarter,
@@ -352,7 +355,7 @@ def _census(
 
 
 def _ratings(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: FacilitySettings,
     figures: FacilityFigures,
     quarter: Quarter,

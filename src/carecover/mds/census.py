@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import parameters, with_parameters
 from carecover.engines.duckdb import sql_of as _sql
@@ -28,6 +28,9 @@ from carecover.mds.census_rule import (
 )
 from carecover.mds.stays import CensusConvention
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "DailyCensus",
@@ -64,7 +67,7 @@ _STATE_SQL = (
 )
 
 
-def refresh_census_cache(con: Any, *, added: Sequence[str] = ()) -> None:
+def refresh_census_cache(con: DuckDBPyConnection, *, added: Sequence[str] = ()) -> None:
     """Store the presence intervals of every record under the default convention.
 
     The census of any period then reads this table instead of re-deriving the
@@ -100,7 +103,7 @@ _EVERYTHING = (date(1, 1, 1), date(9999, 12, 31))
 _CHANGED = "mds_census_changed"
 
 
-def _fresh_before(con: Any, added: Sequence[str]) -> bool:
+def _fresh_before(con: DuckDBPyConnection, added: Sequence[str]) -> bool:
     """Whether the cached intervals were built from the store as it was before ``added``."""
     if not _cache_state_exists(con):
         return False
@@ -113,7 +116,7 @@ def _fresh_before(con: Any, added: Sequence[str]) -> bool:
     return bool(before == con.execute(f"SELECT * FROM {_CACHE_STATE}").fetchone())
 
 
-def _refresh_residents(con: Any, added: Sequence[str]) -> None:
+def _refresh_residents(con: DuckDBPyConnection, added: Sequence[str]) -> None:
     """Derive again the cached intervals of the residents the ``added`` files' records name."""
     marks = ", ".join("?" for _ in added)
     con.execute(
@@ -147,7 +150,9 @@ def _refresh_residents(con: Any, added: Sequence[str]) -> None:
         con.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
 
 
-def _compiled(con: Any, rule: str, tables: tuple[str, ...], build: Callable[[], Any]) -> str:
+def _compiled(
+    con: DuckDBPyConnection, rule: str, tables: tuple[str, ...], build: Callable[[], Any]
+) -> str:
     """The DuckDB SQL of the Ibis expression ``build()``, compiled once per code and schema.
 
     ``rule`` names the expression and its variant; ``tables`` are the store
@@ -169,7 +174,7 @@ def _compiled(con: Any, rule: str, tables: tuple[str, ...], build: Callable[[], 
     return cached_sql(f"mds-{rule.split()[0]}", key, lambda: _sql(build()))
 
 
-def census_cache_is_fresh(con: Any) -> bool:
+def census_cache_is_fresh(con: DuckDBPyConnection) -> bool:
     """Whether the cached intervals were built from the store as it is now.
 
     False after a load that committed its records but not its cache refresh
@@ -179,7 +184,7 @@ def census_cache_is_fresh(con: Any) -> bool:
     return _cache_is_fresh(con, CensusConvention())
 
 
-def _cache_state_exists(con: Any) -> bool:
+def _cache_state_exists(con: DuckDBPyConnection) -> bool:
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables()"
         " WHERE table_name = ? AND database_name = current_database()",
@@ -188,7 +193,7 @@ def _cache_state_exists(con: Any) -> bool:
     return bool(exists and exists[0])
 
 
-def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:
+def _cache_is_fresh(con: DuckDBPyConnection, convention: CensusConvention) -> bool:
     if convention != CensusConvention() or not _cache_state_exists(con):
         return False
     built = con.execute(f"SELECT * FROM {_CACHE_STATE}").fetchone()
@@ -196,7 +201,11 @@ def _cache_is_fresh(con: Any, convention: CensusConvention) -> bool:
 
 
 def census_expression_for(
-    con: Any, start: date, end: date, facility: str | None, convention: CensusConvention
+    con: DuckDBPyConnection,
+    start: date,
+    end: date,
+    facility: str | None,
+    convention: CensusConvention,
 ) -> Any:
     """The census rule (``census_rule``) over the store ``con``, as an Ibis expression.
 
@@ -211,7 +220,7 @@ def census_expression_for(
 
 
 def census_query(
-    con: Any,
+    con: DuckDBPyConnection,
     start: date,
     end: date,
     *,
@@ -244,7 +253,7 @@ def census_query(
 
 
 def _census_expression(
-    con: Any, at: dict[str, Any], *, fresh: bool, convention: CensusConvention
+    con: DuckDBPyConnection, at: dict[str, Any], *, fresh: bool, convention: CensusConvention
 ) -> Any:
     """The census rule over the store ``con`` for the period, look-back and facility ``at``."""
     records = _ibis(con, "mds_assessments")
@@ -259,7 +268,7 @@ def _census_expression(
 
 
 def daily_census(
-    con: Any,
+    con: DuckDBPyConnection,
     start: date,
     end: date,
     *,
@@ -279,7 +288,7 @@ _RECORD_COLUMNS = (
 
 def census_on_engine(
     engine: Any,
-    con: Any,
+    con: DuckDBPyConnection,
     start: date,
     end: date,
     *,
@@ -305,7 +314,7 @@ def census_on_engine(
 
 
 def write_census_csv(
-    con: Any,
+    con: DuckDBPyConnection,
     start: date,
     end: date,
     out: Path,
@@ -325,7 +334,7 @@ def write_census_csv(
 
 
 def nursing_group_days(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: str,
     start: date,
     end: date,

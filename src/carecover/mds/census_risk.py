@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
 from carecover.mds.census_rule import OUT_CODES, latest_records
 from carecover.mds.stays import CensusConvention
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["DEFAULT_HORIZON_DAYS", "CensusRisk", "census_risk"]
 
@@ -42,7 +45,7 @@ class CensusRisk:
 
 
 def census_risk(
-    con: Any,
+    con: DuckDBPyConnection,
     as_of: date,
     *,
     facility: str | None = None,

@@ -36,13 +36,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines import Engine, Linkage, linkage
 from carecover.engines.duckdb import arrow_of_sql, parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import InputError
 from carecover.mds.duplicate_model import DuplicateModel, load_duplicate_model
 from carecover.mds.duplicate_rule import IDENTITY, PREDICTIONS, linkage_input, pairs
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["DuplicatePair", "probable_duplicates"]
 
@@ -77,7 +80,7 @@ class DuplicatePair:
 
 
 def probable_duplicates(
-    con: Any,
+    con: DuckDBPyConnection,
     *,
     facility: str | None = None,
     threshold: float = 0.8,

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["Admission", "Discharge", "admissions", "discharges"]
 
@@ -65,7 +68,7 @@ def _check(start: date, end: date) -> None:
 
 
 def _in_period(
-    con: Any, start: date, end: date, facility: str | None, codes: tuple[str, ...]
+    con: DuckDBPyConnection, start: date, end: date, facility: str | None, codes: tuple[str, ...]
 ) -> Any:
     """Records with A0310F in ``codes`` dated in [start, end], as an Ibis expression."""
     _check(start, end)
@@ -82,7 +85,9 @@ def _in_period(
     ).order_by(order)
 
 
-def admissions(con: Any, start: date, end: date, *, facility: str | None = None) -> list[Admission]:
+def admissions(
+    con: DuckDBPyConnection, start: date, end: date, *, facility: str | None = None
+) -> list[Admission]:
     """Entry records (A0310F=01) dated in [start, end], admissions and reentries."""
     found = _in_period(con, start, end, facility, ("01",))
     return [
@@ -99,7 +104,9 @@ def admissions(con: Any, start: date, end: date, *, facility: str | None = None)
     ]
 
 
-def discharges(con: Any, start: date, end: date, *, facility: str | None = None) -> list[Discharge]:
+def discharges(
+    con: DuckDBPyConnection, start: date, end: date, *, facility: str | None = None
+) -> list[Discharge]:
     """Discharge (A0310F 10, 11) and death (12) records dated in [start, end]."""
     found = _in_period(con, start, end, facility, tuple(_DISCHARGE_KINDS))
     return [

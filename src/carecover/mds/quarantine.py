@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["RecordError", "record_errors"]
 
@@ -33,7 +36,7 @@ class RecordError:
 
 
 def record_errors(
-    con: Any, *, facility: str | None = None, on: date | None = None
+    con: DuckDBPyConnection, *, facility: str | None = None, on: date | None = None
 ) -> list[RecordError]:
     """Quarantined records (loaded on or before ``on``, when given), one row per problem."""
     rows = con.execute(

@@ -16,13 +16,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError, NotFoundError
 from carecover.mds.census import census_expression_for
 from carecover.mds.stays import CensusConvention
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["CensusDifference", "Reconciliation", "attach_pbj_store", "reconcile_census"]
 
@@ -52,7 +55,7 @@ class Reconciliation:
     differences: list[CensusDifference]
 
 
-def attach_pbj_store(con: Any, pbj_db: Path, *, same_file: bool = False) -> str:
+def attach_pbj_store(con: DuckDBPyConnection, pbj_db: Path, *, same_file: bool = False) -> str:
     """Make the PBJ store's table reachable from ``con``; return its qualified name.
 
     With ``same_file`` (MDS and PBJ in one store) the table is used directly;
@@ -78,7 +81,7 @@ def attach_pbj_store(con: Any, pbj_db: Path, *, same_file: bool = False) -> str:
 
 
 def reconcile_census(
-    con: Any,
+    con: DuckDBPyConnection,
     start: date,
     end: date,
     *,

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.mds.census_rule import OUT_CODES, latest_records
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["MissingAssessment", "RosterEntry", "missing_assessments", "roster"]
 
@@ -50,7 +53,7 @@ class MissingAssessment:
 _OBRA = ("01", "02", "03", "04", "05", "06")  # A0310A: the OBRA assessments
 
 
-def _active(con: Any, as_of: date, facility: str | None) -> list[tuple[Any, ...]]:
+def _active(con: DuckDBPyConnection, as_of: date, facility: str | None) -> list[tuple[Any, ...]]:
     """Residents whose latest record up to ``as_of`` is not a discharge or death, with their
     episode's entry date and last OBRA assessment (``census_rule.latest_records``)."""
     records = table(con, "mds_assessments")
@@ -81,7 +84,9 @@ def _active(con: Any, as_of: date, facility: str | None) -> list[tuple[Any, ...]
     ]
 
 
-def roster(con: Any, as_of: date, *, facility: str | None = None) -> list[RosterEntry]:
+def roster(
+    con: DuckDBPyConnection, as_of: date, *, facility: str | None = None
+) -> list[RosterEntry]:
     """Residents active on ``as_of`` per facility (latest record not a discharge or death)."""
     return [
         RosterEntry(f, k, fn, ln, e, t) for f, k, fn, ln, e, t, _ in _active(con, as_of, facility)
@@ -89,7 +94,7 @@ def roster(con: Any, as_of: date, *, facility: str | None = None) -> list[Roster
 
 
 def missing_assessments(
-    con: Any,
+    con: DuckDBPyConnection,
     as_of: date,
     *,
     facility: str | None = None,

@@ -30,13 +30,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.errors import ConfigError
 from carecover.mds.census_rule import rank_in_day
 from carecover.mds.quarantine import RecordError
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["SequenceCheck", "sequence_checks", "sequence_errors", "sequence_flags"]
 
@@ -108,7 +111,7 @@ class _Record:
 _ORDER = ["target_date", "_rank", "source_file", "_length", "record"]
 
 
-def _records(con: Any, facility: str | None) -> Any:
+def _records(con: DuckDBPyConnection, facility: str | None) -> Any:
     """Every accepted record with its place in its resident's order, as an Ibis expression.
 
     The order: facility, resident, target date, the census's same-day order
@@ -297,7 +300,7 @@ _FIELDS = (
 )
 
 
-def sequence_errors(con: Any, *, facility: str | None = None) -> list[RecordError]:
+def sequence_errors(con: DuckDBPyConnection, *, facility: str | None = None) -> list[RecordError]:
     """Every accepted record that breaks its resident's record order, as Errors-report rows."""
     return [
         problem

@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.mds.extract import COLUMNS, RawRecord
 from carecover.mds.record_rules import STAGE
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["drop_stage", "is_plain_csv", "stage_plain_csv", "stage_records"]
 
@@ -58,7 +61,7 @@ def is_plain_csv(path: Path) -> bool:
     return not tail.endswith(b"\r")
 
 
-def stage_plain_csv(con: Any, path: Path, header: list[str]) -> None:
+def stage_plain_csv(con: DuckDBPyConnection, path: Path, header: list[str]) -> None:
     """Stage the data rows of the plain extract ``path`` (file order) with DuckDB's reader.
 
     A DuckDB error here (a row with more or fewer fields than the header)
@@ -85,7 +88,7 @@ def stage_plain_csv(con: Any, path: Path, header: list[str]) -> None:
     )
 
 
-def stage_records(con: Any, records: Iterable[tuple[str, RawRecord]]) -> None:
+def stage_records(con: DuckDBPyConnection, records: Iterable[tuple[str, RawRecord]]) -> None:
     """Stage ``(locator, raw record)`` pairs from a Python reader, trimmed, in order."""
     import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -108,7 +111,7 @@ def stage_records(con: Any, records: Iterable[tuple[str, RawRecord]]) -> None:
         _append(con, pa, names, batch)
 
 
-def _append(con: Any, pa: Any, names: list[str], batch: list[list[Any]]) -> None:
+def _append(con: DuckDBPyConnection, pa: Any, names: list[str], batch: list[list[Any]]) -> None:
     types = [pa.string(), pa.int64(), *(pa.string() for _ in COLUMNS)]
     arrays = [pa.array(values, kind) for values, kind in zip(batch, types, strict=True)]
     con.register("mds_stage_batch", pa.Table.from_arrays(arrays, names=names))
@@ -118,7 +121,7 @@ def _append(con: Any, pa: Any, names: list[str], batch: list[list[Any]]) -> None
         con.unregister("mds_stage_batch")
 
 
-def drop_stage(con: Any) -> None:
+def drop_stage(con: DuckDBPyConnection) -> None:
     """Drop the staging tables and view."""
     views = con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [STAGE]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.errors import InputError, NotFoundError
 from carecover.filekind import Kind, require_xml, sniff
@@ -34,6 +34,9 @@ from carecover.mds.stays import CensusConvention
 from carecover.mds.validation import Assessment, problems_of
 from carecover.mds.xmlfile import read_xml_assessments
 from carecover.storefile import abort, cap_memory, open_store_file
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "DEFAULT_STORE",
@@ -83,13 +86,13 @@ class LoadResult:
     loaded_in_bulk: int = 0  # of ``loaded``, records validated in SQL (``bulk``)
 
 
-def create_mds_schema(con: Any) -> None:
+def create_mds_schema(con: DuckDBPyConnection) -> None:
     """Create the ``mds_*`` tables that do not exist yet."""
     for ddl in _DDL:
         con.execute(ddl)
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckDBPyConnection:
     """Open the store (``None`` or ``":memory:"`` for a scratch one) with the MDS tables."""
     import duckdb
 
@@ -141,7 +144,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stage(con: Any, path: Path, *, bulk: bool) -> bool:
+def _stage(con: DuckDBPyConnection, path: Path, *, bulk: bool) -> bool:
     """Stage ``path``'s records (``staging``); whether DuckDB's CSV reader read them.
 
     A plain extract CSV is read by DuckDB (``bulk``); anything else, or a
@@ -162,7 +165,7 @@ def _stage(con: Any, path: Path, *, bulk: bool) -> bool:
     return False
 
 
-def load_file(con: Any, path: Path, *, bulk: bool = True) -> LoadResult:
+def load_file(con: DuckDBPyConnection, path: Path, *, bulk: bool = True) -> LoadResult:
     """Load one file in one transaction; a file already loaded (same bytes) is skipped.
 
     Every record is checked by the record rules (``record_rules``) in DuckDB,
@@ -200,7 +203,9 @@ _VALID = (
 )
 
 
-def _quarantined(con: Any, path: Path, sha: str) -> list[tuple[str, str, str, str, str, str]]:
+def _quarantined(
+    con: DuckDBPyConnection, path: Path, sha: str
+) -> list[tuple[str, str, str, str, str, str]]:
     """The refused records as quarantine rows (few: built in Python), in file order.
 
     Their staged text comes from the stage, which ``_CHECKED`` does not copy.
@@ -224,7 +229,9 @@ def _quarantined(con: Any, path: Path, sha: str) -> list[tuple[str, str, str, st
 _QUARANTINE = ("source_file", "sha256", "record", "problems", "raw", "problem_list")
 
 
-def _insert_quarantine(con: Any, rows: list[tuple[str, str, str, str, str, str]]) -> None:
+def _insert_quarantine(
+    con: DuckDBPyConnection, rows: list[tuple[str, str, str, str, str, str]]
+) -> None:
     # Through Arrow: executemany inserts a row at a time (seconds for 40,000 rows).
     import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -243,7 +250,7 @@ def _insert_quarantine(con: Any, rows: list[tuple[str, str, str, str, str, str]]
 
 
 def _store_checked(
-    con: Any,
+    con: DuckDBPyConnection,
     path: Path,
     sha: str,
     quarantine: list[tuple[str, str, str, str, str, str]],
@@ -278,7 +285,7 @@ def _store_checked(
 
 
 def load_files(
-    con: Any, paths: Iterable[Path], *, memory_limit: str | None = None
+    con: DuckDBPyConnection, paths: Iterable[Path], *, memory_limit: str | None = None
 ) -> list[LoadResult]:
     """Load each file in its own transaction (see ``load_file``), then refresh the census cache.
 
@@ -302,7 +309,7 @@ def load_files(
     return results
 
 
-def open_store(files: Iterable[Path], db: Path | None = None) -> Any:
+def open_store(files: Iterable[Path], db: Path | None = None) -> DuckDBPyConnection:
     """A store to report from: ``files`` loaded into ``db`` (or a scratch store), else ``db``.
 
     Without files ``db`` (default ``DEFAULT_STORE``) is opened read-only and must

@@ -12,7 +12,10 @@ rows instead, until the next refresh.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["PENDING", "clear", "mark_changed", "pending_quarters"]
 
@@ -22,7 +25,7 @@ PENDING = "pbj_derived_pending"
 _DDL = f"CREATE TABLE IF NOT EXISTS {PENDING} (quarter VARCHAR PRIMARY KEY)"
 
 
-def mark_changed(con: Any, quarters: Sequence[str]) -> None:
+def mark_changed(con: DuckDBPyConnection, quarters: Sequence[str]) -> None:
     """Mark ``quarters`` as changed (call it inside the transaction that changes them)."""
     con.execute(_DDL)
     if quarters:
@@ -31,7 +34,7 @@ def mark_changed(con: Any, quarters: Sequence[str]) -> None:
         )
 
 
-def pending_quarters(con: Any) -> tuple[str, ...]:
+def pending_quarters(con: DuckDBPyConnection) -> tuple[str, ...]:
     """The quarters marked and not yet refreshed (none in a store that never marked any)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables "
@@ -44,7 +47,7 @@ def pending_quarters(con: Any) -> tuple[str, ...]:
     return tuple(q for (q,) in rows)
 
 
-def clear(con: Any, quarters: Sequence[str]) -> None:
+def clear(con: DuckDBPyConnection, quarters: Sequence[str]) -> None:
     """Remove the marks of ``quarters`` (their derived rows are current again)."""
     if quarters:
         marks = ", ".join("?" for _ in quarters)

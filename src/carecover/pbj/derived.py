@@ -14,16 +14,19 @@ a wrong figure.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.pbj.changes import clear, pending_quarters
 from carecover.pbj.measures.compiled import refresh_stored
 from carecover.storefile import abort
 
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
+
 __all__ = ["catch_up", "refresh"]
 
 
-def catch_up(con: Any) -> None:
+def catch_up(con: DuckDBPyConnection) -> None:
     """Recompute what the marks name, inside the caller's transaction, then clear them.
 
     A summary that is missing or was computed by other code is rebuilt whole.
@@ -33,7 +36,7 @@ def catch_up(con: Any) -> None:
     clear(con, quarters)
 
 
-def refresh(con: Any) -> None:
+def refresh(con: DuckDBPyConnection) -> None:
     """``catch_up`` in a transaction of its own (after a load's commit)."""
     if not pending_quarters(con):
         return

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.filekind import Kind, require_xml, sniff
 from carecover.pbj.derived import refresh
@@ -34,6 +34,9 @@ from carecover.pbj.publicfile.loading import LoadResult, load_file
 from carecover.pbj.publicfile.loading import ProgressCallback as BytesCallback
 from carecover.pbj.publicfile.loading import load_files as load_public_files
 from carecover.pbj.submission.store import XmlLoadResult, load_xml
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "AnyLoadResult",
@@ -98,7 +101,7 @@ def _within(
 
 
 def load_files(
-    con: Any,
+    con: DuckDBPyConnection,
     paths: Sequence[str | Path],
     *,
     quarantine: bool = False,
@@ -122,7 +125,7 @@ def load_files(
 
 
 def load_paths(
-    con: Any,
+    con: DuckDBPyConnection,
     paths: Sequence[str | Path],
     *,
     quarantine: bool = False,

@@ -13,9 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-__all__ = ["STORE_SUFFIXES", "FilesSource", "Resolved", "StoreSource", "TableSource", "resolve"]
+if TYPE_CHECKING:
+    from ibis.expr.types import Table
+
+__all__ = [
+    "STORE_SUFFIXES",
+    "FilesSource",
+    "Resolved",
+    "Source",
+    "StoreSource",
+    "TableSource",
+    "resolve",
+]
 
 #: A path with one of these suffixes is a DuckDB store; anything else a public file.
 STORE_SUFFIXES = (".duckdb", ".db")
@@ -43,6 +54,9 @@ class FilesSource:
 
 
 Resolved = TableSource | StoreSource | FilesSource
+
+Source: TypeAlias = "Table | str | Path | Iterable[str | Path] | Resolved"
+"""What a rule takes: an Ibis table, a store path, public CSV path(s), or one already resolved."""
 
 
 def resolve(source: object) -> Resolved:

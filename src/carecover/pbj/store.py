@@ -30,10 +30,13 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.pbj.columns import FileKind, hour_columns
 from carecover.storefile import open_store_file
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "DEFAULT_STORE",
@@ -111,7 +114,7 @@ _OTHER_DDL = [
 ]
 
 
-def _drop_unfilled_old_employee_hours(con: Any) -> None:
+def _drop_unfilled_old_employee_hours(con: DuckDBPyConnection) -> None:
     """Replace the first release's ``employee_hours`` (never filled, no facility_id)."""
     columns = {
         name
@@ -130,7 +133,7 @@ def _drop_unfilled_old_employee_hours(con: Any) -> None:
     con.execute("DROP TABLE employee_hours")
 
 
-def create_schema(con: Any) -> None:
+def create_schema(con: DuckDBPyConnection) -> None:
     """Create every store table that does not exist yet (idempotent)."""
     for kind in FileKind:
         con.execute(daily_table_ddl(kind))
@@ -139,7 +142,7 @@ def create_schema(con: Any) -> None:
         con.execute(ddl)
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckDBPyConnection:
     """Open (and create, with parent folders) the store; ``":memory:"`` for a scratch store."""
     import duckdb
 
@@ -160,7 +163,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> Any:
     return con
 
 
-def ibis_connection(con: Any) -> Any:
+def ibis_connection(con: DuckDBPyConnection) -> Any:
     """An Ibis backend over an open DuckDB connection (for the analytics)."""
     import ibis
 
@@ -175,7 +178,7 @@ def quiet_ibis() -> Iterator[None]:
         yield
 
 
-def ibis_table(con: Any, name: str) -> Any:
+def ibis_table(con: DuckDBPyConnection, name: str) -> Any:
     """The store table ``name`` as an Ibis table."""
     with quiet_ibis():
         return ibis_connection(con).table(name)

@@ -22,13 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from carecover.errors import ConfigError, InputError, NotFoundError
 from carecover.rating.methods import data_text
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "CaseMixIndex",
@@ -113,7 +116,7 @@ def facility_cmi(group_days: Mapping[str, int], weights: Mapping[str, float]) ->
 
 
 def facility_cmi_from_store(
-    con: Any, facility: str, start: date, end: date, system: str
+    con: DuckDBPyConnection, facility: str, start: date, end: date, system: str
 ) -> CaseMixIndex:
     """CMI of ``facility`` over ``[start, end]`` from the MDS store (``carecover.mds``)."""
     from carecover.mds import nursing_group_days

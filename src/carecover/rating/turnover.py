@@ -28,12 +28,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines import Engine
 from carecover.errors import ConfigError
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import TurnoverRule
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "GROUPS",
@@ -201,7 +204,7 @@ def check_rule(rule: TurnoverRule | None) -> TurnoverRule:
     return rule
 
 
-def _facility_key(con: Any, table: str) -> str:
+def _facility_key(con: DuckDBPyConnection, table: str) -> str:
     """The facility column: ``facility_id`` (PBJ XML submission id) or ``provnum``."""
     columns = {
         name
@@ -221,7 +224,7 @@ def _pct(departures: int, eligible: int) -> float | None:
 
 
 def turnover(
-    con: Any,
+    con: DuckDBPyConnection,
     last: Quarter,
     rule: TurnoverRule | None,
     *,

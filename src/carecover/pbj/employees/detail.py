@@ -46,7 +46,7 @@ from functools import cache
 from importlib import resources
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.csvrecords import check_header_width, records
 from carecover.engines.seam import Engine, EngineName
@@ -54,6 +54,9 @@ from carecover.errors import InputError
 from carecover.filekind import HEAD_BYTES, require_text
 from carecover.pbj.employees.rules import FIELDS, latest
 from carecover.pbj.publicfile.scan import decode
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "COLUMNS",
@@ -178,7 +181,7 @@ class CheckedFiles:
 
 
 @contextmanager
-def checked_files(con: Any, paths: Sequence[Path]) -> Iterator[CheckedFiles]:
+def checked_files(con: DuckDBPyConnection, paths: Sequence[Path]) -> Iterator[CheckedFiles]:
     """Check one or more Employee Detail files on the DuckDB connection ``con``; their rows.
 
     Every file is checked before anything is given: a bad one raises

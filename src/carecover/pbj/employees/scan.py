@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from carecover.csvrecords import records
 from carecover.engines.duckdb import rows_of_sql, sql_of, text_sql
@@ -54,6 +54,9 @@ from carecover.pbj.employees.rules import (
 )
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.scan import decode
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "NOTHING",
@@ -119,14 +122,21 @@ def _problem_sql() -> str:
 
 
 def _scanned(
-    con: Any, view: str, readable: Path, width: int, at: Mapping[str, int]
+    con: DuckDBPyConnection, view: str, readable: Path, width: int, at: Mapping[str, int]
 ) -> list[dict[str, Any]]:
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {_scan_sql(readable, width, at)}")
     return rows_of_sql(con, on_views([view], _summary_sql(), numbered=False))
 
 
 def _read_and_checked(
-    con: Any, path: Path, view: str, width: int, at: Mapping[str, int], *, utf8: bool, workdir: Path
+    con: DuckDBPyConnection,
+    path: Path,
+    view: str,
+    width: int,
+    at: Mapping[str, int],
+    *,
+    utf8: bool,
+    workdir: Path,
 ) -> tuple[Path, list[dict[str, Any]]]:
     """The file DuckDB read (``path`` or its UTF-8 copy) and the check's summary rows."""
     import duckdb
@@ -152,7 +162,7 @@ def _read_and_checked(
 
 
 def check(
-    con: Any,
+    con: DuckDBPyConnection,
     path: Path,
     view: str,
     width: int,

@@ -18,12 +18,15 @@ and ``source_file``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.pbj.employees.detail import COLUMNS, checked_files, read_employee_detail
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.loading import LoadResult, loaded_before
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["KIND", "TABLE", "create_employee_table", "load_employee_detail", "stored_rows"]
 
@@ -43,12 +46,12 @@ _DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
 )"""
 
 
-def create_employee_table(con: Any) -> None:
+def create_employee_table(con: DuckDBPyConnection) -> None:
     """Create the ``employee_detail`` table if the store has none (idempotent)."""
     con.execute(_DDL)
 
 
-def load_employee_detail(con: Any, path: str | Path) -> LoadResult:
+def load_employee_detail(con: DuckDBPyConnection, path: str | Path) -> LoadResult:
     """Load one Employee Detail file into the store, atomically and idempotently."""
     file = Path(path)
     digest = str(read_file_bytes(file, sha256=True).sha256)
@@ -84,7 +87,7 @@ def load_employee_detail(con: Any, path: str | Path) -> LoadResult:
     return LoadResult(str(file), digest, KIND, int(loaded), 0, quarters, False)
 
 
-def stored_rows(con: Any) -> Any:
+def stored_rows(con: DuckDBPyConnection) -> Any:
     """Every stored Employee Detail row, as the reader returns them (an Arrow table).
 
     A store that never loaded an Employee Detail file gives no rows (it may be

@@ -13,7 +13,7 @@ band of certified beds), and the turnover measures of the releases.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import NotFoundError, RuleError
@@ -21,6 +21,9 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.history.table import HISTORY_MEASURES
 from carecover.pbj.measures.peer_comparison import compare_with_peers
 from carecover.pbj.measures.peer_groups import BENCHMARK_COLUMNS, PEER_GROUPS
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["history_benchmark_rows", "peer_key", "prepare"]
 
@@ -64,7 +67,7 @@ def _known(table: str, schema: Any, column: str) -> str:
     return sql_of(history.aggregate(rows=history[column].count()))
 
 
-def prepare(con: Any, table: str, *, peers: str = "state") -> None:
+def prepare(con: DuckDBPyConnection, table: str, *, peers: str = "state") -> None:
     """Compile the benchmark of ``table`` for ``peers`` ahead of its first use (a server's boot)."""
     schema = table_of(con, table).schema()
     _compiled(table, schema, peers, True)
@@ -72,7 +75,7 @@ def prepare(con: Any, table: str, *, peers: str = "state") -> None:
 
 
 def history_benchmark_rows(
-    con: Any,
+    con: DuckDBPyConnection,
     table: str,
     *,
     facility: str,

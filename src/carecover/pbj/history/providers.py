@@ -22,12 +22,15 @@ import io
 import math
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "PROVIDER_DDL",
@@ -135,7 +138,7 @@ def _number(values: Any, i: int) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def load_provider_release(con: Any, path: str | Path) -> tuple[str, int, bool]:
+def load_provider_release(con: DuckDBPyConnection, path: str | Path) -> tuple[str, int, bool]:
     """Load one NH_ProviderInfo file atomically: (release date, rows loaded, skipped)."""
     from carecover.rating.providerfile import read_provider_info
 

@@ -28,9 +28,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.pbj.measures.peer_groups import MEASURES
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "BED_BANDS",
@@ -79,7 +82,7 @@ def beds_band(beds: Any) -> Any:
     return ibis.cases(*branches, else_=f"{BED_BANDS[-1][0]}+")
 
 
-def _stamp(con: Any) -> str:
+def _stamp(con: DuckDBPyConnection) -> str:
     """What readers compare: the table's definition and the files it was built from.
 
     Not the measures' code (``measures_sql._cache_key`` hashes every module of
@@ -149,7 +152,7 @@ def history_expression(measures: Any, daily: Any, providers: Any) -> Any:
     ).order_by(["quarter", "provnum"])
 
 
-def _build_sql(con: Any, measures: str = "quarterly_nurse_measures") -> str:
+def _build_sql(con: DuckDBPyConnection, measures: str = "quarterly_nurse_measures") -> str:
     """``history_expression`` over the store's tables, as SQL to create the table with."""
     from carecover.engines.duckdb import sql_of, table_of
 
@@ -162,11 +165,11 @@ def _build_sql(con: Any, measures: str = "quarterly_nurse_measures") -> str:
     )
 
 
-def _is_current(con: Any, name: str) -> bool:
+def _is_current(con: DuckDBPyConnection, name: str) -> bool:
     return _is_stamped(con, name, _stamp(con))
 
 
-def _derived(con: Any, name: str) -> str | None:
+def _derived(con: DuckDBPyConnection, name: str) -> str | None:
     """The key ``pbj_derived`` records for ``name`` (``None``: none)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pbj_derived'"
@@ -177,7 +180,7 @@ def _derived(con: Any, name: str) -> str | None:
     return str(row[0][0]) if row else None
 
 
-def _is_stamped(con: Any, name: str, stamp: str) -> bool:
+def _is_stamped(con: DuckDBPyConnection, name: str, stamp: str) -> bool:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('pbj_derived', ?)",
         [name],
@@ -188,7 +191,7 @@ def _is_stamped(con: Any, name: str, stamp: str) -> bool:
     return bool(row) and row[0][0] == stamp
 
 
-def refresh_history(con: Any) -> None:
+def refresh_history(con: DuckDBPyConnection) -> None:
     """Rebuild ``history_measures`` (and the quarterly summary under it) in one transaction."""
     from carecover.pbj.derived import catch_up
     from carecover.pbj.history.providers import PROVIDER_DDL
@@ -216,7 +219,7 @@ def refresh_history(con: Any) -> None:
         abort(con, exc)
 
 
-def _build_minimums(con: Any) -> None:
+def _build_minimums(con: DuckDBPyConnection) -> None:
     """Store every facility-quarter's state minimum rows (``minimums.minimum_rows``)."""
     from carecover.pbj.measures.minimums import minimum_table
     from carecover.pbj.store import ibis_table, quiet_ibis
@@ -234,7 +237,7 @@ def _build_minimums(con: Any) -> None:
 
 
 def minimums_of(
-    con: Any,
+    con: DuckDBPyConnection,
     table: str,
     *,
     state: str | None = None,
@@ -267,7 +270,7 @@ def minimums_of(
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def history_table(con: Any, *, read_only: bool = True) -> str:
+def history_table(con: DuckDBPyConnection, *, read_only: bool = True) -> str:
     """The name of a current facility-quarter measures table on ``con``.
 
     The stored ``history_measures`` when it is current; else it is rebuilt
@@ -300,7 +303,7 @@ def history_table(con: Any, *, read_only: bool = True) -> str:
     return temp
 
 
-def _measures_source(con: Any) -> str:
+def _measures_source(con: DuckDBPyConnection) -> str:
     """A SELECT of the stored quarterly summary when current, else of its query over the days."""
     from carecover.pbj.measures.compiled import SUMMARY, _bound, summary_is_current
 
@@ -316,7 +319,7 @@ def _kind_of(path: Path) -> str:
 
 
 def load_history(
-    con: Any,
+    con: DuckDBPyConnection,
     paths: Sequence[str | Path],
     *,
     quarantine: bool = False,

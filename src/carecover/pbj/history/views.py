@@ -23,12 +23,15 @@ section is an Ibis expression over the table, run on the store's connection.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import parameters, rows_of_sql, sql_of, table_of
 from carecover.errors import NotFoundError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.history.table import HISTORY_MEASURES
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["TOP", "VIEW_COLUMNS", "chain_view", "chains", "distribution", "prepare", "state_view"]
 
@@ -54,7 +57,9 @@ VIEW_COLUMNS = (
 TOP = 20  # facilities listed in the weekend-gap and zero-RN sections
 
 
-def _rows(con: Any, sql: str, values: dict[str, Any], section: str) -> list[dict[str, Any]]:
+def _rows(
+    con: DuckDBPyConnection, sql: str, values: dict[str, Any], section: str
+) -> list[dict[str, Any]]:
     out = []
     for found in rows_of_sql(con, sql, parameters=values):
         row = dict.fromkeys(VIEW_COLUMNS)
@@ -143,14 +148,16 @@ def _highest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["value"], r["provnum"]))
 
 
-def _quarter(con: Any, sql: dict[str, str], key: str, what: str) -> str:
+def _quarter(con: DuckDBPyConnection, sql: dict[str, str], key: str, what: str) -> str:
     [latest] = rows_of_sql(con, sql["latest"], parameters={"key": key, "quarter": None})
     if latest["latest"] is None:
         raise NotFoundError(f"no facility of {what} in the history store")
     return str(latest["latest"])
 
 
-def _group_sections(con: Any, sql: dict[str, str], key: str, quarter: str) -> list[dict[str, Any]]:
+def _group_sections(
+    con: DuckDBPyConnection, sql: dict[str, str], key: str, quarter: str
+) -> list[dict[str, Any]]:
     """Distribution, weekend gap, zero-RN days and trend of the facilities ``key`` picks."""
     values = {"key": key, "quarter": quarter}
     rows = _order(_rows(con, sql["distribution"], values, "distribution"))
@@ -161,7 +168,7 @@ def _group_sections(con: Any, sql: dict[str, str], key: str, quarter: str) -> li
 
 
 def _below_minimum(
-    con: Any, table: str, state: str, quarter: str, minimum_rows_of: Any
+    con: DuckDBPyConnection, table: str, state: str, quarter: str, minimum_rows_of: Any
 ) -> list[dict[str, Any]]:
     sql = _compiled(table, table_of(con, table).schema(), "state")
     found = rows_of_sql(con, sql["names"], parameters={"key": state, "quarter": quarter})
@@ -188,7 +195,7 @@ def _below_minimum(
     return sorted(out, key=lambda r: (-(r["shortfall_hours"] or 0), r["provnum"], r["rule"]))
 
 
-def prepare(con: Any, table: str) -> None:
+def prepare(con: DuckDBPyConnection, table: str) -> None:
     """Compile the state and chain views of ``table`` ahead of their first use (a server's boot)."""
     schema = table_of(con, table).schema()
     _compiled(table, schema, "state")
@@ -196,7 +203,7 @@ def prepare(con: Any, table: str) -> None:
 
 
 def state_view(
-    con: Any,
+    con: DuckDBPyConnection,
     table: str,
     *,
     state: str,
@@ -223,7 +230,7 @@ def state_view(
 
 
 def chain_view(
-    con: Any, table: str, *, chain: str, quarter: Quarter | str | None = None
+    con: DuckDBPyConnection, table: str, *, chain: str, quarter: Quarter | str | None = None
 ) -> list[dict[str, Any]]:
     """The chain view's rows (``VIEW_COLUMNS``): the chain's facilities, distribution, trend.
 
@@ -245,7 +252,9 @@ def chain_view(
     return facilities + _group_sections(con, sql, name, label)
 
 
-def chains(con: Any, table: str, *, search: str = "", limit: int = 50) -> list[tuple[str, int]]:
+def chains(
+    con: DuckDBPyConnection, table: str, *, search: str = "", limit: int = 50
+) -> list[tuple[str, int]]:
     """Chain names containing ``search`` (no case) with their number of facilities."""
     found = rows_of_sql(
         con,

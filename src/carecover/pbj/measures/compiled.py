@@ -34,12 +34,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
+
     from carecover.pbj.calendar import Quarter
+    from carecover.pbj.sources import Source
 
 # Imported inside the functions that need them: ``pbj measures FILE`` on a
 # national quarter counts its start-up (the measures module, the calendar,
 # tempfile, concurrent.futures and its logging: about 25 ms).
-Source = Any  # as carecover.pbj.measures.staffing.Source: an Ibis table, a store path, CSV path(s)
 
 __all__ = [
     "LAYOUTS",
@@ -168,7 +170,7 @@ Table = tuple[list[str], list[tuple[Any, ...]]]
 
 
 def _execute(
-    con: Any,
+    con: DuckDBPyConnection,
     source: str,
     params: list[Any],
     *,
@@ -179,7 +181,7 @@ def _execute(
     return _fetch(con, sql, params, as_text=as_text)
 
 
-def _fetch(con: Any, sql: str, params: list[Any], *, as_text: bool = False) -> Table:
+def _fetch(con: DuckDBPyConnection, sql: str, params: list[Any], *, as_text: bool = False) -> Table:
     if as_text:
         from carecover.pbj.measures.text import finish, text_query
 
@@ -207,7 +209,7 @@ def _filtered(table: str, quarter: str | None, facility: str | None) -> tuple[st
     return f"SELECT * FROM {table}{clause}", params
 
 
-def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
+def refresh_stored(con: DuckDBPyConnection, quarters: Sequence[str]) -> None:
     """Recompute the stored quarterly measures of ``quarters`` from ``daily_nurse_staffing``.
 
     Called by ``derived`` (after a load commits, for the quarters it marked),
@@ -235,7 +237,7 @@ def refresh_stored(con: Any, quarters: Sequence[str]) -> None:
     con.execute(f"INSERT INTO {SUMMARY} " + _bound(source, checked=False), list(quarters))
 
 
-def summary_is_current(con: Any) -> bool:
+def summary_is_current(con: DuckDBPyConnection) -> bool:
     """Whether the stored summary may be read: computed by this code, no quarter pending.
 
     A quarter is pending between a load's commit and the refresh after it
@@ -258,7 +260,7 @@ def summary_is_current(con: Any) -> bool:
 
 
 def _stored_rows(
-    con: Any, quarter: str | None, facility: str | None, as_text: bool
+    con: DuckDBPyConnection, quarter: str | None, facility: str | None, as_text: bool
 ) -> Table | None:
     """The stored summary's rows; ``None`` when it may not be read (``summary_is_current``)."""
     if not summary_is_current(con):
@@ -340,7 +342,7 @@ def _clean_rows(table: Table) -> Table | None:
 def _fast_file_rows(paths: list[Path], as_text: bool) -> Table | None:
     """Measures of files read in one pass; ``None`` when the careful loader must read them."""
 
-    def fetch(con: Any, source: str) -> Table | None:
+    def fetch(con: DuckDBPyConnection, source: str) -> Table | None:
         sql = _bound(source, checked=True)
         return _clean_rows(_fetch(con, sql, [], as_text=as_text))
 
@@ -372,7 +374,7 @@ def quarterly_text(
     if isinstance(found, FilesSource):
         paths = list(found.paths)
 
-        def fetch(con: Any, source: str) -> str | None:
+        def fetch(con: DuckDBPyConnection, source: str) -> str | None:
             sql = _bind(source, quarterly_text_sql(layout))
             ((*printed, unsafe, clean),) = con.execute(sql, [label, facility]).fetchall()
             if unsafe or not clean:

@@ -17,7 +17,8 @@ from itertools import groupby
 
 from carecover.engines import Engine
 from carecover.pbj.calendar import Quarter
-from carecover.pbj.measures.staffing import Source, daily_measures, to_rows
+from carecover.pbj.measures.staffing import daily_measures, to_rows
+from carecover.pbj.sources import Source
 
 __all__ = ["CoverageDay", "month_grid", "rn_coverage"]
 

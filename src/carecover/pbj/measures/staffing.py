@@ -38,16 +38,19 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines import Engine, EngineName, place
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import JobGroup, nurse_columns
 from carecover.pbj.columns import FileKind
 from carecover.pbj.publicfile.rules import Row, broken, broken_group, quarter_of
-from carecover.pbj.sources import FilesSource, StoreSource, TableSource, resolve
+from carecover.pbj.sources import FilesSource, Source, StoreSource, TableSource, resolve
 from carecover.rating.comparison import hprd
 from carecover.rating.exclusions import ExclusionRule, excluded, exclusion_rules
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "QUARTERLY_COLUMNS",
@@ -128,8 +131,6 @@ _NURSE_HOURS = tuple(
 _ADMIN_HOURS = ("hrs_rndon", "hrs_rnadmin", "hrs_lpnadmin")
 RN_MINIMUM_HOURS = 8  # 42 CFR 483.35(b): an RN 8 consecutive hours a day (§5)
 
-Source = Any  # an Ibis table, a store path (.duckdb), or CSV path(s)
-
 
 def daily_source(source: Source, engine: Engine | None = None) -> Any:
     """The Ibis table of daily nurse rows behind ``source``.
@@ -158,7 +159,7 @@ def daily_source(source: Source, engine: Engine | None = None) -> Any:
             return ibis_table(con, _scan_files(con, list(paths)))
 
 
-def _scan_files(con: Any, paths: list[Path]) -> str:
+def _scan_files(con: DuckDBPyConnection, paths: list[Path]) -> str:
     """Name of a view over the files' nurse rows, checked by every loader rule.
 
     Fast path: DuckDB reads the files in place (typed, in parallel) and one

@@ -32,7 +32,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "DECIMALS",
@@ -140,7 +143,9 @@ def _outside(name: str) -> str:
     return f"NOT ({x} IS NULL OR {x} = 0 OR (abs({x}) >= 1e-4 AND abs({x}) < 1e9))"
 
 
-def text_query(con: Any, sql: str, params: list[Any], order: tuple[str, ...]) -> str | None:
+def text_query(
+    con: DuckDBPyConnection, sql: str, params: list[Any], order: tuple[str, ...]
+) -> str | None:
     """``sql`` (params ``params``) with every cell printed, ordered by ``order``.
 
     Columns starting with ``_`` pass through; ``_raw`` is added: true on a

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.errors import InputError
 from carecover.pbj.changes import mark_changed
@@ -47,6 +47,9 @@ from carecover.pbj.publicfile.scan import (
 )
 from carecover.pbj.publicfile.text import read, text_columns
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["LoadResult", "ProgressCallback", "load_file", "load_files", "loaded_before"]
 
@@ -91,7 +94,7 @@ def _text_select(staged: Staged) -> str:
     return f"SELECT {', '.join(parts)} FROM {staged.table}"
 
 
-def _checked_sql(con: Any, staged: Staged) -> str:
+def _checked_sql(con: DuckDBPyConnection, staged: Staged) -> str:
     """SQL of the staged rows typed by ``text.read``, marked by every loader rule (``marked``)."""
     import ibis
 
@@ -131,7 +134,7 @@ def _insert_sql(staged: Staged) -> str:
     )
 
 
-def _fail_on_first_problem(staged: Staged, con: Any) -> None:
+def _fail_on_first_problem(staged: Staged, con: DuckDBPyConnection) -> None:
     bad = con.execute(
         "SELECT __line, field, reason FROM checked WHERE reason <> '' ORDER BY __line LIMIT 1"
     ).fetchall()
@@ -145,7 +148,7 @@ def _fail_on_first_problem(staged: Staged, con: Any) -> None:
     raise InputError(refusal(reason, field, total), file=staged.file, line=line, field=field)
 
 
-def _fail_on_duplicates(staged: Staged, con: Any) -> None:
+def _fail_on_duplicates(staged: Staged, con: DuckDBPyConnection) -> None:
     rows = con.execute(
         "SELECT provnum, day, list(__line ORDER BY __line) FROM checked WHERE reason = '' "
         "GROUP BY provnum, day HAVING count(*) > 1 ORDER BY min(__line)"
@@ -160,7 +163,7 @@ def _fail_on_duplicates(staged: Staged, con: Any) -> None:
         )
 
 
-def _has_problems(con: Any) -> bool:
+def _has_problems(con: DuckDBPyConnection) -> bool:
     rows = con.execute(
         "SELECT (SELECT count(*) FROM checked WHERE reason <> '') + "
         "(SELECT count(*) FROM (SELECT 1 FROM checked WHERE reason = '' "
@@ -169,7 +172,7 @@ def _has_problems(con: Any) -> bool:
     return bool(rows[0][0])
 
 
-def _fast_checked_sql(con: Any, kind: FileKind) -> str:
+def _fast_checked_sql(con: DuckDBPyConnection, kind: FileKind) -> str:
     """SQL of the clean scan ``pbj_fast`` in the columns of ``checked`` (no reason: none broke)."""
     import ibis
 
@@ -197,7 +200,7 @@ def _fast_checked_sql(con: Any, kind: FileKind) -> str:
         return str(ibis.to_sql(rows, dialect="duckdb"))
 
 
-def _fast_checked(con: Any, path: Path, digest: str) -> Staged | None:
+def _fast_checked(con: DuckDBPyConnection, path: Path, digest: str) -> Staged | None:
     """Typed parallel scan into ``checked``; ``None`` when any row needs the careful path."""
     import duckdb
 
@@ -217,7 +220,9 @@ def _fast_checked(con: Any, path: Path, digest: str) -> Staged | None:
     return Staged(str(path), digest, header, "pbj_fast", [], {})
 
 
-def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) -> Staged:
+def _stage_and_check(
+    con: DuckDBPyConnection, path: Path, digest: str, encoding: str | None
+) -> Staged:
     """Stage ``path`` into the temp table ``checked``: fast scan first, careful path on trouble."""
     if encoding is not None:
         staged = _fast_checked(con, path, digest)
@@ -229,7 +234,7 @@ def _stage_and_check(con: Any, path: Path, digest: str, encoding: str | None) ->
     return staged
 
 
-def _drop_resubmitted(con: Any, kind: FileKind, quarters: tuple[str, ...]) -> None:
+def _drop_resubmitted(con: DuckDBPyConnection, kind: FileKind, quarters: tuple[str, ...]) -> None:
     """Delete the stored days of every facility-quarter the file carries (issue 16 §2).
 
     A late resubmission replaces the facility-quarter whole: a day the new file
@@ -245,7 +250,7 @@ def _drop_resubmitted(con: Any, kind: FileKind, quarters: tuple[str, ...]) -> No
     )
 
 
-def loaded_before(con: Any, file: Path, digest: str) -> LoadResult | None:
+def loaded_before(con: DuckDBPyConnection, file: Path, digest: str) -> LoadResult | None:
     """The skipped ``LoadResult`` of a file whose bytes the store has loaded, else None.
 
     Every kind of file ``pbj load`` reads is kept once by the SHA-256 of its bytes.
@@ -259,7 +264,7 @@ def loaded_before(con: Any, file: Path, digest: str) -> LoadResult | None:
     return LoadResult(str(file), digest, seen[0][1], 0, 0, quarters, skipped=True)
 
 
-def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadResult:
+def load_file(con: DuckDBPyConnection, path: str | Path, *, quarantine: bool = False) -> LoadResult:
     """Load one Daily Nurse or Non-Nurse Staffing file into the store, atomically."""
     file = Path(path)
     found = read_file_bytes(file, sha256=True)
@@ -314,7 +319,7 @@ def load_file(con: Any, path: str | Path, *, quarantine: bool = False) -> LoadRe
 
 
 def load_files(
-    con: Any,
+    con: DuckDBPyConnection,
     paths: Sequence[str | Path],
     *,
     quarantine: bool = False,

@@ -30,7 +30,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.errors import InputError
 from carecover.filekind import utf8_copy
@@ -38,6 +38,9 @@ from carecover.pbj.columns import ID_COLUMNS, FileKind, Header, hour_columns, no
 from carecover.pbj.publicfile.filebytes import read_file_bytes
 from carecover.pbj.publicfile.head import check_public_head
 from carecover.pbj.publicfile.rules import Row, broken, broken_group, quarter_of
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "Staged",
@@ -98,7 +101,7 @@ def _reader_sql(path: str, width: int, rejects: str) -> str:
     )
 
 
-def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
+def stage(con: DuckDBPyConnection, path: Path, *, table: str = "pbj_staging") -> Staged:
     """Decode ``path``, normalise its header and parse it into temp table ``table``."""
     name = str(path)
     check_public_head(path)
@@ -152,7 +155,7 @@ def stage(con: Any, path: Path, *, table: str = "pbj_staging") -> Staged:
     return Staged(name, digest, header, table, lines, unreadable)
 
 
-def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
+def scan_view(con: DuckDBPyConnection, path: Path, view: str, workdir: Path) -> Header:
     """Expose a nurse or non-nurse file as ``view`` with the store's typed columns (``typed_scan``).
 
     Nothing is read yet: DuckDB scans the file when the view is queried (a
@@ -173,7 +176,7 @@ def scan_view(con: Any, path: Path, view: str, workdir: Path) -> Header:
     return header
 
 
-def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
+def scanned_rows(con: DuckDBPyConnection, view: str, kind: FileKind) -> tuple[Any, Row]:
     """A ``scan_view`` as an Ibis table with its ``quarter`` normalised, and its ``Row``."""
     from carecover.pbj.store import ibis_connection, quiet_ibis
 
@@ -190,7 +193,7 @@ def scanned_rows(con: Any, view: str, kind: FileKind) -> tuple[Any, Row]:
     return t, row
 
 
-def view_problems(con: Any, view: str, kind: FileKind) -> int:
+def view_problems(con: DuckDBPyConnection, view: str, kind: FileKind) -> int:
     """0 when no row of ``view`` (a ``scan_view``) breaks a loader rule; else a positive count.
 
     The loader rules' predicates (``loader_rules.broken``), the CCN and

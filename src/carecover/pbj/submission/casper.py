@@ -22,13 +22,16 @@ DuckDB connection; the MDS reports read the census rule (``mds.census``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import rows_of as rows
 from carecover.engines.duckdb import table_of as table
 from carecover.errors import InputError
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.codes import job_titles
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "REPORTS",
@@ -102,7 +105,7 @@ def _titles() -> dict[int, str]:
     return {t.code: t.title for t in job_titles()}
 
 
-def _hours_in(con: Any, quarter: Quarter, facility: str | None) -> Any:
+def _hours_in(con: DuckDBPyConnection, quarter: Quarter, facility: str | None) -> Any:
     """The store's ``employee_hours`` of ``quarter`` (and ``facility``), as Ibis."""
     hours = table(con, "employee_hours")
     found = hours.filter(hours.quarter == str(quarter))
@@ -162,7 +165,7 @@ def job_title_report(hours: Any) -> Any:
 
 
 def report_rows(
-    con: Any, number: str, quarter: Quarter, *, facility: str | None = None
+    con: DuckDBPyConnection, number: str, quarter: Quarter, *, facility: str | None = None
 ) -> list[dict[str, Any]]:
     """The rows of report ``number`` for ``quarter``.
 
@@ -217,7 +220,9 @@ def report_rows(
     ]
 
 
-def _census(con: Any, report: Report, quarter: Quarter, ccn: str | None) -> list[dict[str, Any]]:
+def _census(
+    con: DuckDBPyConnection, report: Report, quarter: Quarter, ccn: str | None
+) -> list[dict[str, Any]]:
     """1704D/1704S: the daily census of active residents (``mds.daily_census``)."""
     from carecover.mds.census import daily_census
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.engines.duckdb import sql_of as sql
 from carecover.engines.duckdb import table_of as table
@@ -26,6 +26,9 @@ from carecover.pbj.codes import job_titles
 from carecover.pbj.columns import FileKind
 from carecover.pbj.store import daily_table_ddl
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["TABLE", "build_submission_days", "submission_days"]
 
@@ -83,7 +86,7 @@ def submission_days(
 
 
 def build_submission_days(
-    con: Any,
+    con: DuckDBPyConnection,
     *,
     provnum: str,
     state: str,

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.errors import InputError
 from carecover.pbj.submission.edits import Finding, edit
@@ -55,6 +55,9 @@ from carecover.pbj.submission.records import Header, header_from_raw
 from carecover.pbj.submission.validation import ValidationReport, validate_submission
 from carecover.pbj.submission.xmlsafe import ByteStream, Limits, XmlSource, open_sources, pbj_schema
 from carecover.storefile import abort
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "BATCH",
@@ -182,7 +185,7 @@ _STAGE_DDL = (
 class _Stager:
     """Collects hour entries as text and inserts them in vectorised batches."""
 
-    def __init__(self, con: Any, on_batch: Callable[[int], None], size: int) -> None:
+    def __init__(self, con: DuckDBPyConnection, on_batch: Callable[[int], None], size: int) -> None:
         self.con = con
         self.on_batch = on_batch
         self.size = size
@@ -252,7 +255,11 @@ class _Stager:
 
 
 def _stage(
-    con: Any, path: Path, limits: Limits, on_records: RecordsCallback | None, batch_size: int
+    con: DuckDBPyConnection,
+    path: Path,
+    limits: Limits,
+    on_records: RecordsCallback | None,
+    batch_size: int,
 ) -> list[_Document]:
     sources = open_sources(path, limits)
     file_size = path.stat().st_size
@@ -304,7 +311,7 @@ FROM xml_stage
 """
 
 
-def _check_typed(con: Any, path: Path) -> None:
+def _check_typed(con: DuckDBPyConnection, path: Path) -> None:
     """Accepted files hold only readable values; refuse rather than load a guess."""
     bad = con.execute(
         "SELECT employee_id, raw_date, raw_hours, raw_job, raw_pay, workdate IS NULL, "
@@ -327,7 +334,9 @@ def _check_typed(con: Any, path: Path) -> None:
         )
 
 
-def _apply(con: Any, doc: _Document, path: Path, digest: str) -> tuple[int, int, int, int]:
+def _apply(
+    con: DuckDBPyConnection, doc: _Document, path: Path, digest: str
+) -> tuple[int, int, int, int]:
     """Write one staged document; returns (loaded, removed, outside quarter, employees)."""
     assert doc.header is not None
     quarter = doc.header.quarter
@@ -361,7 +370,9 @@ def _apply(con: Any, doc: _Document, path: Path, digest: str) -> tuple[int, int,
     return int(loaded), int(before - after), int(outside), employees
 
 
-def _upsert_employees(con: Any, doc: _Document, state: str, facility: str, path: Path) -> int:
+def _upsert_employees(
+    con: DuckDBPyConnection, doc: _Document, state: str, facility: str, path: Path
+) -> int:
     # One row per employee: ON CONFLICT cannot update a row twice in one statement.
     latest: dict[str, tuple[str | None, str | None]] = {}
     for raw_id, hire, term in doc.employees:
@@ -388,7 +399,7 @@ def _upsert_employees(con: Any, doc: _Document, state: str, facility: str, path:
 
 
 def load_xml(
-    con: Any,
+    con: DuckDBPyConnection,
     path: str | Path,
     *,
     submitted_on: date | None = None,
@@ -426,7 +437,7 @@ def load_xml(
 
 
 def _commit(
-    con: Any, file: Path, digest: str, documents: list[_Document], warnings: int
+    con: DuckDBPyConnection, file: Path, digest: str, documents: list[_Document], warnings: int
 ) -> XmlLoadResult:
     totals = [0, 0, 0, 0]
     labels: list[str] = []

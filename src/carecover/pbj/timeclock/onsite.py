@@ -37,11 +37,14 @@ from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.errors import ConfigError, InputError
 from carecover.pbj.jobmap import JobMapping
 from carecover.pbj.timeclock.export import TimeclockRow, read_timeclock
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "DailyHours",
@@ -455,7 +458,7 @@ def onsite_measures(
     daily: Sequence[DailyHours] = (),
     *,
     rules: OnsiteRules | None = None,
-    con: Any = None,
+    con: DuckDBPyConnection = None,
 ) -> OnsiteReport:
     """RN stretches per facility-day and DON hours per week (Ibis rules, run on DuckDB).
 

@@ -12,7 +12,7 @@ import csv
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from carecover.mds.store import load_files as load_mds
 from carecover.mds.synth import synth_mds
@@ -22,6 +22,9 @@ from carecover.pbj.submission.synth import synth_pbj_xml
 from carecover.portal.accounts.models import Organisation, OrganisationKind, Role, User
 from carecover.portal.nursinghome.models import Facility
 from carecover.portal.nursinghome.stores import facility_store, refresh_submission_days
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = ["load_nursing_home_demo"]
 
@@ -42,7 +45,7 @@ def _split_mds(source: Path, ccn: str, out: Path) -> Path:
     return out
 
 
-def _weekend_rn_gaps(con: Any, quarter: Quarter) -> None:
+def _weekend_rn_gaps(con: DuckDBPyConnection, quarter: Quarter) -> None:
     """Take the RN hours out of a few weekend days: the gaps the demo's calendar shows."""
     saturdays = [
         quarter.start + timedelta(days=i)

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -35,6 +35,9 @@ from carecover.pbj.calendar import Quarter
 from carecover.pbj.store import connect
 from carecover.pbj.submission.days import build_submission_days
 from carecover.portal.nursinghome.models import Facility
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "STORE_WAIT_S",
@@ -160,7 +163,9 @@ def reading_store(facility: Facility) -> Iterator[Any]:
         con.close()
 
 
-def refresh_submission_days(con: Any, facility: Facility, quarters: Iterable[Quarter]) -> int:
+def refresh_submission_days(
+    con: DuckDBPyConnection, facility: Facility, quarters: Iterable[Quarter]
+) -> int:
     """Rebuild the facility's public-file rows of ``quarters`` from its PBJ hours and MDS census.
 
     Called after every PBJ or MDS upload, so the facility page always shows

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carecover.mds.store import connect as mds_scratch
 from carecover.mds.store import load_file as mds_check
@@ -52,6 +52,9 @@ from carecover.portal.nursinghome.upload_reports import (
     pbj_report,
     reject,
 )
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "Outcome",
@@ -106,7 +109,12 @@ def _foreign_headers(
 
 
 def load_pbj(
-    con: Any, facility: Facility, path: Path, original: str, rename: Renamer, today: date
+    con: DuckDBPyConnection,
+    facility: Facility,
+    path: Path,
+    original: str,
+    rename: Renamer,
+    today: date,
 ) -> Outcome:
     """Validate a PBJ XML or ZIP like CMS, check it is this facility's, load it if accepted."""
     validation = validate_submission(path, submitted_on=today)
@@ -136,7 +144,7 @@ def load_pbj(
 
 
 def load_timeclock(
-    con: Any,
+    con: DuckDBPyConnection,
     facility: Facility,
     path: Path,
     original: str,
@@ -198,7 +206,9 @@ def load_timeclock(
     return outcome
 
 
-def load_mds(con: Any, facility: Facility, path: Path, original: str, rename: Renamer) -> Outcome:
+def load_mds(
+    con: DuckDBPyConnection, facility: Facility, path: Path, original: str, rename: Renamer
+) -> Outcome:
     """Check an MDS file in a scratch store (records, A0100B), then load it if it is usable."""
     scratch = mds_scratch(None)
     try:
@@ -250,7 +260,7 @@ def load_mds(con: Any, facility: Facility, path: Path, original: str, rename: Re
     return Outcome(report, quarters, result.already_loaded)
 
 
-def quarters_with_hours(con: Any, facility: Facility) -> list[Quarter]:
+def quarters_with_hours(con: DuckDBPyConnection, facility: Facility) -> list[Quarter]:
     """Quarters the facility has PBJ hours for: the census changes their public-file days."""
     rows = con.execute(
         "SELECT DISTINCT quarter FROM employee_hours WHERE state = ? AND facility_id = ?",
@@ -260,7 +270,7 @@ def quarters_with_hours(con: Any, facility: Facility) -> list[Quarter]:
 
 
 def load_public(
-    con: Any, facility: Facility, path: Path, original: str, rename: Renamer
+    con: DuckDBPyConnection, facility: Facility, path: Path, original: str, rename: Renamer
 ) -> Outcome:
     """Check a CMS Daily Nurse (or Non-Nurse) Staffing CSV is this facility's, then load it."""
     scratch = pbj_scratch(None)
