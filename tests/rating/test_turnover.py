@@ -127,6 +127,40 @@ def test_five_administrators_on_four_days_in_a_quarter_exclude_the_measure(
     assert only(con, "2022-07").admin_excluded is False
 
 
+def test_an_administrator_paid_twice_on_one_day_worked_one_day(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    for i in range(5):
+        work(con, f"ADM{i}", 1, date(2023, 7, 1 + i * 5), date(2023, 7, 4 + i * 5))
+    # ADM4 worked three days, one of them on two rows (employee and contract pay).
+    con.execute("DELETE FROM employee_hours WHERE employee_id = 'ADM4' AND workdate = '2023-07-24'")
+    work(con, "ADM4", 1, date(2023, 7, 23), date(2023, 7, 23), pay=3)
+    r = only(con, "2024-07")
+    # Four administrators on four days or more: under the five the rule asks.
+    assert r.admin_excluded is False
+
+
+def test_contract_administrators_count_towards_the_exclusion(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    for i in range(5):
+        work(con, f"ADM{i}", 1, date(2023, 7, 1 + i * 5), date(2023, 7, 4 + i * 5), pay=3)
+    assert only(con, "2024-07").admin_excluded
+
+
+def test_a_facility_with_agency_staff_only_gets_a_row_of_zeros(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    work(con, "RN1", 7, W0, W1, facility="F1")
+    work(con, "AG1", 7, W0, date(2023, 5, 1), pay=3, facility="F2")
+    rows = turnover(con, LAST, method("2024-07").turnover)
+    assert [(r.provnum, r.nurse_eligible, r.nurse_departures) for r in rows] == [
+        ("F1", 1, 0),
+        ("F2", 0, 0),
+    ]
+    assert rows[1].total_turnover_pct is None
+
+
 def test_facilities_are_computed_together(con: duckdb.DuckDBPyConnection) -> None:
     work(con, "RN1", 7, W0, W1, facility="F1")
     work(con, "RN1", 7, W0, date(2023, 5, 1), facility="F2")

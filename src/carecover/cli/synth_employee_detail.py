@@ -21,7 +21,12 @@ def employee_detail(
     ] = 15_000,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 0,
 ) -> None:
-    """Write a synthetic PBJ Employee Detail public file for one quarter."""
+    """Write a synthetic PBJ Employee Detail public file for one quarter.
+
+    Quarters written with the same seed and facility count are one staffing
+    history (an id carries on until its term ends): six of them give the
+    turnover rule realistic departures.
+    """
     from carecover.pbj.calendar import Quarter
     from carecover.pbj.employees.synth import synthesize_employee_detail
 
