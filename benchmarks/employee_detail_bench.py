@@ -339,39 +339,35 @@ def run() -> str:
         synth = [str(BIN / "carecover"), "synth", "employee-detail"]
         synth += ["--facilities", str(FACILITIES), "--quarter", QUARTER, "-o", str(data)]
         subprocess.run(synth, check=True)
-    with data.open("rb") as handle:
-        rows = sum(1 for _ in handle) - 1
+    rows = _rows(data)
     me = [sys.executable, "-m", "benchmarks.employee_detail_bench"]
     outs = {k: OUT / f"employee_detail_{k}.csv" for k in ("ibis", "contract", "hand", "spark")}
     local = run_side_by_side(
-        [
-            Command(
-                "Ibis contract share on DuckDB (2 threads)",
-                [*me, "contract", str(data), str(outs["contract"])],
-            ),
-            Command(
-                "Ibis contract share and turnover on DuckDB (2 threads)",
-                [*me, "ibis", str(data), str(outs["ibis"])],
-            ),
-            Command("hand-written DuckDB query", [*me, "hand", str(data), str(outs["hand"])]),
-        ],
+        _commands(
+            me,
+            data,
+            outs,
+            [
+                ("Ibis contract share on DuckDB (2 threads)", "contract", "contract"),
+                ("Ibis contract share and turnover on DuckDB (2 threads)", "ibis", "ibis"),
+                ("hand-written DuckDB query", "hand", "hand"),
+            ],
+        ),
         repeat=3 if FACILITIES < NATIONAL else 1,
     )
     six = _six_quarters()
-    with six.open("rb") as handle:
-        six_rows = sum(1 for _ in handle) - 1
+    six_rows = _rows(six)
     t_outs = {k: OUT / f"employee_detail_turnover_{k}.csv" for k in ("ibis", "hand", "spark")}
     turnover_local = run_side_by_side(
-        [
-            Command(
-                "Ibis turnover on DuckDB (2 threads)",
-                [*me, "turnover", str(six), str(t_outs["ibis"])],
-            ),
-            Command(
-                "hand-written DuckDB turnover query",
-                [*me, "turnover-hand", str(six), str(t_outs["hand"])],
-            ),
-        ],
+        _commands(
+            me,
+            six,
+            t_outs,
+            [
+                ("Ibis turnover on DuckDB (2 threads)", "turnover", "ibis"),
+                ("hand-written DuckDB turnover query", "turnover-hand", "hand"),
+            ],
+        ),
         repeat=3,
     )
     cluster = start_cluster()
@@ -427,6 +423,19 @@ def run() -> str:
         *_turnover_lines(six, six_rows, t_outs, [*turnover_local, turnover_spark]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _rows(path: Path) -> int:
+    """Data rows of a CSV file (its lines but the header)."""
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def _commands(
+    me: list[str], data: Path, outs: dict[str, Path], ways: list[tuple[str, str, str]]
+) -> list[Command]:
+    """One timed process per (label, kind, output key), each measuring ``data``."""
+    return [Command(label, [*me, kind, str(data), str(outs[key])]) for label, kind, key in ways]
 
 
 def _quarters() -> list[str]:
