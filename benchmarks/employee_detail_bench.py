@@ -225,14 +225,19 @@ def measure(kind: str, path: Path, out: Path, master: str | None = None) -> None
     rule = method(METHOD).turnover
     assert rule is not None
     if kind.startswith("turnover"):
-        _write(engine.to_rows(turnover_expression(t, Quarter.parse(QUARTER), rule)), out)
+        _write(
+            engine.to_rows(turnover_expression(t, Quarter.parse(QUARTER), rule, keep=engine.kept)),
+            out,
+        )
         engine.close()
         return
     _write(engine.to_rows(contract_share(t)), out)
     if kind == "contract":
         engine.close()
         return
-    turnover = engine.to_rows(turnover_expression(t, Quarter.parse(QUARTER), rule))
+    turnover = engine.to_rows(
+        turnover_expression(t, Quarter.parse(QUARTER), rule, keep=engine.kept)
+    )
     out.with_suffix(".turnover").write_text(f"{len(turnover)} facilities\n", encoding="utf-8")
     engine.close()
 

@@ -88,16 +88,18 @@ def test_agency_staff_are_not_counted_and_administrators_have_their_own_group() 
 
 
 @pytest.mark.parametrize("name", ["2022-07", "2024-07"])
-def test_tenure_is_equal_on_both_engines(name: str) -> None:
+def test_tenure_is_equal_on_both_engines_with_and_without_the_kept_days(name: str) -> None:
     rule = method(name).turnover
     assert rule is not None
     duck, spark = connect("duckdb"), spark_engine()
     results = [
-        e.to_rows(tenure_expression(e.from_arrow(table_of(SPANS)), LAST, rule))
+        e.to_rows(tenure_expression(e.from_arrow(table_of(SPANS)), LAST, rule, keep=keep))
         for e in (duck, spark)
+        for keep in (None, e.kept)
     ]
     duck.close()
-    assert_same_rows(results[0], results[1])
+    for other in results[1:]:
+        assert_same_rows(results[0], other)
     assert len(results[0]) == 4
 
 

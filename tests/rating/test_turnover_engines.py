@@ -8,11 +8,13 @@ past the data, administrators who left, five administrators on four days).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pyarrow as pa
 import pytest
 
 from carecover.engines import connect
+from carecover.engines.duckdb import sql_of
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import method
 from carecover.rating.turnover import turnover_expression, turnover_figures, turnover_window
@@ -50,17 +52,40 @@ def hours_table() -> pa.Table:
 
 
 @pytest.mark.parametrize("name", ["2022-07", "2024-07"])
-def test_turnover_is_equal_on_both_engines(name: str) -> None:
+def test_turnover_is_equal_on_both_engines_with_and_without_the_kept_days(name: str) -> None:
     rule = method(name).turnover
     assert rule is not None
     duck, spark = connect("duckdb"), spark_engine()
     results = [
-        turnover_figures(e.to_rows(turnover_expression(e.from_arrow(hours_table()), LAST, rule)))
+        turnover_figures(
+            e.to_rows(turnover_expression(e.from_arrow(hours_table()), LAST, rule, keep=keep))
+        )
         for e in (duck, spark)
+        for keep in (None, e.kept)
     ]
     duck.close()
-    assert results[0] == results[1]
+    assert all(r == results[0] for r in results[1:])
     by_facility = {t.provnum: t for t in results[0]}
     assert len(by_facility) == 7
     assert by_facility["F1"].rn_departures == 1
     assert by_facility["F7"].admin_excluded is (name == "2024-07")
+
+
+def test_with_the_engine_keeping_its_days_the_rule_reads_its_source_once() -> None:
+    rule = method("2024-07").turnover
+    assert rule is not None
+    duck = connect("duckdb")
+    source = duck.from_arrow(hours_table())
+    kept: list[str] = []
+
+    def keep(table: Any) -> Any:
+        out = duck.kept(table)
+        kept.append(out.get_name())
+        return out
+
+    sql = sql_of(turnover_expression(source, LAST, rule, keep=keep))
+    duck.close()
+    assert len(kept) == 1
+    assert kept[0] in sql
+    # Every step reads the kept days: the source is not in the final query.
+    assert source.get_name() not in sql

@@ -181,7 +181,7 @@ def turnover(
         return [asdict(f) for f in turnover_figures(rows)]
 
     def expression(t: Any, runner: Engine) -> Any:
-        return turnover_expression(t, last(t, runner), rule)
+        return turnover_expression(t, last(t, runner), rule, keep=runner.kept)
 
     _run(files, db, expression, engine, spark_master, fmt, figures)
 
@@ -202,6 +202,6 @@ def tenure(
     last, rule = _six_quarters(quarter, method_name)
 
     def expression(t: Any, runner: Engine) -> Any:
-        return tenure_expression(t, last(t, runner), rule)
+        return tenure_expression(t, last(t, runner), rule, keep=runner.kept)
 
     _run(files, db, expression, engine, spark_master, fmt)

@@ -25,11 +25,12 @@ thresholds are the method's ``[turnover]`` values and ``YEAR_DAYS``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from carecover.pbj.calendar import Quarter
 from carecover.rating.methods import TurnoverRule
-from carecover.rating.turnover import GROUPS, turnover_window
+from carecover.rating.turnover import GROUPS, employee_days, group_days
 
 __all__ = ["YEAR_DAYS", "tenure_expression"]
 
@@ -38,7 +39,12 @@ YEAR_DAYS = 365
 
 
 def tenure_expression(
-    t: Any, last: Quarter, rule: TurnoverRule, *, facility: str | None = None
+    t: Any,
+    last: Quarter,
+    rule: TurnoverRule,
+    *,
+    facility: str | None = None,
+    keep: Callable[[Any], Any] | None = None,
 ) -> Any:
     """Tenure of the staff on hand at the end of ``last``, per facility (Ibis, any engine).
 
@@ -48,25 +54,18 @@ def tenure_expression(
     ``GROUPS``, ``g_staff``, ``g_mean_tenure_days`` (NULL without staff),
     ``g_tenure_1y_plus`` and ``g_censored``; one row per facility with any
     hours in the window, ordered by ``provnum``.
+
+    Like turnover, it reads ``t`` once (``employee_days``); ``keep`` (an
+    engine's ``Engine.kept``) has the engine compute those days once.
     """
     import ibis
 
-    w0, _, _, w1 = turnover_window(last)
     gap = rule.departure_gap_days
-    src = t.filter((t.workdate >= w0) & (t.workdate <= w1) & (t.hours > 0))
-    if facility is not None:
-        src = src.filter(src.provnum == facility)
     keys = ["provnum", "employee_id", "grp"]
-    paid = src.filter(src.pay_type_code.isin(list(rule.pay_types)))
-    days = ibis.union(
-        *(
-            paid.filter(paid.job_title_code.isin(list(codes)))
-            .select("provnum", "employee_id", "workdate")
-            .distinct()
-            .mutate(grp=ibis.literal(group))
-            for group, codes in GROUPS.items()
-        )
-    )
+    each = employee_days(t, last, rule, facility=facility)
+    if keep is not None:
+        each = keep(each)
+    days = group_days(each).drop("hours")
     days = days.mutate(day=days.workdate.epoch_days())
     previous = days.day.lag(1).over(ibis.window(group_by=keys, order_by="day"))
     days = days.mutate(opens=previous.isnull() | (days.day - previous - 1 >= gap))
@@ -77,7 +76,7 @@ def tenure_expression(
     )
     # Where the facility's data begins (the window start at the earliest): a stay
     # opening within one gap of it may have begun before anything was seen.
-    origin = src.group_by("provnum").aggregate(origin=src.workdate.min().epoch_days())
+    origin = each.group_by("provnum").aggregate(origin=each.workdate.min().epoch_days())
     on_hand = stays.filter(stays.last >= ibis.date(last.start).epoch_days())
     on_hand = on_hand.inner_join(origin, "provnum")
     on_hand = on_hand.mutate(
@@ -102,7 +101,7 @@ def tenure_expression(
             )
         }
     )
-    out = src.select("provnum").distinct().left_join(wide, "provnum").drop("provnum_right")
+    out = each.select("provnum").distinct().left_join(wide, "provnum").drop("provnum_right")
     counts = [f"{g}_{what}" for g in GROUPS for what in ("staff", "tenure_1y_plus", "censored")]
     return out.select(
         "provnum",

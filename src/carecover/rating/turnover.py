@@ -26,6 +26,7 @@ public file (``pbj/employee_detail``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,8 @@ __all__ = [
     "GROUPS",
     "Turnover",
     "check_rule",
+    "employee_days",
+    "group_days",
     "turnover",
     "turnover_expression",
     "turnover_figures",
@@ -77,8 +80,55 @@ def turnover_window(last: Quarter) -> tuple[date, date, date, date]:
     return first.start, period_start, period_end, last.end
 
 
+def employee_days(t: Any, last: Quarter, rule: TurnoverRule, *, facility: str | None = None) -> Any:
+    """One row per facility, employee id and day with hours in the window ending ``last``.
+
+    Columns: ``provnum``, ``employee_id``, ``workdate``, each group's paid
+    hours (``nurse``, ``rn``, ``admin``: the method's ``pay_types`` in the
+    group's job codes; NULL on a day without any) and ``as_admin`` (hours as
+    administrator, any pay type: the administrator exclusion counts agency
+    administrators too). The one reading of ``t`` that turnover and tenure
+    make; ``t`` is as ``turnover_expression`` takes it.
+    """
+    w0, _, _, w1 = turnover_window(last)
+    src = t.filter((t.workdate >= w0) & (t.workdate <= w1) & (t.hours > 0))
+    if facility is not None:
+        src = src.filter(src.provnum == facility)
+    paid = src.pay_type_code.isin(list(rule.pay_types))
+    return src.group_by(["provnum", "employee_id", "workdate"]).aggregate(
+        **{
+            group: src.hours.sum(where=paid & src.job_title_code.isin(list(codes)))
+            for group, codes in GROUPS.items()
+        },
+        as_admin=(src.job_title_code == 1).any(),
+    )
+
+
+def group_days(days: Any) -> Any:
+    """``employee_days`` as one row per group an employee worked in on a day.
+
+    Columns: ``provnum``, ``employee_id``, ``workdate``, ``hours`` (the
+    group's paid hours that day) and ``grp`` (a name of ``GROUPS``).
+    """
+    import ibis
+
+    return ibis.union(
+        *(
+            days.filter(days[group].notnull()).select(
+                "provnum", "employee_id", "workdate", hours=days[group], grp=ibis.literal(group)
+            )
+            for group in GROUPS
+        )
+    )
+
+
 def turnover_expression(
-    t: Any, last: Quarter, rule: TurnoverRule, *, facility: str | None = None
+    t: Any,
+    last: Quarter,
+    rule: TurnoverRule,
+    *,
+    facility: str | None = None,
+    keep: Callable[[Any], Any] | None = None,
 ) -> Any:
     """The turnover counts of every facility in ``t``, as an Ibis table (any engine).
 
@@ -87,6 +137,12 @@ def turnover_expression(
     ``hours`` (PBJ XML hours or the Employee Detail public file). The result
     has ``provnum``, ``{nurse,rn,admin}_eligible``, ``..._departures`` and
     ``admin_excluded``, one row per facility, ordered by ``provnum``.
+
+    The rule reads ``t`` once, into one table of each employee's days (every
+    group's hours and whether they worked as administrator), which every later
+    step reads. ``keep`` (an engine's ``Engine.kept``) has the engine compute
+    that table once; without it, an engine may compute it again for each step
+    (Spark does), with the same result.
     """
     import ibis
 
@@ -95,20 +151,11 @@ def turnover_expression(
     # period; which three is UNCONFIRMED: the first three of the window here.
     elig_end = Quarter.containing(w0).next().next().end
     gap = rule.departure_gap_days
-    src = t.filter((t.workdate >= w0) & (t.workdate <= w1) & (t.hours > 0))
-    if facility is not None:
-        src = src.filter(src.provnum == facility)
     keys = ["provnum", "employee_id", "grp"]
-    paid = src.filter(src.pay_type_code.isin(list(rule.pay_types)))
-    hours = ibis.union(
-        *(
-            paid.filter(paid.job_title_code.isin(list(codes)))
-            .group_by(["provnum", "employee_id", "workdate"])
-            .aggregate(hours=paid.hours.sum())
-            .mutate(grp=ibis.literal(group))
-            for group, codes in GROUPS.items()
-        )
-    )
+    days = employee_days(t, last, rule, facility=facility)
+    if keep is not None:
+        days = keep(days)
+    hours = group_days(days)
     before = hours.filter(
         (hours.workdate >= p0 - timedelta(days=rule.eligibility_days)) & (hours.workdate < p0)
     )
@@ -133,14 +180,13 @@ def turnover_expression(
         .select(keys)
         .distinct()
     )
-    admin = src.filter(src.job_title_code == 1)
+    admin = days.filter(days.as_admin)
     if rule.admin_exclusion_scope == "quarter":
         admin = admin.mutate(k=admin.workdate.year() * 4 + admin.workdate.quarter())
     else:
         admin = admin.filter(admin.workdate <= elig_end).mutate(k=ibis.literal(0))
-    admin_days = admin.group_by(["provnum", "employee_id", "k"]).aggregate(
-        days=admin.workdate.nunique()
-    )
+    # ``days`` has one row per employee and day: counting rows counts days.
+    admin_days = admin.group_by(["provnum", "employee_id", "k"]).aggregate(days=admin.count())
     per_k = admin_days.group_by(["provnum", "k"]).aggregate(
         n=admin_days.count(where=admin_days.days >= rule.admin_exclusion_days)
     )
@@ -153,7 +199,7 @@ def turnover_expression(
             **{f"{g}_{what}": table.count(where=table.grp == g) for g in GROUPS}
         )
 
-    out = src.select("provnum").distinct()
+    out = days.select("provnum").distinct()
     for part in (counted(eligible, "eligible"), counted(departed, "departures"), flags):
         out = out.left_join(part, "provnum").drop("provnum_right")
     return out.select(
@@ -256,7 +302,9 @@ def turnover(
         first, *_, end = turnover_window(last)
         t = place(t.filter((t.workdate >= first) & (t.workdate <= end)), engine)
         return turnover_figures(
-            engine.to_rows(turnover_expression(t, last, checked, facility=facility))
+            engine.to_rows(
+                turnover_expression(t, last, checked, facility=facility, keep=engine.kept)
+            )
         )
     rows: list[dict[str, Any]] = arrow_of(
         turnover_expression(t, last, checked, facility=facility)
