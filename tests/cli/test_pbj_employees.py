@@ -97,3 +97,30 @@ def test_each_command_reads_the_rows_pbj_load_stored_as_it_reads_the_file(
     from_store = cli("pbj", "employees", command, "--db", db, "--format", "csv")
     assert from_store.exit_code == 0, from_store.stderr
     assert from_store.stdout == from_file.stdout
+
+
+@pytest.mark.parametrize("command", ["contract", "weekend", "outliers", "turnover", "tenure"])
+def test_a_memory_limit_on_duckdb_prints_the_same_bytes(cli: Cli, command: str) -> None:
+    plain = cli("pbj", "employees", command, GOOD, "--format", "csv")
+    capped = cli("pbj", "employees", command, GOOD, "--format", "csv", "--memory-limit", "64MB")
+    assert capped.exit_code == 0, capped.stderr
+    assert capped.stdout == plain.stdout
+
+
+def test_a_memory_limit_that_is_not_a_size_is_one_error_line(cli: Cli) -> None:
+    result = cli("pbj", "employees", "turnover", GOOD, "--memory-limit", "lots")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert "--memory-limit" in result.stderr
+    assert "'lots'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_memory_limit_with_spark_is_refused_before_spark_starts(cli: Cli) -> None:
+    result = cli(
+        "pbj", "employees", "contract", GOOD, "--engine", "spark", "--memory-limit", "1GB",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--memory-limit" in result.stderr
+    assert "Spark" in result.stderr
+    assert "Traceback" not in result.stderr

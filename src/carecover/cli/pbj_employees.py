@@ -59,6 +59,14 @@ def employee_rows(files: list[Path] | None, db: Path, engine: Engine) -> Any:
 
 
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+MemoryLimitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        help="DuckDB's memory cap, e.g. 4GB (spills to disk beyond it; "
+        "default: 80% of RAM). Not with --engine spark.",
+    ),
+]
 
 
 def _run(
@@ -69,12 +77,17 @@ def _run(
     master: str | None,
     fmt: Format,
     finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    memory_limit: str | None = None,
 ) -> None:
     """Run ``rule`` (the rows' table and its engine -> an expression) and print its rows."""
     from carecover.engines import connect
 
+    if memory_limit is not None and engine is not EngineName.DUCKDB:
+        raise typer.BadParameter(
+            "DuckDB's memory cap: Spark's memory is set by its cluster", param_hint="--memory-limit"
+        )
     with engine_for(engine, master) as on:
-        runner = on or connect(EngineName.DUCKDB)
+        runner = on or connect(EngineName.DUCKDB, memory_limit=memory_limit)
         try:
             table = rule(employee_rows(files, db, runner), runner)
             out = runner.to_rows(table)
@@ -93,11 +106,20 @@ def contract(
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Hours and contract share per facility, quarter and category."""
     from carecover.pbj.employees.measures import contract_share
 
-    _run(files, db, lambda t, _: contract_share(t), engine, spark_master, fmt)
+    _run(
+        files,
+        db,
+        lambda t, _: contract_share(t),
+        engine,
+        spark_master,
+        fmt,
+        memory_limit=memory_limit,
+    )
 
 
 @app.command("weekend")
@@ -107,11 +129,20 @@ def weekend(
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Hours a weekend day and a weekday per facility, quarter and category."""
     from carecover.pbj.employees.measures import weekend_staffing
 
-    _run(files, db, lambda t, _: weekend_staffing(t), engine, spark_master, fmt)
+    _run(
+        files,
+        db,
+        lambda t, _: weekend_staffing(t),
+        engine,
+        spark_master,
+        fmt,
+        memory_limit=memory_limit,
+    )
 
 
 @app.command("outliers")
@@ -121,11 +152,20 @@ def outliers(
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Employee ids with more than 16 hours in a day or 400 hours in a month."""
     from carecover.pbj.employees.measures import hour_outliers
 
-    _run(files, db, lambda t, _: hour_outliers(t), engine, spark_master, fmt)
+    _run(
+        files,
+        db,
+        lambda t, _: hour_outliers(t),
+        engine,
+        spark_master,
+        fmt,
+        memory_limit=memory_limit,
+    )
 
 
 QuarterOption = Annotated[
@@ -171,6 +211,7 @@ def turnover(
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Nurse, RN and administrator turnover over six quarters (the rating method's rule)."""
     from carecover.rating.turnover import turnover_expression, turnover_figures
@@ -183,7 +224,7 @@ def turnover(
     def expression(t: Any, runner: Engine) -> Any:
         return turnover_expression(t, last(t, runner), rule, keep=runner.kept)
 
-    _run(files, db, expression, engine, spark_master, fmt, figures)
+    _run(files, db, expression, engine, spark_master, fmt, figures, memory_limit=memory_limit)
 
 
 @app.command("tenure")
@@ -195,6 +236,7 @@ def tenure(
     fmt: FormatOption = Format.TABLE,
     engine: EngineOption = EngineName.DUCKDB,
     spark_master: SparkMasterOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Tenure of the nurses, RNs and administrators on hand at the end of the quarter."""
     from carecover.rating.tenure import tenure_expression
@@ -204,4 +246,4 @@ def tenure(
     def expression(t: Any, runner: Engine) -> Any:
         return tenure_expression(t, last(t, runner), rule, keep=runner.kept)
 
-    _run(files, db, expression, engine, spark_master, fmt)
+    _run(files, db, expression, engine, spark_master, fmt, memory_limit=memory_limit)

@@ -76,19 +76,30 @@ def spark_master(master: str | None = None) -> str:
     return master or os.environ.get(SPARK_MASTER_VARIABLE) or DEFAULT_SPARK_MASTER
 
 
-def connect(name: EngineName | str, *, master: str | None = None) -> Engine:
-    """Open the engine called ``name`` (``master`` is Spark's master URL)."""
+def connect(
+    name: EngineName | str, *, master: str | None = None, memory_limit: str | None = None
+) -> Engine:
+    """Open the engine called ``name`` (``master`` is Spark's master URL).
+
+    ``memory_limit`` caps DuckDB's memory (it spills beyond); Spark's memory
+    is its cluster's settings, so asking Spark for one is a ``ConfigError``.
+    """
     try:
         engine = EngineName(name)
     except ValueError:
         raise ConfigError(f"unknown engine {name!r} (choose duckdb or spark)") from None
     if engine is EngineName.SPARK:
+        if memory_limit is not None:
+            raise ConfigError(
+                "--memory-limit is DuckDB's: Spark's memory is set by its cluster "
+                "(spark.driver.memory, the workers' memory)"
+            )
         from carecover.engines.spark import SparkEngine
 
         return SparkEngine.start(spark_master(master))
     from carecover.engines.duckdb import DuckDBEngine
 
-    return DuckDBEngine.memory()
+    return DuckDBEngine.memory(memory_limit=memory_limit)
 
 
 def place(table: Any, engine: Engine | None) -> Any:

@@ -226,11 +226,25 @@ class DuckDBEngine:
     copies: dict[str, Path] = field(default_factory=dict, repr=False)  # UTF-8 copy -> file
 
     @classmethod
-    def memory(cls) -> DuckDBEngine:
-        """A new in-memory DuckDB engine."""
+    def memory(cls, *, memory_limit: str | None = None) -> DuckDBEngine:
+        """A new in-memory DuckDB engine.
+
+        ``memory_limit`` (``1.5GB``, ``800MB``) caps what DuckDB keeps in
+        memory; beyond it, it spills to disk (a bad size: ``InputError``
+        naming ``--memory-limit``).
+        """
         import ibis
 
-        return cls(ibis.duckdb.connect(":memory:"))
+        from carecover.storefile import cap_memory
+
+        engine = cls(ibis.duckdb.connect(":memory:"))
+        if memory_limit is not None:
+            try:
+                cap_memory(engine.backend.con, memory_limit)
+            except BaseException:
+                engine.close()
+                raise
+        return engine
 
     def read_csv(self, path: Path, schema: Schema, *, date_format: str = "yyyy-MM-dd") -> Any:
         """The CSV at ``path`` typed by ``schema`` (a row that does not fit fails the read)."""
