@@ -84,7 +84,8 @@ def _run(
 
     if memory_limit is not None and engine is not EngineName.DUCKDB:
         raise typer.BadParameter(
-            "DuckDB's memory cap: Spark's memory is set by its cluster", param_hint="--memory-limit"
+            "it caps DuckDB; with --engine spark, Spark's memory is its cluster's settings",
+            param_hint="--memory-limit",
         )
     with engine_for(engine, master) as on:
         runner = on or connect(EngineName.DUCKDB, memory_limit=memory_limit)
