@@ -59,12 +59,14 @@ def cap_memory(con: DuckDBPyConnection, size: str) -> None:
     """
     import duckdb
 
+    refused = InputError(f"not a memory size like 1.5GB or 800MB: {size!r}", field="--memory-limit")
+    # DuckDB reads a negative size as "no limit": the opposite of what was asked.
+    if size.strip().startswith("-"):
+        raise refused
     try:
         con.execute("SET memory_limit = ?", [size])
     except duckdb.Error:
-        raise InputError(
-            f"not a memory size like 1.5GB or 800MB: {size!r}", field="--memory-limit"
-        ) from None
+        raise refused from None
 
 
 def set_lock_wait(seconds: float) -> None:

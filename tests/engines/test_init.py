@@ -61,11 +61,12 @@ def test_a_memory_limit_caps_duckdb_which_spills_what_does_not_fit(
     assert spilled > 0
 
 
-def test_a_memory_limit_that_is_not_a_size_names_the_option() -> None:
+@pytest.mark.parametrize("size", ["lots", "-1GB", " -2MB", "nanGB", "infGB", "1e308GB", "0"])
+def test_a_memory_limit_that_is_not_a_size_names_the_option(size: str) -> None:
     from carecover.errors import InputError
 
     with pytest.raises(InputError, match="not a memory size") as caught:
-        connect("duckdb", memory_limit="lots")
+        connect("duckdb", memory_limit=size)
     assert caught.value.field == "--memory-limit"
 
 
