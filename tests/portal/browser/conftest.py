@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -214,3 +215,25 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def a_day_without_reports(organisation_code: str) -> date:
+    """The latest day before today on which the organisation has no report.
+
+    The demo's reports fall on random days relative to today, so "yesterday"
+    may already hold one of the organisation's reports (for the member a test
+    picks, a new one would then be a duplicate).
+    """
+    from django.utils import timezone
+
+    from carecover.portal.incidents.models import Report
+
+    taken = set(
+        Report.objects.filter(organisation__code=organisation_code).values_list(
+            "incident_date", flat=True
+        )
+    )
+    day = timezone.localdate() - timedelta(days=1)
+    while day in taken:
+        day -= timedelta(days=1)
+    return day

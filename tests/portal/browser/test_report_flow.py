@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from carecover.portal.demo import load_demo
 from carecover.portal.incidents.models import Member, Report
-from tests.portal.browser.conftest import PASSWORD, screenshot, sign_in
+from tests.portal.browser.conftest import PASSWORD, a_day_without_reports, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -45,7 +44,8 @@ def test_a_report_goes_from_draft_to_accepted_through_the_pages(
     load_demo(today=timezone.localdate(), password=PASSWORD)
     member = Member.objects.filter(organisation__code="PRV001").order_by("id").first()
     assert member is not None
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    day = a_day_without_reports("PRV001")
+    yesterday = day.isoformat()
 
     provider = new_page()
     provider.goto("/accounts/login/")
@@ -150,7 +150,6 @@ def test_a_report_goes_from_draft_to_accepted_through_the_pages(
     assert (row.status, row.hours_without_staff, row.version) == ("accepted", 5.5, 6)
 
     # The quarter's Human Rights Committee report counts it; the MCO downloads it.
-    day = timezone.localdate() - timedelta(days=1)
     quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
     visit(mco, f"/compliance/reports/quarterly-hrc/?period={quarter}", "quarterly-report")
     expect(mco.locator("h1")).to_be_visible()

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from carecover.portal.demo import load_demo
 from carecover.portal.incidents.models import Member, Report
-from tests.portal.browser.conftest import PASSWORD, sign_in
+from tests.portal.browser.conftest import PASSWORD, a_day_without_reports, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def test_an_incomplete_form_is_completed_saved_returned_to_and_submitted(
     )
     assert member is not None
     assert member.ssn_last4 is not None
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    yesterday = a_day_without_reports("PRV001").isoformat()
     page = new_page()
     sign_in(page, "prv001-submitter")
     page.goto("/reports/new/")
