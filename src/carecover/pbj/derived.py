@@ -1,13 +1,13 @@
 """The PBJ store's derived tables, refreshed after a load commits: the one place that does it.
 
 Derived from the daily rows: the stored quarterly measures
-(``measures_sql.SUMMARY``), which ``pbj measures --db``, the history and the
+(``measures.compiled.SUMMARY``), which ``pbj measures --db``, the history and the
 benchmarks read instead of recomputing every quarter. Loaders only mark the
 quarters they change (``changes``); after each file commits, its caller
 (``ingest``, the portal's upload, ``history``) calls ``refresh``, which
 recomputes the marked quarters and clears their marks in one transaction. A
 reader uses the stored rows only when they were computed by this code and
-nothing is marked (``measures_sql.summary_is_current``); otherwise it
+nothing is marked (``measures.compiled.summary_is_current``); otherwise it
 computes from the daily rows, so a refresh that never ran costs time, never
 a wrong figure.
 """

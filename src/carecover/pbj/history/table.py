@@ -85,7 +85,7 @@ def beds_band(beds: Any) -> Any:
 def _stamp(con: DuckDBPyConnection) -> str:
     """What readers compare: the table's definition and the files it was built from.
 
-    Not the measures' code (``measures_sql._cache_key`` hashes every module of
+    Not the measures' code (``measures.compiled._cache_key`` hashes every module of
     the package): a read-only reader must not fall back to the daily rows
     after any code edit. The writer (``refresh_history``) also rebuilds when
     that code changed (``_CODE``).

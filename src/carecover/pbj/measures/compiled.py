@@ -120,7 +120,7 @@ LAYOUTS = ("csv", "table")
 def quarterly_text_sql(layout: str) -> str:
     """SQL of one row, the checked quarterly measures over ``SOURCE`` printed in ``layout``.
 
-    The row is that of ``measures_text.csv_query`` or ``table_query``, for
+    The row is that of ``measures.text.csv_query`` or ``table_query``, for
     the facility-quarters matching the parameters ``$1`` (quarter) and
     ``$2`` (CCN), NULL meaning any; its ``_clean`` flag covers every row.
     Cached beside ``quarterly_sql`` (its column types come from a DESCRIBE,
@@ -438,7 +438,7 @@ def quarterly_table(
     """``quarterly_rows`` of a store path or CSV file(s) as (column names, row tuples).
 
     With ``as_text`` every cell comes back as the text it prints as
-    (``measures_text``: hours rounded to 2 decimals, HPRD to 5,
+    (``measures.text``: hours rounded to 2 decimals, HPRD to 5,
     ``true``/``false``, ``""`` for NULL), formatted by DuckDB in the query.
     """
     label = _label(quarter)

@@ -241,7 +241,7 @@ def _per_day(t: Any, *, checked: bool = False) -> Any:
 
     ``checked`` adds what the loader-rule checks of ``quarterly_expression``
     need: the day's bit in its quarter (``_early_bit``, ``_late_bit``) and
-    ``_broken``, whether the row breaks a loader rule (``loader_rules.broken``,
+    ``_broken``, whether the row breaks a loader rule (``publicfile.rules.broken``,
     the ``_emp`` columns included; the CCN and quarter rules are left to
     ``_clean``, once per facility-quarter).
     """
@@ -277,7 +277,7 @@ def _per_day(t: Any, *, checked: bool = False) -> Any:
             "_early_bit": ibis.ifelse(early, one << (slot * 31 + day), 0),
             "_late_bit": ibis.ifelse(early, 0, one << day),
         }
-        # The loader rules (``loader_rules``), row by row; their hours rules
+        # The loader rules (``publicfile.rules``), row by row; their hours rules
         # test every hours column with one LEAST and one GREATEST.
         row = Row(
             provnum=t.provnum,
@@ -426,7 +426,7 @@ def _days_in_quarter(day: Any) -> Any:
 def _clean(m: Any) -> Any:
     """True when a checked facility-quarter breaks no loader rule (see quarterly_expression).
 
-    Its rows break none (``loader_rules``; the CCN and quarter rules tested
+    Its rows break none (``publicfile.rules``; the CCN and quarter rules tested
     once, on its first and last day: ``broken_group``), no day is given twice, and CY_Qtr
     is written as the store keeps it (``2024Q2``): the rows are grouped on it
     as written, so another spelling is left to the loader, which normalises it.

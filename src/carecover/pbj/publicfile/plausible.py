@@ -1,7 +1,7 @@
 """Which numbers a PBJ public file may hold: the one home of the bad-number rule.
 
 A value that cannot be hours worked on one day is refused, never computed
-(issue 12 §1): the loader rules (``loader_rules``), which the public-file
+(issue 12 §1): the loader rules (``publicfile.rules``), which the public-file
 loader (careful and fast paths), the measures and coverage read in place and
 the portal upload all apply, ask this module.
 
@@ -69,7 +69,7 @@ def too_many_hours(hours: Any, census: Any) -> Any:
     """``hours`` is NaN, infinite or above the day's limit (NULL when either is unknown).
 
     An Ibis expression: DuckDB orders NaN above +inf, so ``>`` is true for
-    NaN as well; the loader rules (``loader_rules``) use it on every path.
+    NaN as well; the loader rules (``publicfile.rules``) use it on every path.
     """
     b = value_bounds()
     import ibis

@@ -196,7 +196,7 @@ def scanned_rows(con: DuckDBPyConnection, view: str, kind: FileKind) -> tuple[An
 def view_problems(con: DuckDBPyConnection, view: str, kind: FileKind) -> int:
     """0 when no row of ``view`` (a ``scan_view``) breaks a loader rule; else a positive count.
 
-    The loader rules' predicates (``loader_rules.broken``), the CCN and
+    The loader rules' predicates (``publicfile.rules.broken``), the CCN and
     quarter ones tested once per facility-quarter (``broken_group``), plus
     the rows that repeat a facility-day. A positive count is not the number
     of bad rows (a facility-quarter breaking a key rule counts all its rows):
