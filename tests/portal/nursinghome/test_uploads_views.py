@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from carecover.pbj.calendar import Quarter
 from carecover.portal.nursinghome.models import Upload
 from tests.portal.nursinghome.test_uploads import (
     oakwood_pbj,
@@ -24,6 +26,29 @@ PAGE = "/nursing-homes/100000/uploads/"
 def post(client: Client, kind: str, name: str, content: bytes, **extra: Any) -> Any:
     """Post the upload form of Oakwood."""
     return client.post(PAGE, {"kind": kind, "file": upload_file(name, content), **extra})
+
+
+def last_quarter() -> Quarter:
+    """The quarter the form offers by default: the one before today's.
+
+    The form offers only the latest six quarters, so a fixed quarter would
+    stop being accepted (and the tests posting it fail) as the years pass.
+    """
+    return Quarter.containing(timezone.localdate()).previous()
+
+
+def post_timeclock(client: Client) -> Any:
+    """Post Oakwood's small time-clock export of ``last_quarter()`` (``timeclock_csv``'s rows)."""
+    quarter = last_quarter()
+    first, second = quarter.start.isoformat(), quarter.start.replace(day=2).isoformat()
+    content = timeclock_csv(
+        [
+            f"E1001,2020-01-06,,7,,1,{first},8",
+            f"E1001,2020-01-06,,7,,1,{second},8.5",
+            f"E2002,2021-03-01,,10,,2,{first},7.5",
+        ]
+    )
+    return post(client, "timeclock", "p.csv", content, quarter=str(quarter))
 
 
 @pytest.mark.parametrize("persona", ["administrator", "don", "mds_coordinator", "corporate"])
@@ -78,9 +103,7 @@ def test_a_corporate_user_uploads_for_every_facility_of_the_chain(
 def test_another_operator_gets_404_for_the_page_the_report_and_the_downloads(
     as_home_user: Callable[[str], Client],
 ) -> None:
-    response = post(
-        as_home_user("administrator"), "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3"
-    )
+    response = post_timeclock(as_home_user("administrator"))
     upload_url = response["Location"]
     other = as_home_user("other_home")
     for url in (
@@ -91,7 +114,7 @@ def test_another_operator_gets_404_for_the_page_the_report_and_the_downloads(
         f"{upload_url}pbj.xml",
     ):
         assert other.get(url).status_code == 404, url
-    response = post(other, "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3")
+    response = post_timeclock(other)
     assert response.status_code == 404
     assert Upload.objects.count() == 1
 
@@ -100,7 +123,7 @@ def test_an_upload_is_found_only_under_its_own_facility(
     as_home_user: Callable[[str], Client],
 ) -> None:
     corporate = as_home_user("corporate")
-    post(corporate, "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3")
+    assert post_timeclock(corporate).status_code == 302
     upload = Upload.objects.get()
     assert corporate.get(f"/nursing-homes/100001/uploads/{upload.pk}/").status_code == 404
     assert corporate.get(f"/nursing-homes/100000/uploads/{upload.pk}/").status_code == 200
@@ -112,7 +135,7 @@ def test_backup_staffing_users_are_refused_the_upload_pages(
 ) -> None:
     client = as_persona(persona)
     assert client.get(PAGE).status_code == 403
-    assert post(client, "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3").status_code == 403
+    assert post_timeclock(client).status_code == 403
     assert not Upload.objects.exists()
 
 
@@ -125,7 +148,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(homes: dict[str, Any]) -> None:
 def test_an_upload_without_the_csrf_token_is_refused(homes: dict[str, Any]) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(homes["users"]["administrator"])
-    response = post(client, "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3")
+    response = post_timeclock(client)
     assert response.status_code == 403
     assert not Upload.objects.exists()
 
@@ -135,7 +158,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(
 ) -> None:
     settings.CARECOVER_UPLOAD_MAX_BYTES = 100
     content = timeclock_csv()
-    response = post(as_home_user("don"), "timeclock", "big.csv", content, quarter="2026Q3")
+    quarter = str(last_quarter())
+    response = post(as_home_user("don"), "timeclock", "big.csv", content, quarter=quarter)
     assert response.status_code == 400
     expected = f"big.csv: the file is {len(content)} bytes, over the upload limit of 100 bytes"
     assert expected in response.content.decode()
@@ -176,9 +200,9 @@ def test_a_time_clock_upload_offers_its_generated_pbj_file(
     as_home_user: Callable[[str], Client],
 ) -> None:
     client = as_home_user("administrator")
-    url = post(client, "timeclock", "p.csv", timeclock_csv(), quarter="2026Q3")["Location"]
+    url = post_timeclock(client)["Location"]
     assert 'id="download-xml"' in client.get(url).content.decode()
     response = client.get(f"{url}pbj.xml")
     assert response["Content-Type"] == "application/xml"
     assert b"<facilityId>SYN000001</facilityId>" in response.content
-    assert "100000-pbj-2026Q3-" in response["Content-Disposition"]
+    assert f"100000-pbj-{last_quarter()}-" in response["Content-Disposition"]
