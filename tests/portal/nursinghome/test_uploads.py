@@ -60,12 +60,13 @@ def rejected_pbj(synthetic: Path) -> bytes:
     )
 
 
-def timeclock_csv(rows: list[str] | None = None) -> bytes:
-    """A small time-clock export of 2026Q3 (an RN and a CNA on two days)."""
+def timeclock_csv(rows: list[str] | None = None, quarter: Quarter = Q3) -> bytes:
+    """A small time-clock export of ``quarter`` (an RN and a CNA on its first two days)."""
+    first, second = quarter.start.isoformat(), quarter.start.replace(day=2).isoformat()
     body = rows or [
-        "E1001,2020-01-06,,7,,1,2026-07-01,8",
-        "E1001,2020-01-06,,7,,1,2026-07-02,8.5",
-        "E2002,2021-03-01,,10,,2,2026-07-01,7.5",
+        f"E1001,2020-01-06,,7,,1,{first},8",
+        f"E1001,2020-01-06,,7,,1,{second},8.5",
+        f"E2002,2021-03-01,,10,,2,{first},7.5",
     ]
     return (TIMECLOCK_HEADER + "\n".join(body) + "\n").encode()
 

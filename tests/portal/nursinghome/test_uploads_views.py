@@ -38,16 +38,9 @@ def last_quarter() -> Quarter:
 
 
 def post_timeclock(client: Client) -> Any:
-    """Post Oakwood's small time-clock export of ``last_quarter()`` (``timeclock_csv``'s rows)."""
+    """Post Oakwood's small time-clock export (``timeclock_csv``) of ``last_quarter()``."""
     quarter = last_quarter()
-    first, second = quarter.start.isoformat(), quarter.start.replace(day=2).isoformat()
-    content = timeclock_csv(
-        [
-            f"E1001,2020-01-06,,7,,1,{first},8",
-            f"E1001,2020-01-06,,7,,1,{second},8.5",
-            f"E2002,2021-03-01,,10,,2,{first},7.5",
-        ]
-    )
+    content = timeclock_csv(quarter=quarter)
     return post(client, "timeclock", "p.csv", content, quarter=str(quarter))
 
 
@@ -104,6 +97,7 @@ def test_another_operator_gets_404_for_the_page_the_report_and_the_downloads(
     as_home_user: Callable[[str], Client],
 ) -> None:
     response = post_timeclock(as_home_user("administrator"))
+    assert response.status_code == 302
     upload_url = response["Location"]
     other = as_home_user("other_home")
     for url in (
