@@ -1,11 +1,20 @@
-"""Starting the Spark engine: a command's output stays its report."""
+"""Starting the Spark engine: a command's output stays its report, and a bad master is one line."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from carecover.engines import connect
+from carecover.engines.spark import _java_message, check_master
+from carecover.errors import ConfigError
+from tests.conftest import REPO, CliResult
 
 _START = """
 from carecover.engines import connect
@@ -49,3 +58,87 @@ def test_a_users_spark_configuration_directory_keeps_its_logging(tmp_path: Path)
     )
     done = _start_spark(tmp_path, SPARK_CONF_DIR=str(conf))
     assert "INFO SparkContext: Running Spark version" in done.stderr
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize(
+    "master",
+    [
+        "bogus",
+        "local[x]",
+        "local[0]",
+        "local[*] ",
+        "spark://",
+        "spark://127.0.0.1",
+        "spark://127.0.0.1:port",
+        "spark://127.0.0.1:99999",
+        "http://127.0.0.1:7077",
+    ],
+)
+def test_a_master_url_spark_does_not_take_is_refused_before_spark_starts(master: str) -> None:
+    with pytest.raises(ConfigError, match="not a Spark master URL") as caught:
+        connect("spark", master=master)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "master",
+    [
+        "local",
+        "local[*]",
+        "local[4]",
+        "local[2,3]",
+        "local[*,2]",
+        "local-cluster[2,1,1024]",
+        "yarn",
+        "k8s://https://10.0.0.1:6443",
+    ],
+)
+def test_every_form_of_master_url_spark_takes_passes_the_check(master: str) -> None:
+    check_master(master)
+
+
+def test_a_standalone_master_nobody_answers_at_is_one_line_at_once(
+    cli: Callable[..., CliResult],
+) -> None:
+    port = _closed_port()
+    master = f"spark://127.0.0.1:{port}"
+    path = REPO / "tests" / "fixtures" / "pbj" / "rn_coverage.csv"
+    result = cli("pbj", "measures", path, "--engine", "spark", "--spark-master", master)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: could not reach the Spark master {master}"
+        f" (127.0.0.1:{port}: Connection refused): is it running?\n"
+    )
+
+
+def test_of_several_standalone_masters_one_answering_is_enough() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as standby:
+        port = standby.getsockname()[1]
+        check_master(f"spark://127.0.0.1:{_closed_port()},127.0.0.1:{port}")
+    with pytest.raises(ConfigError, match="could not reach"):
+        check_master(f"spark://127.0.0.1:{_closed_port()},127.0.0.1:{_closed_port()}")
+
+
+def test_a_java_error_is_told_by_its_first_line_without_the_stack_trace() -> None:
+    # What pyspark 4.0.5 raised when a standalone master never answered.
+    raised = Exception(
+        "An error occurred while calling None.org.apache.spark.sql.classic.SparkSession.\n"
+        ": java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext.\n"
+        "This stopped SparkContext was created at:\n\n"
+        "org.apache.spark.api.java.JavaSparkContext.<init>(JavaSparkContext.scala:59)\n"
+        "\tat org.apache.spark.SparkContext.assertNotStopped(SparkContext.scala:128)\n"
+    )
+    assert _java_message(raised) == (
+        "java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext."
+    )
+    gateway = RuntimeError("[JAVA_GATEWAY_EXITED] Java gateway process exited.")
+    assert _java_message(gateway) == "[JAVA_GATEWAY_EXITED] Java gateway process exited."

@@ -24,6 +24,7 @@ import gc
 import importlib.util
 import os
 import re
+import socket
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -36,13 +37,23 @@ from typing import Any
 from carecover.engines.seam import EngineName, Schema
 from carecover.errors import ConfigError, InputError
 
-__all__ = ["SparkEngine"]
+__all__ = ["SparkEngine", "check_master"]
 
 _SPARK_TYPES = {"string": "STRING", "int64": "BIGINT", "float64": "DOUBLE", "date": "DATE"}
 _CHARSETS = {"utf-8": "UTF-8", "cp1252": "windows-1252"}
 _ROW_IN_SPLIT = (1 << 33) - 1  # monotonically_increasing_id: partition << 33 | row in it
 _MALFORMED = ("MALFORMED_RECORD_IN_PARSING", "MALFORMED_CSV_RECORD")
 _names = count()
+# The master URLs Spark takes ("Master URLs" in Spark's Submitting Applications).
+_HOST_PORT = r"(?:\[[0-9A-Fa-f:.]+\]|[^\s,/:\[\]]+):[0-9]{1,5}"
+_MASTER_URL = re.compile(
+    r"local(?:\[(?:\*|[1-9][0-9]*)(?:,[1-9][0-9]*)?\])?"
+    r"|local-cluster\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*\]"
+    rf"|spark://{_HOST_PORT}(?:,{_HOST_PORT})*"
+    r"|yarn|k8s://\S+"
+)
+_MASTER_FORMS = "local[*], local[N], spark://HOST:PORT[,HOST:PORT...], yarn or k8s://HOST:PORT"
+_REACH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -97,11 +108,13 @@ class SparkEngine:
             builder = builder.config("spark.jars", str(jar))
         if partitions is not None:
             builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+        check_master(master)
         running = SparkSession.getActiveSession()
         try:
             session = builder.getOrCreate()
         except Exception as error:  # py4j and Java errors have no common base
-            raise ConfigError(f"could not start Spark on {master}: {error}") from None
+            message = _java_message(error)
+            raise ConfigError(f"could not start Spark on {master}: {message}") from None
         session.sparkContext.setLogLevel("ERROR")
         # A row of another width fails a text read whatever columns a rule
         # reads: with pruning, Spark parses only those and lets a short row pass.
@@ -302,6 +315,45 @@ class SparkEngine:
         """Stop the SparkSession if this engine started it."""
         if self.owns_session:
             self.session.stop()
+
+
+def check_master(master: str) -> None:
+    """Refuse a master URL Spark does not take, or a standalone master that nobody answers at.
+
+    Spark finds both only once its JVM runs, and reports them with a Java
+    stack trace; a standalone master that is down it tries three times, twenty
+    seconds each. Of a list of standalone masters (high availability), one
+    answering is enough.
+    """
+    if not _MASTER_URL.fullmatch(master):
+        raise ConfigError(
+            f"not a Spark master URL: {master!r} (--spark-master, CARECOVER_SPARK_MASTER:"
+            f" {_MASTER_FORMS})"
+        )
+    if not master.startswith("spark://"):
+        return
+    unreachable = []
+    for host_port in master.removeprefix("spark://").split(","):
+        host, _, port = host_port.rpartition(":")
+        if int(port) > 65535:
+            raise ConfigError(f"not a Spark master URL: {master!r} (port {port} is above 65535)")
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), _REACH_SECONDS).close()
+            return
+        except OSError as error:
+            unreachable.append(f"{host_port}: {error.strerror or error}")
+    raise ConfigError(
+        f"could not reach the Spark master {master} ({'; '.join(unreachable)}): is it running?"
+    )
+
+
+def _java_message(error: BaseException) -> str:
+    """The first line of a Spark error: no py4j preamble, no Java stack trace."""
+    for line in str(error).splitlines():
+        line = line.strip().lstrip(": ")
+        if line and not line.startswith("An error occurred while calling"):
+            return line
+    return type(error).__name__
 
 
 # DuckDB function -> Spark (Splink's jar) function, for linkage settings.
