@@ -41,6 +41,7 @@ from carecover.backup.mco import McoProfile, resolve_mco_profile
 from carecover.backup.periods import PeriodScheme
 from carecover.backup.reading import load_reports
 from carecover.backup.rollup import RollupKind, build_rollup
+from carecover.outputs import written
 
 
 class SummaryFormat(StrEnum):
@@ -111,7 +112,8 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        with written(output) as partial:
+            partial.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
 
 
@@ -167,7 +169,8 @@ def summary(
     tables = rollup_tables(rollup)
     if fmt is SummaryFormat.XLSX:
         assert output is not None
-        write_xlsx(tables, output)
+        with written(output) as partial:
+            write_xlsx(tables, partial)
         typer.echo(f"wrote {output}", err=True)
     elif fmt is SummaryFormat.CSV:
         _emit(to_csv(tables), output)

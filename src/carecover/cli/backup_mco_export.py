@@ -12,6 +12,7 @@ from carecover.backup.correction import load_compliance_rules
 from carecover.backup.mco import ExportFormat, resolve_mco_profile
 from carecover.backup.mco_export import export_period, load_layout
 from carecover.backup.reading import load_reports
+from carecover.outputs import written
 
 
 def export(
@@ -37,7 +38,8 @@ def export(
     profile = resolve_mco_profile(name)
     window = profile.scheme(load_compliance_rules().grace_days).period_for(day)
     made = export_period(load_reports(file, today=date.today()), profile, window, provider, fmt)
-    output.write_bytes(made.content)
+    with written(output) as partial:
+        partial.write_bytes(made.content)
     typer.echo(f"wrote {output} ({made.count} reports, {window.label})", err=True)
 
 

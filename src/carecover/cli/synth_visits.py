@@ -42,13 +42,13 @@ def register(app: typer.Typer) -> None:
         """Write a month of visits in the generic layout: missed, partial, covered, cancelled."""
         from carecover.backup.synth_visits import synth_visits
         from carecover.backup.visit_layout import FIELDS
+        from carecover.outputs import written
 
         first, last = _month(month)
         rows = synth_visits(
             first=first, last=last, members=members, agencies=agencies, eors=eors, seed=seed
         )
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8", newline="") as fh:
+        with written(output) as partial, partial.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=FIELDS)
             writer.writeheader()
             writer.writerows(rows)

@@ -24,6 +24,7 @@ import numpy as np
 
 from carecover.errors import InputError
 from carecover.mds.extract import COLUMNS
+from carecover.outputs import written
 
 __all__ = ["SynthSummary", "synth_mds"]
 
@@ -101,9 +102,8 @@ def synth_mds(
         raise InputError("the duplicate rate must be between 0 and 1")
     census = _census_sizes(np.random.default_rng(seed), facilities, reference)
     lo, hi = _days(start) - 365, _days(end)
-    out.parent.mkdir(parents=True, exist_ok=True)
     residents = records = 0
-    with out.open("w", encoding="utf-8", newline="") as handle:
+    with written(out) as partial, partial.open("w", encoding="utf-8", newline="") as handle:
         handle.write(",".join(COLUMNS) + "\n")
         # Facilities in batches, each with its own seeded generator: memory stays
         # bounded for a national run and the bytes depend only on the seed.

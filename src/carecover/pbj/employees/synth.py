@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from carecover.outputs import written
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.employees.detail import columns
 from carecover.pbj.publicfile.synth import BUILT_IN_PROFILES
@@ -67,11 +68,9 @@ def synthesize_employee_detail(
 
     headers = {c.field: c.headers[0] for c in columns()}
     profiles = str(summary or BUILT_IN_PROFILES).replace("'", "''")
-    target = str(out).replace("'", "''")
     nurse_min, nurse_mean = TENURE_DAYS["nurse"]
     admin_min, admin_mean = TENURE_DAYS["admin"]
-    sql = f"""
-    COPY (
+    query = f"""
     WITH prof AS (
         SELECT row_number() OVER (ORDER BY State, quarter, avg_daily_census) - 1 AS k, *
         FROM read_csv('{profiles}', header = true)
@@ -141,12 +140,13 @@ def synthesize_employee_detail(
           < CASE WHEN p.cat = 'admin' THEN (CASE WHEN p.weekend THEN 0.05 ELSE 0.95 END)
                  WHEN p.weekend THEN {WEEKEND_WORK_SHARE} ELSE {WORK_SHARE} END
     ORDER BY 1, 3, 4
-    ) TO '{target}' (HEADER, DELIMITER ',')
     """
     con = duckdb.connect(":memory:")
     try:
-        con.execute(sql)
-        (rows,) = con.execute(f"SELECT count(*) FROM read_csv('{target}')").fetchone() or (0,)
+        with written(out) as partial:
+            target = str(partial).replace("'", "''")
+            con.execute(f"COPY ({query}) TO '{target}' (FORMAT csv, HEADER, DELIMITER ',')")
+            (rows,) = con.execute(f"SELECT count(*) FROM read_csv('{target}')").fetchone() or (0,)
     finally:
         con.close()
     return EmployeeSynthResult(out, facilities, int(rows), str(quarter))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carecover.errors import InputError
+from carecover.outputs import written
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.columns import FileKind, hour_columns
 
@@ -181,13 +182,13 @@ def synthesize_puf(
     if not source.is_file():
         raise InputError("national summary file not found", file=str(source))
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
     try:
-        query = _sql(source, q, facilities, seed)
-        path = str(target).replace("'", "''")
-        con.execute("SET enable_progress_bar = false")
-        con.execute(f"COPY ({query}) TO '{path}' (HEADER, DELIMITER ',')")
+        with written(target) as partial:
+            query = _sql(source, q, facilities, seed)
+            path = str(partial).replace("'", "''")
+            con.execute("SET enable_progress_bar = false")
+            con.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER, DELIMITER ',')")
     except duckdb.Error as exc:
         raise InputError(f"cannot build synthetic rows: {exc}", file=str(source)) from None
     finally:

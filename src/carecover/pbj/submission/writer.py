@@ -15,7 +15,6 @@ checked against the XSD restriction it will meet and XML-escaped.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from carecover.errors import InputError
+from carecover.outputs import written
 from carecover.pbj.calendar import Quarter
 from carecover.pbj.submission.xmlsafe import pbj_schema, secure_parser
 
@@ -174,16 +174,11 @@ def write_submission(
     before it replaces ``path`` (``check_written_file``).
     """
     path = Path(path)
-    part = path.with_name(path.name + ".part")
-    try:
+    with written(path) as part:
         with part.open("w", encoding="ascii", errors="xmlcharrefreplace", newline="\n") as out:
             summary = _write(out, header, employees, entries)
         if validate:
             check_written_file(part, name=str(path))
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return WriteSummary(path, *summary)
 
 
