@@ -139,6 +139,24 @@ def test_a_path_that_is_not_a_sound_store_is_a_store_error_saying_so(
     assert str(path) in str(caught.value)
 
 
+def test_a_new_store_gets_its_folder_made(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "staffing.duckdb"
+    open_store_file(path).close()
+    assert path.is_file()
+
+
+def test_a_file_where_the_stores_folder_should_be_is_named(tmp_path: Path) -> None:
+    (tmp_path / "reports.csv").write_text("kept\n", encoding="utf-8")
+    path = tmp_path / "reports.csv" / "staffing.duckdb"
+    with pytest.raises(StoreError) as caught:
+        open_store_file(path)
+    assert str(caught.value) == (
+        f"{path}: cannot make the store's folder: {tmp_path / 'reports.csv'} is a file,"
+        " not a folder"
+    )
+    assert (tmp_path / "reports.csv").read_text(encoding="utf-8") == "kept\n"
+
+
 def test_a_failed_block_rolls_back_and_keeps_its_own_error(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
     con.execute("CREATE TABLE t (a INTEGER)")

@@ -11,6 +11,7 @@ done, rather than coming from whatever the writer meets first (DuckDB's
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from carecover.errors import InputError
 
-__all__ = ["written"]
+__all__ = ["make_folder", "written"]
 
 
 @contextmanager
@@ -54,10 +55,19 @@ def _places(named: Path) -> tuple[Path, Path] | None:
     if named.exists() and not named.is_file():
         return None
     target = named.resolve() if named.is_symlink() else named
-    folder = next((p for p in target.parents if p.exists()), None)
-    if folder is not None and not folder.is_dir():
-        raise InputError(f"cannot write here: {folder} is a file, not a folder", file=str(named))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target)
     partial = target.with_name(target.name + ".part")
     partial.open("wb").close()  # told now, by name, if the file cannot be written here
     return target, partial
+
+
+def make_folder(path: Path) -> None:
+    """Make the folder ``path`` goes in, when missing.
+
+    A file standing where a folder should be raises ``NotADirectoryError``
+    naming it (``mkdir`` says only "File exists"); other failures ``OSError``.
+    """
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)

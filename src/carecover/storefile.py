@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from carecover.errors import InputError, StoreBusyError, StoreError
+from carecover.outputs import make_folder
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
@@ -127,12 +128,21 @@ def describe_failure(exc: Exception, path: str) -> StoreError | None:
 
 
 def open_store_file(path: Path, *, read_only: bool = False) -> DuckDBPyConnection:
-    """Open the DuckDB file ``path``, waiting up to ``lock_wait()`` for another process."""
+    """Open the DuckDB file ``path``, waiting up to ``lock_wait()`` for another process.
+
+    Opened for writing, a new store's folder is made when missing.
+    """
     import duckdb
 
     name = str(path)
     if path.is_dir():
         raise StoreError("this is a directory, not a store file; give --db a file path", path=name)
+    if not read_only:
+        try:
+            make_folder(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise StoreError(f"cannot make the store's folder: {reason}", path=name) from None
     deadline = time.monotonic() + lock_wait()
     while True:
         try:

@@ -102,7 +102,6 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckD
         file = Path(path).expanduser()
         if read_only and not file.exists():
             raise NotFoundError(f"no MDS store at {file} (load files with `mds load`)")
-        file.parent.mkdir(parents=True, exist_ok=True)
         con = open_store_file(file, read_only=read_only)
     con.execute("SET enable_progress_bar = false")
     if not read_only:

@@ -154,7 +154,6 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckD
             from carecover.errors import NotFoundError
 
             raise NotFoundError(f"no staffing store at {file} (load files with `pbj load`)")
-        file.parent.mkdir(parents=True, exist_ok=True)
         con = open_store_file(file, read_only=read_only)
     # The CLI draws its own progress bar; DuckDB's would garble it.
     con.execute("SET enable_progress_bar = false")
