@@ -75,3 +75,14 @@ def test_several_ccns_in_the_mds_are_an_error_not_a_traceback(
     result = _run(cli, files)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ccn: the MDS files hold several CCNs")
+
+
+@pytest.mark.parametrize("ratio", ["nan", "inf", "-1", "0", "11"])
+def test_a_case_mix_ratio_the_projection_refuses_is_one_line(
+    cli: Cli, own_files: dict[str, Path], ratio: str
+) -> None:
+    result = _run(cli, own_files, "--cmi-ratio", ratio)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: cmi_ratio: ")
+    assert len(result.stderr.splitlines()) == 1

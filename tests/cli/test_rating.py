@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import REPO, CliResult
 
@@ -169,6 +170,33 @@ def test_project_with_a_bad_date_is_a_usage_error(cli: Cli) -> None:
         "15/05/2024",
     )
     assert result.exit_code == 2
+
+
+RATIO = "a number from 0 to 10 ratio"
+PERCENT = "a number from 0 to 100 percent"
+COUNT = "a whole number from 0 to 100 administrators"
+OUT = "is out of range: expected"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "line"),
+    [
+        ("--cmi-ratio", "inf", f"cmi_ratio: inf {OUT} {RATIO}"),
+        ("--cmi-ratio", "nan", f"cmi_ratio: nan {OUT} {RATIO}"),
+        ("--total-turnover", "1e400", f"total_turnover: inf {OUT} {PERCENT}"),
+        ("--admin-departures", "1e300", f"admin_departures: 1e+300 {OUT} {COUNT}"),
+    ],
+)
+def test_project_refuses_a_bad_number_in_one_line(
+    cli: Cli, option: str, value: str, line: str
+) -> None:
+    result = cli(
+        "rating", "project", FIXTURES / "PBJ_Daily_Nurse_Staffing_CY2024Q2_Z00001_partial.csv",
+        "--facility", "Z00001", "--quarter", "2024Q2", "--as-of", "2024-05-15", option, value,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"error: {line}\n"
 
 
 def test_turnover_reads_the_stores_employee_hours(cli: Cli, tmp_path: Path) -> None:

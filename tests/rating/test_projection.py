@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -137,6 +138,41 @@ def test_as_of_outside_the_quarter_and_a_schedule_day_already_past_are_refused()
         )
     with pytest.raises(InputError, match="no PBJ days"):
         project("Z1", Q, date(2024, 5, 15), [], m)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("cmi_ratio", float("nan"), "nan is out of range: expected a number from 0 to 10"),
+        ("cmi_ratio", float("inf"), "inf is out of range"),
+        ("cmi_ratio", -5.0, "-5 is out of range"),
+        ("cmi_ratio", 0.0, "0 is not a case-mix ratio"),
+        ("total_turnover", float("-inf"), "-inf is out of range: expected a number from 0 to 100"),
+        ("total_turnover", 1e308, "1e+308 is out of range"),
+        ("rn_turnover", -3.0, "-3 is out of range"),
+        ("rn_turnover", float("nan"), "nan is out of range"),
+        ("admin_departures", 2.5, "2.5 is out of range: expected a whole number from 0 to 100"),
+        ("admin_departures", 1e300, "1e+300 is out of range"),
+    ],
+)
+def test_a_bad_number_given_for_the_projection_is_refused_by_name(
+    name: str, value: float, words: str
+) -> None:
+    so_far = days(date(2024, 4, 1), date(2024, 5, 15))
+    inputs = {**TURNOVER, name: value}
+    with pytest.raises(InputError, match=re.escape(words)) as caught:
+        project("Z1", Q, date(2024, 5, 15), so_far, method("2024-07"), **inputs)
+    assert caught.value.field == name
+
+
+def test_the_edges_of_each_projection_input_are_accepted() -> None:
+    so_far = days(date(2024, 4, 1), date(2024, 5, 15))
+    m = method("2024-07")
+    for inputs in (
+        {"cmi_ratio": 10.0, "total_turnover": 0.0, "rn_turnover": 100.0, "admin_departures": 0.0},
+        {"cmi_ratio": 0.01, "total_turnover": 100.0, "rn_turnover": 0.0, "admin_departures": 100.0},
+    ):
+        assert project("Z1", Q, date(2024, 5, 15), so_far, m, **inputs).card.staffing_rating
 
 
 @settings(max_examples=25, deadline=None)

@@ -77,10 +77,6 @@ def figures(
     from carecover.pbj.calendar import Quarter
     from carecover.pbj.store import connect
 
-    if cmi_ratio is not None and not (0 < cmi_ratio < 10):
-        from carecover.errors import InputError
-
-        raise InputError(f"--cmi-ratio {cmi_ratio} is not a case-mix ratio", field="cmi_ratio")
     q = Quarter.parse(quarter)
     con = connect(":memory:")
     try:

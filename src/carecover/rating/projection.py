@@ -34,6 +34,7 @@ from carecover.rating.comparison import hprd
 from carecover.rating.explain import Explanation, explain
 from carecover.rating.measures import FacilityMeasures, late_submission
 from carecover.rating.methods import Method
+from carecover.rating.ranges import check_value
 from carecover.rating.releases import Release, release_for_quarter
 from carecover.rating.releases import release as release_named
 from carecover.rating.scoring import next_bands, rate
@@ -263,6 +264,17 @@ def project(
     """
     if not quarter.contains(as_of):
         raise InputError(f"--as-of {as_of} is not in {quarter}", field="as_of")
+    given = {
+        "cmi_ratio": cmi_ratio,
+        "total_turnover": total_turnover,
+        "rn_turnover": rn_turnover,
+        "admin_departures": admin_departures,
+    }
+    for name, value in given.items():
+        check_value(name, value)
+    if cmi_ratio == 0:
+        # Adjusted hours divide by the ratio: 0 is no ratio at all, not "not given".
+        raise InputError("0 is not a case-mix ratio (leave it out for 1)", field="cmi_ratio")
     method, rated_by, figures_of, release_notes = _rated_by(quarter, method, release)
     so_far = sorted(
         (d for d in days if quarter.start <= d.workdate <= as_of), key=lambda d: d.workdate
@@ -282,7 +294,7 @@ def project(
     gaps = _gaps(provnum, quarter, as_of, so_far)
     ahead = sorted([*planned.values(), *assumed], key=lambda d: d.workdate)
 
-    ratio = cmi_ratio if cmi_ratio else 1.0
+    ratio = 1.0 if cmi_ratio is None else cmi_ratio
     factor = _factors(method, ratio, figures_of)
     base_now = _sums(so_far)
     base_ahead = _sums(ahead)

@@ -10,6 +10,7 @@ method's missing-measure policy.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,7 +20,7 @@ import numpy.typing as npt
 
 from carecover.errors import InputError
 
-__all__ = ["Range", "check_range", "ranges"]
+__all__ = ["Range", "check_range", "check_value", "ranges"]
 
 
 @dataclass(frozen=True)
@@ -90,4 +91,24 @@ def check_range(
         file=file,
         line=lines[at],
         field=header,
+    )
+
+
+def check_value(field: str, value: float | None, *, name: str | None = None) -> None:
+    """Raise ``InputError`` (naming ``name``, else ``field``) when ``value`` is outside the range.
+
+    One value a user gives (a projection's case-mix ratio or turnover):
+    ``None`` is a value not given and passes; NaN, infinities and numbers
+    outside ``field``'s range do not.
+    """
+    if value is None:
+        return
+    allowed = ranges()[field]
+    number = float(value)
+    inside = math.isfinite(number) and allowed.minimum <= number <= allowed.maximum
+    if inside and (not allowed.whole or number.is_integer()):
+        return
+    kind = "a whole number from" if allowed.whole else "a number from"
+    raise InputError(
+        f"{number:g} is out of range: expected {kind} {allowed.describe()}", field=name or field
     )
