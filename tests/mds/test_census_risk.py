@@ -70,6 +70,15 @@ def test_it_refuses_a_negative_horizon(con: Any) -> None:
         census_risk(con, day(0), horizon_days=-1)
 
 
+def test_a_horizon_past_the_clock_finds_everyone_the_clock_allows_and_no_more(con: Any) -> None:
+    insert(con, "a", "01", day(0))
+    insert(con, "b", "01", day(100))
+    everyone = census_risk(con, day(120), horizon_days=150)
+    assert [r.resident_key for r in everyone] == ["a", "b"]
+    # A horizon beyond year 9999 is the same question, not an overflow.
+    assert census_risk(con, day(120), horizon_days=10**12) == everyone
+
+
 @settings(max_examples=20, deadline=None)
 @given(
     st.lists(

@@ -6,6 +6,9 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from carecover.errors import InputError
 from carecover.mds import connect, daily_census, load_files
 from carecover.mds.synth import synth_mds
 
@@ -51,3 +54,13 @@ def test_it_plants_identity_errors_at_the_requested_rate(tmp_path: Path) -> None
     assert any(a["A0500A"] == b["A0500C"] and a["A0500C"] == b["A0500A"] for a, b in changed)
     assert any(b["A0600A"] == "" for _, b in changed)
     assert any(a["A0900"][4:6] == b["A0900"][6:8] != a["A0900"][6:8] for a, b in changed)
+
+
+@pytest.mark.parametrize("facilities", [0, -1, 100_000, 10**12])
+def test_a_facility_count_outside_1_to_99999_is_refused_before_any_work(
+    tmp_path: Path, facilities: int
+) -> None:
+    out = tmp_path / "mds.csv"
+    with pytest.raises(InputError, match="between 1 and 99999"):
+        synth_mds(out, facilities=facilities, **Q1)
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,9 @@ def mds(
     start: Annotated[str, typer.Option("--from", help="First day of the period, e.g. 2026-01-01.")],
     end: Annotated[str, typer.Option("--to", help="Last day of the period.")],
     out: Annotated[Path, typer.Option("-o", "--output", help="The CSV file to write.")],
-    facilities: Annotated[int, typer.Option("--facilities", min=1, help="How many.")] = 1,
+    facilities: Annotated[
+        int, typer.Option("--facilities", min=1, max=99_999, help="How many (national: 15000).")
+    ] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 0,
     duplicate_rate: Annotated[
         float,

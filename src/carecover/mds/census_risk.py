@@ -69,9 +69,10 @@ def census_risk(
     latest = latest_records(records, as_of, since=as_of - timedelta(days=gone))
     latest = latest.mutate(gone_on=latest.target_date + ibis.interval(days=gone))
     # Still counted (not out) and gone within the horizon.
-    at_risk = latest.filter(
-        ~latest.a0310f.isin(OUT_CODES) & (latest.gone_on <= as_of + timedelta(days=horizon_days))
-    )
+    # A record counts for at most ``gone`` days, so no one is gone later than
+    # that: a longer horizon finds no more (and a huge one is past year 9999).
+    horizon = timedelta(days=min(horizon_days, gone))
+    at_risk = latest.filter(~latest.a0310f.isin(OUT_CODES) & (latest.gone_on <= as_of + horizon))
     expr = at_risk.select(
         facility=at_risk.ccn,
         gone_on=at_risk.gone_on.cast("date"),

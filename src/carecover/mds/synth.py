@@ -96,6 +96,8 @@ def synth_mds(
     reference: Path | None = None,
 ) -> SynthSummary:
     """Write a synthetic MDS extract CSV covering [start, end] plus the year of look-back."""
+    if not 1 <= facilities <= 99_999:
+        raise InputError("facilities must be between 1 and 99999", field="--facilities")
     if end < start:
         raise InputError(f"the period ends ({end}) before it starts ({start})")
     if not 0.0 <= duplicate_rate <= 1.0:
