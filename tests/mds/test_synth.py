@@ -64,3 +64,9 @@ def test_a_facility_count_outside_1_to_99999_is_refused_before_any_work(
     with pytest.raises(InputError, match="between 1 and 99999"):
         synth_mds(out, facilities=facilities, **Q1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_negative_seed_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="the seed must be 0 or more, not -1") as caught:
+        synth_mds(tmp_path / "mds.csv", facilities=1, seed=-1, **Q1)
+    assert caught.value.field == "--seed"

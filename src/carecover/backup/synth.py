@@ -25,6 +25,7 @@ from carecover.backup.report import (
     ReportStatus,
 )
 from carecover.backup.validation import EOR_REASON_PREFIX
+from carecover.errors import InputError
 
 __all__ = ["SynthBackupData", "SynthProvider", "synth_backup_data"]
 
@@ -72,6 +73,11 @@ class SynthBackupData:
     attestations: list[Attestation]
 
 
+#: How many members, agencies and EORs one synthetic world may hold (least, most):
+#: more than any LME-MCO serves is a typing error, and would run for minutes.
+WORLD_LIMITS = {"members": (1, 20_000), "agencies": (1, 1_000), "eors": (0, 5_000)}
+
+
 def synth_backup_data(
     *,
     first: date,
@@ -83,6 +89,10 @@ def synth_backup_data(
     scheme: PeriodScheme | None = None,
 ) -> SynthBackupData:
     """Generate reports for incidents between ``first`` and ``last`` (inclusive)."""
+    for name, value in (("members", members), ("agencies", agencies), ("eors", eors)):
+        least, most = WORLD_LIMITS[name]
+        if not least <= value <= most:
+            raise InputError(f"{name} must be between {least} and {most}", field=f"--{name}")
     rng = random.Random(seed)
     scheme = scheme or PeriodScheme.semi_monthly()
     providers = _providers(rng, agencies, eors)

@@ -18,9 +18,9 @@ def register(app: typer.Typer) -> None:
     @app.command("backup")
     def synth_backup(
         output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write into.")],
-        members: Annotated[int, typer.Option(min=1, help="Members served.")] = 200,
-        agencies: Annotated[int, typer.Option(min=1, help="Provider agencies.")] = 4,
-        eors: Annotated[int, typer.Option(min=0, help="Employers of Record.")] = 4,
+        members: Annotated[int, typer.Option(min=1, max=20_000, help="Members served.")] = 200,
+        agencies: Annotated[int, typer.Option(min=1, max=1_000, help="Provider agencies.")] = 4,
+        eors: Annotated[int, typer.Option(min=0, max=5_000, help="Employers of Record.")] = 4,
         months: Annotated[int, typer.Option(min=1, max=36, help="Months of history.")] = 6,
         today: Annotated[
             str | None, typer.Option(help="Last incident date (YYYY-MM-DD); default today.")

@@ -18,7 +18,7 @@ def mds(
     facilities: Annotated[
         int, typer.Option("--facilities", min=1, max=99_999, help="How many (national: 15000).")
     ] = 1,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same bytes.")] = 0,
     duplicate_rate: Annotated[
         float,
         typer.Option(

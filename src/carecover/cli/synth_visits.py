@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Month of visits (YYYY-MM); default last month.")
         ] = None,
         members: Annotated[int, typer.Option(min=1, max=5000, help="Members served.")] = 40,
-        agencies: Annotated[int, typer.Option(min=1, help="Provider agencies.")] = 2,
-        eors: Annotated[int, typer.Option(min=0, help="Employers of Record.")] = 2,
+        agencies: Annotated[int, typer.Option(min=1, max=1_000, help="Provider agencies.")] = 2,
+        eors: Annotated[int, typer.Option(min=0, max=5_000, help="Employers of Record.")] = 2,
         seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 2026,
     ) -> None:
         """Write a month of visits in the generic layout: missed, partial, covered, cancelled."""

@@ -98,6 +98,8 @@ def synth_mds(
     """Write a synthetic MDS extract CSV covering [start, end] plus the year of look-back."""
     if not 1 <= facilities <= 99_999:
         raise InputError("facilities must be between 1 and 99999", field="--facilities")
+    if seed < 0:  # numpy's generators take none
+        raise InputError(f"the seed must be 0 or more, not {seed}", field="--seed")
     if end < start:
         raise InputError(f"the period ends ({end}) before it starts ({start})")
     if not 0.0 <= duplicate_rate <= 1.0:
