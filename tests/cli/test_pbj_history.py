@@ -102,6 +102,7 @@ def test_an_unknown_chain_or_missing_store_is_one_error_line(cli: Cli, tmp_path:
     missing = cli("pbj", "state", "--db", tmp_path / "none.duckdb", "--state", "NY")
     assert missing.exit_code == 1
     assert missing.stderr.startswith("error: no staffing store at")
+    assert "the national history with `pbj history load`" in missing.stderr
 
 
 def test_pbj_benchmark_takes_chain_and_beds_peers_from_a_history_store(

@@ -153,7 +153,10 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> DuckD
         if read_only and not file.exists():
             from carecover.errors import NotFoundError
 
-            raise NotFoundError(f"no staffing store at {file} (load files with `pbj load`)")
+            raise NotFoundError(
+                f"no staffing store at {file} (load files with `pbj load`, or the national"
+                " history with `pbj history load`)"
+            )
         con = open_store_file(file, read_only=read_only)
     # The CLI draws its own progress bar; DuckDB's would garble it.
     con.execute("SET enable_progress_bar = false")
