@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from carecover.errors import ConfigError
+from carecover.portal.serving import check_address
 from tests.portal.conftest import TEST_SECRET_KEY
 
 
@@ -71,3 +73,39 @@ def test_two_serve_instances_of_one_user_run_side_by_side_without_a_shared_contr
             proc.terminate()
         for proc in servers:
             proc.wait(timeout=60)
+
+
+def test_a_port_in_use_is_one_line_before_any_work() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError) as caught:
+            check_address("127.0.0.1", port)
+    assert str(caught.value) == f"cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_a_host_that_is_no_address_is_one_line() -> None:
+    with pytest.raises(ConfigError, match=r"cannot listen on 999\.1\.1\.1:8000: "):
+        check_address("999.1.1.1", 8000)
+
+
+def test_a_free_address_passes_the_check() -> None:
+    check_address("127.0.0.1", _free_port())
+
+
+def test_serve_demo_on_a_port_in_use_says_so_in_one_line_and_builds_nothing(
+    tmp_path: Path,
+) -> None:
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("CARECOVER_", "DJANGO_"))}
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "carecover", "serve", "--demo", "--port", str(port)],
+            env={**kept, "TMPDIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert done.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no demo database was made

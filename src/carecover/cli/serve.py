@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from carecover.portal.serving import demo_portal, run_server
+from carecover.portal.serving import check_address, demo_portal, run_server
 
 #: One demo login: user name, password, role, organisation.
 Login = tuple[str, str, str, str]
@@ -74,6 +74,7 @@ def register(app: typer.Typer) -> None:
         if not demo:
             run_server(host=host, port=port, workers=workers)
             return
+        check_address(host, port)  # before the demo data, not after
         # The demo's reminder e-mails are printed by the worker, never sent.
         os.environ.setdefault("CARECOVER_EMAIL_BACKEND", "console")
         os.environ.setdefault("CARECOVER_SITE_URL", f"http://{host}:{port}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from carecover.errors import ConfigError
 if TYPE_CHECKING:
     from carecover.portal.demo import DemoLogin
 
-__all__ = ["demo_portal", "pending_migrations", "run_server", "setup_portal"]
+__all__ = ["check_address", "demo_portal", "pending_migrations", "run_server", "setup_portal"]
 
 
 def setup_portal() -> None:
@@ -81,8 +82,27 @@ def _warm(worker: Any) -> None:
     prepare_history()
 
 
+def check_address(host: str, port: int) -> None:
+    """``ConfigError`` in one line when nothing can listen on ``host:port`` now.
+
+    gunicorn finds a port in use, or a host that is not this machine's, only
+    after five tries a second apart, logging each; this asks once, first.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            probe.bind(address)
+    except OSError as error:  # socket.gaierror is one
+        reason = error.strerror or str(error)
+        raise ConfigError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def run_server(*, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
     """Serve the portal with gunicorn until interrupted; ConfigError if not migrated."""
+    check_address(host, port)
     setup_portal()
     if pending_migrations():
         raise ConfigError(
