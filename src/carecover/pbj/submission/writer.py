@@ -171,13 +171,14 @@ def write_submission(
     """Stream one 4.10.0 submission to ``path``; entries grouped by employee, dates ascending.
 
     With ``validate`` the finished file is also checked against the XSD
-    before it replaces ``path`` (``check_written_file``).
+    before it replaces ``path`` (``check_written_file``); a device or a pipe
+    (``-o /dev/stdout``) cannot be read back, and is written unchecked.
     """
     path = Path(path)
     with written(path) as part:
         with part.open("w", encoding="ascii", errors="xmlcharrefreplace", newline="\n") as out:
             summary = _write(out, header, employees, entries)
-        if validate:
+        if validate and part.is_file():
             check_written_file(part, name=str(path))
     return WriteSummary(path, *summary)
 
