@@ -219,6 +219,24 @@ def test_a_schedule_csv_is_read_and_checked(tmp_path: Path) -> None:
             "date,census,rn_hours,total_hours\n2024-06-01,40,1,5\n2024-06-01,40,1,5\n",
             "planned twice",
         ),
+        ("date,census,rn_hours,total_hours\n2024-06-01,inf,1,5\n", ":2: census: must be 0 or"),
+        (
+            "date,census,rn_hours,total_hours\n2024-06-01,1e308,1,5\n",
+            r":2: census: implausible census 1e\+308 \(more than 2000 residents\)",
+        ),
+        (
+            "date,census,rn_hours,total_hours\n2024-06-01,5000000,1,5\n",
+            r"implausible census 5000000 \(more than 2000",
+        ),
+        (
+            "date,census,rn_hours,total_hours\n2024-06-01,40,8,99999\n",
+            r":2: total_hours: implausible hours 99999 in one day \(above 24 h x 40 resident\(s\)"
+            r" \+ 240 h = 1200\)",
+        ),
+        (
+            "date,census,rn_hours,total_hours,aide_hours\n2024-06-01,0,0,240,241\n",
+            ":2: aide_hours: implausible hours 241",
+        ),
     ):
         bad.write_text(body, encoding="utf-8")
         with pytest.raises(InputError, match=message):
