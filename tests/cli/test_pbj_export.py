@@ -205,3 +205,18 @@ def test_an_ambiguous_job_title_is_refused_listing_the_titles_to_map(
         "job_title,job_title_code\nInfection Preventionist,8\nStaff Development Coordinator,6\n"
     )
     assert _export(cli, source, out, "--mapping", mapping).exit_code == 0
+
+
+def test_many_days_over_the_cap_are_one_readable_line(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "tc.csv"
+    lines = ["employee_id,job_title_code,pay_type_code,work_date,hours"]
+    for day in range(1, 11):  # ten days of two 12-hour rows each
+        lines += [f"E1,7,1,2026-07-{day:02d},12", f"E1,8,1,2026-07-{day:02d},12"]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "pbj.xml"
+    result = _export(cli, source, out)
+    assert result.exit_code == 1
+    assert result.stderr.count("exceed the daily cap") == 3
+    assert result.stderr.endswith("(lines 6, 7) (and 7 more problems)\n")
+    assert len(result.stderr.splitlines()) == 1
+    assert not out.exists()

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import re
 
-from carecover.errors import CarecoverError, StoreBusyError
+from carecover.errors import CarecoverError, InputError, StoreBusyError, ValidationError
 
-__all__ = ["escaped_error", "message"]
+__all__ = ["SHOWN_PROBLEMS", "escaped_error", "message"]
+
+
+#: A ``ValidationError`` lists every problem; one line shows the first few.
+SHOWN_PROBLEMS = 3
 
 
 def message(exc: CarecoverError) -> str:
     """The text after ``error: `` for ``exc``, with the CLI's own hint where one helps."""
     if isinstance(exc, StoreBusyError) and not exc.waited:
         return f"{exc} (or let the command wait for it with --wait SECONDS)"
+    if isinstance(exc, ValidationError) and len(exc.problems) > SHOWN_PROBLEMS:
+        shown = "; ".join(str(p) for p in exc.problems[:SHOWN_PROBLEMS])
+        rest = len(exc.problems) - SHOWN_PROBLEMS
+        return str(InputError(f"{shown} (and {rest} more problems)", file=exc.file, line=exc.line))
     return str(exc)
 
 

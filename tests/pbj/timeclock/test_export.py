@@ -116,6 +116,8 @@ def test_it_names_the_columns_a_file_lacks(tmp_path: Path) -> None:
         ("E1,,7,2,2026-07-01T08:00,", "punch_out", "missing timestamp"),
         ("E1,,7,2,2026-07-01 8am,2026-07-01T16:00", "punch_in", "not an ISO timestamp"),
         ("E1,,7,2,2026-07-01T08:00+00:00,2026-07-01T16:00", "punch_out", "UTC offset"),
+        ("E1,,7,2,2026-07-01T08:00,2026-07-02T08:01", "punch_out", "more than 24 hours after"),
+        ("E1,,7,2,2026-07-01T08:00,9999-12-31T08:00", "punch_out", "a missed punch-out?"),
     ],
 )
 def test_it_rejects_bad_punches(tmp_path: Path, row: str, field: str, message: str) -> None:
@@ -278,3 +280,11 @@ def test_it_says_a_file_is_not_utf8_instead_of_crashing(tmp_path: Path) -> None:
     path.write_bytes(DAILY.encode() + rows.encode("latin-1"))
     with pytest.raises(InputError, match="not a readable UTF-8 CSV"):
         read_timeclock(path)
+
+
+def test_a_punch_of_exactly_a_day_is_one_shift(tmp_path: Path) -> None:
+    rows, problems = parse_timeclock(
+        _csv(tmp_path, PUNCH + "E1,,7,2,2026-07-01T08:00,2026-07-02T08:00\n")
+    )
+    assert problems == []
+    assert len(rows) == 1

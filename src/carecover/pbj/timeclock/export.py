@@ -71,6 +71,9 @@ COLUMNS = (
 
 
 _MICROSECOND = timedelta(microseconds=1)
+#: One punch pair is one shift, and no shift outlasts a day: a longer pair is
+#: a punch-out missed and filled in later (days on, or years), not hours worked.
+LONGEST_PUNCH = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,12 @@ def _row(values: dict[str, str], line: int, mapping: JobMapping) -> TimeclockRow
             raise fail("punch_out", "punch_in and punch_out must both have a UTC offset or neither")
         if end <= start:
             raise fail("punch_out", f"{end.isoformat()} is not after punch_in {start.isoformat()}")
+        if end - start > LONGEST_PUNCH:
+            raise fail(
+                "punch_out",
+                f"{end.isoformat()} is more than 24 hours after punch_in {start.isoformat()}:"
+                " one shift is at most a day (a missed punch-out?)",
+            )
         return replace(common, punch_in=start, punch_out=end)
     work_date = _date(values, "work_date", line)
     if work_date is None:
