@@ -206,6 +206,31 @@ def test_it_refuses_a_period_that_ends_before_it_starts(con: Any) -> None:
         daily_census(con, day(2), day(1))
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(1, 1, 1), date(9999, 12, 31)),
+        (date(1, 1, 1), date(1, 1, 10)),
+        (date(9999, 12, 20), date(9999, 12, 31)),
+        (date(1989, 12, 31), date(1990, 1, 5)),
+        (date(2099, 12, 1), date(2100, 1, 1)),
+    ],
+)
+def test_a_period_outside_1990_to_2099_is_refused_not_overflowed(
+    con: Any, start: date, end: date
+) -> None:
+    insert(con, "r", "01", day(0))
+    with pytest.raises(InputError, match="is not within 1990-01-01 to 2099-12-31"):
+        daily_census(con, start, end)
+
+
+def test_the_first_and_last_days_a_period_may_cover_are_answered(con: Any) -> None:
+    insert(con, "r", "01", day(0))
+    # No record in their look-back: no facility to count, and no error.
+    assert daily_census(con, date(1990, 1, 1), date(1990, 1, 2)) == []
+    assert daily_census(con, date(2099, 12, 30), date(2099, 12, 31)) == []
+
+
 @settings(max_examples=20, deadline=None)
 @given(
     st.lists(

@@ -26,6 +26,7 @@ from carecover.mds.census_rule import (
     facilities_expression,
     presence_intervals,
 )
+from carecover.mds.record_rules import EARLIEST
 from carecover.mds.stays import CensusConvention
 from carecover.storefile import abort
 
@@ -54,9 +55,18 @@ class DailyCensus:
     census: int
 
 
+#: The days a census period may cover: no MDS record is dated before 1990
+#: (``record_rules.EARLIEST``), and a period past 2099 is a typing error (year
+#: 9999 was a date overflow, not an answer).
+PERIOD_LIMITS = (EARLIEST, date(2099, 12, 31))
+
+
 def _params(start: date, end: date, convention: CensusConvention) -> dict[str, Any]:
     if end < start:
         raise InputError(f"the period ends ({end}) before it starts ({start})")
+    first, last = PERIOD_LIMITS
+    if start < first or end > last:
+        raise InputError(f"the period {start} to {end} is not within {first} to {last}")
     return {"lo": start - timedelta(days=convention.lookback_days), "hi": end}
 
 
@@ -302,8 +312,7 @@ def census_on_engine(
     Arrow and ``census_rule`` runs there. The rows equal ``daily_census``'s.
     """
     convention = convention or CensusConvention()
-    _params(start, end, convention)
-    lo = start - timedelta(days=convention.lookback_days)
+    lo = _params(start, end, convention)["lo"]
     window = f"target_date BETWEEN DATE '{lo.isoformat()}' AND DATE '{end.isoformat()}'"
     arrow = con.sql(f"SELECT {_RECORD_COLUMNS} FROM mds_assessments WHERE {window}")
     records = engine.from_arrow(arrow.to_arrow_table())
