@@ -10,6 +10,7 @@ import pytest
 from carecover.errors import InputError
 from carecover.outputs import written
 from tests.conftest import CliResult
+from tests.pipes import read_pipe
 
 Cli = Callable[..., CliResult]
 
@@ -83,18 +84,9 @@ def test_a_link_is_written_where_it_points_and_stays_a_link(tmp_path: Path) -> N
 
 
 def test_a_pipe_is_written_to_as_it_is(tmp_path: Path) -> None:
-    import os
-    import threading
-
-    pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
-    reader.start()
-    with written(pipe) as partial:
+    with read_pipe(tmp_path) as (pipe, received), written(pipe) as partial:
         assert partial == pipe  # a pipe has nothing to replace
         partial.write_bytes(b"streamed\n")
-    reader.join(timeout=30)
     assert received == [b"streamed\n"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 

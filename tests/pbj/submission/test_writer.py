@@ -22,6 +22,7 @@ from carecover.pbj.submission.writer import (
     write_submission,
 )
 from carecover.pbj.timeclock.shifts import DayHours
+from tests.pipes import read_pipe
 
 SHARED_XSD = Path(__file__).resolve().parents[4] / "shared" / "data" / "pbj" / "nhpbj_4_10_0.xsd"
 
@@ -214,16 +215,8 @@ def test_it_can_check_the_finished_file_against_the_xsd_before_replacing(tmp_pat
 
 
 def test_a_pipe_gets_the_submission_unchecked_and_is_never_removed(tmp_path: Path) -> None:
-    import os
-    import threading
-
-    pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
-    reader.start()
-    summary = write_submission(pipe, HEADER, [], [_entry("E1", 1, "8")], validate=True)
-    reader.join(timeout=30)
+    with read_pipe(tmp_path) as (pipe, received):
+        summary = write_submission(pipe, HEADER, [], [_entry("E1", 1, "8")], validate=True)
     assert summary.hour_entries == 1
     assert received[0].startswith(b'<?xml version="1.0" encoding="ASCII"?>')
     assert pipe.is_fifo()
